@@ -1,0 +1,93 @@
+"""`make bench`: figures for speed. Targets are printed next to each figure; nothing here is a unit test."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
+CANDIDATES = sorted(p for p in (ROOT / "tests" / "candidates").glob("*.toml") if p.stem != "labels")
+MLCOACH = [sys.executable, "-m", "mlcoach"]
+
+
+def line(name: str, value: str, target: str = "") -> None:
+    print(f"{name:<44} {value:>14}   {target}")
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def bench_help() -> None:
+    times = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        subprocess.run([*MLCOACH, "--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - t0)
+    line("mlcoach --help, median", f"{statistics.median(times) * 1000:.0f} ms", "target < 300 ms")
+
+
+def bench_turns(disk: bool = True) -> None:
+    from mlcoach import persona as personas
+    from mlcoach import script
+    from mlcoach.clock import SimClock
+    from mlcoach.engine import Session
+    from mlcoach.interviewers import ScriptedInterviewer
+
+    p = personas.load("ml-engineer")
+    latencies = []
+    with tempfile.TemporaryDirectory() as d:
+        for path in CANDIDATES:
+            s = script.load(path)
+            session = Session.create(p, candidate=s.name, sessions_dir=Path(d), clock=SimClock(),
+                                     interviewer=ScriptedInterviewer(), scenario=s.scenario or None, seed=1)
+            list(session.start())
+            answers = [a.text for phase in s.answers.values() for a in phase]
+            for text in answers:
+                if session.done:
+                    break
+                t0 = time.perf_counter()
+                list(session.submit(text))
+                latencies.append(time.perf_counter() - t0)
+            session.close()
+    ms = [x * 1000 for x in latencies]
+    label = "with fsync" if disk else "engine only, fsync off"
+    line(f"turn latency p50 ({label})", f"{pct(ms, 0.5):.2f} ms")
+    line(f"turn latency p95 ({label})", f"{pct(ms, 0.95):.2f} ms", "" if disk else "target p95 < 5 ms")
+
+
+def bench_batch() -> None:
+    files = [str(p) for p in CANDIDATES[:12]]
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter()
+        subprocess.run([*MLCOACH, "batch", "--offline", "--json", "--sessions-dir", d, *files],
+                       capture_output=True, check=True)
+        wall = time.perf_counter() - t0
+    line("offline batch of 12 interviews, wall", f"{wall:.2f} s", "target < 5 s (incl. start-up)")
+    line("batch throughput", f"{12 / wall:.1f} interviews/s")
+
+
+def main() -> None:
+    print(f"mlcoach bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    bench_help()
+    bench_turns(disk=True)
+    real_fsync = os.fsync
+    os.fsync = lambda fd: None  # the engine's own cost, without the disk's
+    try:
+        bench_turns(disk=False)
+    finally:
+        os.fsync = real_fsync
+    bench_batch()
+
+
+if __name__ == "__main__":
+    main()

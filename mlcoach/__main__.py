@@ -1,0 +1,3 @@
+from mlcoach.cli import main
+
+main()

@@ -1,0 +1,80 @@
+"""Batch mock interviews: one full scripted interview per candidate script, on a simulated clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlcoach import persona as personas
+from mlcoach.clock import SimClock
+from mlcoach.engine import Session
+from mlcoach.interviewers import Interviewer, ScriptedInterviewer
+from mlcoach.script import Script
+
+MAX_TURNS = 400  # a guard against a planner bug turning a batch into an endless loop
+
+
+@dataclass(frozen=True)
+class Result:
+    file: str
+    session_id: str
+    candidate: str
+    scenario: str
+    status: str
+    questions: int
+    phases: tuple[str, ...]
+    summary: dict
+    session: Session
+
+
+def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = None, seed: int | None = None,
+               duration: float = 45, interviewer_factory: Callable[[], Interviewer] = ScriptedInterviewer,
+               transcribe: Callable | None = None) -> Result:
+    ref = persona_ref or script.persona or "ml-engineer"
+    persona = personas.load(ref)
+    if script.scenario:
+        persona.scenario(script.scenario)
+    session = Session.create(persona, candidate=script.name, sessions_dir=sessions_dir, clock=SimClock(),
+                             interviewer=interviewer_factory(), scenario=script.scenario or None,
+                             seed=seed if seed is not None else 0, duration=duration, persona_ref=ref,
+                             level=script.level, mode="batch")
+    try:
+        for _ in session.start():
+            pass
+        queues = {phase: list(items) for phase, items in script.answers.items()}
+        turns = 0
+        while not session.done and turns < MAX_TURNS:
+            turns += 1
+            queue = queues.get(session.state.phase, [])
+            if not queue:
+                for _ in session.next_phase():
+                    pass
+                continue
+            answer = queue.pop(0)
+            extra = {}
+            text, seconds, kind = answer.text, answer.seconds, "script"
+            if answer.audio is not None and transcribe is not None:
+                heard = transcribe(answer.audio)
+                text, seconds, kind, extra = heard.text, heard.duration_seconds, "voice", heard.metrics()
+            for _ in session.submit(text, input=kind, seconds=seconds, **extra):
+                pass
+        if not session.done:
+            for _ in session.finish("incomplete", "turn limit reached"):
+                pass
+        unused = {p: len(q) for p, q in queues.items() if q}
+        if unused:
+            session.note("unused_answers", "scripted answers not reached: " +
+                         ", ".join(f"{p} {n}" for p, n in unused.items()))
+            session._write_summary()
+    except BaseException:
+        if not session.done:
+            for _ in session.finish("incomplete", "batch interrupted"):
+                pass
+        raise
+    finally:
+        session.close()
+    summary = session.summary()
+    return Result(file=str(script.path), session_id=session.id, candidate=script.name,
+                  scenario=summary["scenario"], status=summary["status"], questions=summary["questions"],
+                  phases=tuple(summary["phases"]), summary=summary, session=session)

@@ -1,0 +1,327 @@
+"""The session: conducts the phases over an injected clock, asks the planner, lets an interviewer word each move,
+and appends every event to the log before anything else happens. Knows nothing of terminals."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlcoach import __version__, planner
+from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
+from mlcoach.interviewers import Context, Interviewer
+from mlcoach.persona import PHASE_IDS, Persona
+from mlcoach.planner import Move
+from mlcoach.sessions import FORMAT, SessionLog, ensure_dir, new_id, read_events, write_summary
+from mlcoach.state import State
+from mlcoach.summary import summarize
+
+QUESTION_KINDS = ("greeting", "question", "probe", "closing")
+
+
+# ------------------------------------------------------------------ what front ends receive
+@dataclass(frozen=True)
+class PhaseStart:
+    phase: str
+    title: str
+    branch: str = ""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Said:
+    kind: str
+    text: str
+    move: str
+
+
+@dataclass(frozen=True)
+class Ended:
+    status: str
+
+
+Output = PhaseStart | Chunk | Said | Ended
+
+
+def plan_seconds(persona: Persona, duration_minutes: float) -> dict[str, list[float]]:
+    """phase -> [minimum, budget] seconds: each phase's minute range scaled so the budgets sum to the duration."""
+    mids = {p.id: sum(p.minutes) / 2 for p in persona.phases}
+    scale = duration_minutes * 60.0 / sum(mids.values())
+    return {p.id: [round(p.minutes[0] * scale, 1), round(mids[p.id] * scale, 1)] for p in persona.phases}
+
+
+class Session:
+    def __init__(self, persona: Persona, clock, log: SessionLog, interviewer: Interviewer, summary_path: Path) -> None:
+        self.persona = persona
+        self.clock = clock
+        self.log = log
+        self.interviewer = interviewer
+        self.summary_path = summary_path
+        self.state = State(persona)
+        self._events: list[dict] = []
+
+    # ------------------------------------------------------------------ creating and resuming
+    @classmethod
+    def create(cls, persona: Persona, *, candidate: str, sessions_dir: Path, clock, interviewer: Interviewer,
+               scenario: str | None = None, seed: int | None = None, duration: float = 45,
+               persona_ref: str = "", level: str = "", mode: str = "live") -> Session:
+        if scenario:
+            persona.scenario(scenario)  # validates the id
+        seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
+        scenario = scenario or random.Random(seed).choice(persona.scenarios).id
+        ensure_dir(sessions_dir)
+        started = clock.utc()
+        sid = new_id(started)
+        session = cls(persona, clock, SessionLog(sessions_dir / f"{sid}.jsonl"), interviewer,
+                      sessions_dir / f"{sid}.toml")
+        meta = {
+            "type": "meta", "format": FORMAT, "session_id": sid, "app": f"mlcoach {__version__}",
+            "persona": persona.id, "persona_ref": persona_ref or persona.id, "candidate": candidate.strip(),
+            "scenario": scenario, "interviewer": interviewer.name, "seed": seed, "duration_minutes": duration,
+            "plan": plan_seconds(persona, duration), "mode": mode,
+        }
+        if level:
+            meta["level"] = level
+        session._emit(meta)
+        session._write_summary()
+        return session
+
+    @classmethod
+    def resume(cls, persona: Persona, path: Path, *, clock_factory, interviewer: Interviewer) -> Session:
+        loaded = read_events(path)
+        last_t = max(float(e.get("t", 0)) for e in loaded.events)
+        session = cls(persona, clock_factory(last_t), SessionLog(path), interviewer, path.with_suffix(".toml"))
+        for ev in loaded.events:
+            session._events.append(ev)
+            session.state.apply(ev)
+        session._emit({"type": "note", "note": "resumed", "text": f"resumed with the {interviewer.name} interviewer"})
+        return session
+
+    @property
+    def id(self) -> str:
+        return self.state.meta["session_id"]
+
+    @property
+    def done(self) -> bool:
+        return bool(self.state.status)
+
+    @property
+    def events(self) -> list[dict]:
+        return list(self._events)
+
+    # ------------------------------------------------------------------ the clock
+    def phase_elapsed(self) -> float:
+        return self.clock.now() - self.state.phase_started
+
+    def phase_plan(self, phase: str | None = None) -> tuple[float, float]:
+        lo, budget = self.state.meta["plan"][phase or self.state.phase]
+        return float(lo), float(budget)
+
+    def phase_left(self) -> float:
+        return self.phase_plan()[1] - self.phase_elapsed()
+
+    def total_planned(self) -> float:
+        return sum(b for _, b in self.state.meta["plan"].values())
+
+    # ------------------------------------------------------------------ the conversation
+    def start(self) -> Iterator[Output]:
+        """The first phase and the greeting; or, after a resume, where we left off."""
+        if self.state.phases:
+            return self._welcome_back()
+        return self._enter(PHASE_IDS[0])
+
+    def submit(self, text: str, input: str = "text", seconds: float | None = None, **extra) -> Iterator[Output]:
+        """Record the answer now (durably), then return the interviewer's reply as a stream."""
+        if self.done:
+            return iter(())
+        text = text.strip()
+        if seconds is not None:
+            self.clock.advance(float(seconds))
+        else:
+            self.clock.advance(speaking_seconds(text) + THINK_SECONDS)
+        last_q_t = float((self.state.last_question or {}).get("t", self.state.t))
+        event = {"type": "candidate", "phase": self.state.phase, "text": text, "input": input,
+                 "answer_seconds": round(max(0.0, self.clock.now() - last_q_t), 1), **extra}
+        self._emit(event)  # the candidate's words are on disk (fsync) before anything else happens
+        return self._synced(self._respond())
+
+    def _synced(self, outputs: Iterator[Output]) -> Iterator[Output]:
+        """The interviewer's events are flushed one by one and made durable once, at the end of the turn."""
+        try:
+            yield from outputs
+        finally:
+            self.log.sync()
+
+    def next_phase(self) -> Iterator[Output]:
+        """The candidate asked to move on (/next)."""
+        if self.done:
+            return iter(())
+        self._emit({"type": "note", "note": "next", "text": f"candidate moved on from {self.state.phase}"})
+        return self._synced(self._advance())
+
+    def repeat(self) -> Iterator[Output]:
+        q = self.state.last_question
+        if not q or self.done:
+            return iter(())
+        return self._say(Move("nudge", "repeat", q["text"], "general", (), "the candidate asked to repeat"),
+                         stream=False)
+
+    def hint(self) -> Iterator[Output]:
+        if self.done:
+            return iter(())
+        return self._say(planner.hint(self.state))
+
+    def note(self, note: str, text: str = "") -> None:
+        self._emit({"type": "note", "note": note, "text": text or note})
+
+    def finish(self, status: str = "complete", reason: str = "") -> Iterator[Output]:
+        """End now (/end, Ctrl-C, the last phase done). Always leaves a summary on disk."""
+        if self.done:
+            return iter(())
+        self._emit({"type": "end", "status": status, "reason": reason or status})
+        self._write_summary()
+        return iter([Ended(status)])
+
+    def close(self) -> None:
+        self.log.close()
+
+    # ------------------------------------------------------------------ internals
+    def _respond(self) -> Iterator[Output]:
+        state = self.state
+        last = state.last_answer
+        if state.phase == "closing" and (state.last_question or {}).get("move") == "closing.invite":
+            yield from self._closing_reply(last.text if last else "")
+            return
+        lo, budget = self.phase_plan()
+        elapsed = self.phase_elapsed()
+        if elapsed >= budget:
+            self.note("budget", f"{state.phase} budget spent ({elapsed:.0f}s of {budget:.0f}s)")
+            yield from self._advance()
+            return
+        move = planner.rephrase(state)
+        if move is None:
+            moves = self._plan(elapsed < lo)
+            if not moves:
+                yield from self._advance()
+                return
+            move = moves[0]
+            ack = planner.ack(state)
+            if ack is not None:
+                yield from self._say(ack)
+        yield from self._say(move)
+
+    def _plan(self, fill_minimum: bool) -> list[Move]:
+        state = self.state
+        moves: list[Move] = []
+        if state.phase in ("experience", "design"):
+            why = planner.why_algorithm(state)
+            if why:
+                moves.append(why)
+        moves += planner.core_moves(state)
+        if state.phase == "design" and not moves:
+            trade = planner.when_not(state)
+            if trade:
+                moves.append(trade)
+        if not moves and fill_minimum:
+            moves += planner.extra_moves(state)[:1]
+        return moves
+
+    def _advance(self) -> Iterator[Output]:
+        idx = PHASE_IDS.index(self.state.phase)
+        if idx + 1 >= len(PHASE_IDS):
+            yield from self.finish("complete", "interview finished")
+            return
+        yield from self._enter(PHASE_IDS[idx + 1])
+
+    def _enter(self, phase_id: str) -> Iterator[Output]:
+        phase = self.persona.phase(phase_id)
+        branch = planner.choose_branch(self.state) if phase_id == "deep_dive" else ""
+        event = {"type": "phase", "phase": phase_id, "title": phase.title}
+        if branch:
+            event["branch"] = branch
+        self._emit(event)
+        self._write_summary()
+        yield PhaseStart(phase_id, phase.title, branch)
+        if phase_id == "closing":
+            yield from self._say(Move("closing", "closing.invite", planner.fill(self.persona.closing_invite, self.state),
+                                      "general", (), "closing"))
+            return
+        if phase_id != PHASE_IDS[0]:
+            move = planner.transition(self.state, phase_id)
+            if move:
+                yield from self._say(move)
+        moves = self._plan(True)
+        if moves:
+            yield from self._say(moves[0])
+        else:
+            yield from self._advance()
+
+    def _closing_reply(self, question: str) -> Iterator[Output]:
+        analysis = self.state.last_answer.analysis if self.state.last_answer else None
+        parts = []
+        if analysis is not None and analysis.substantive:
+            parts.append(planner.closing_reply(self.state, question))
+        parts.append(planner.fill(self.persona.closing_thanks, self.state))
+        yield from self._say(Move("closing", "closing.thanks", " ".join(parts), "general", (), "closing"))
+        yield from self.finish("complete", "interview finished")
+
+    def _say(self, move: Move, stream: bool = True) -> Iterator[Output]:
+        ctx = self._context(move)
+        pieces: list[str] = []
+        source = self.interviewer.name
+        chunks = self.interviewer.say(move, ctx) if stream else iter([move.text])
+        for chunk in chunks:
+            pieces.append(chunk)
+            yield Chunk(move.kind, chunk)
+        for note in getattr(self.interviewer, "drain_notes", lambda: [])():
+            self._emit({"type": "note", **note})
+            if note.get("note") == "fallback":
+                source = "scripted"
+        text = "".join(pieces).strip() or move.text
+        self.clock.advance(speaking_seconds(text, INTERVIEWER_WPM))
+        self._emit({"type": "interviewer", "phase": self.state.phase, "kind": move.kind, "move": move.id,
+                    "text": text, "source": source, "why": move.why})
+        yield Said(move.kind, text, move.id)
+
+    def _welcome_back(self) -> Iterator[Output]:
+        rec = self.state.phases[-1]
+        yield PhaseStart(rec.id, rec.title, rec.branch)
+        name = self.state.meta.get("candidate") or "there"
+        if self.state.awaiting and self.state.last_question:
+            yield from self._say(Move("transition", "welcome_back",
+                                      f"Welcome back, {name}. Let's pick up where we left off.", "general"))
+            yield from self.repeat()
+        else:
+            yield from self._say(Move("transition", "welcome_back", f"Welcome back, {name}.", "general"))
+            yield from self._respond()
+
+    def _context(self, move: Move) -> Context:
+        state = self.state
+        tail = []
+        for ev in self._events[-12:]:
+            if ev["type"] == "interviewer":
+                tail.append(("interviewer", ev["text"]))
+            elif ev["type"] == "candidate":
+                tail.append(("candidate", ev["text"]))
+        labels = tuple(self.persona.concepts[c].label for c in sorted(state.explained))
+        return Context(self.persona, state.scenario, self.persona.phase(state.phase or PHASE_IDS[0]),
+                       max(0.0, self.phase_left()) if state.phase else 0.0, state.meta.get("candidate", ""),
+                       labels, tuple(tail))
+
+    def _emit(self, event: dict) -> None:
+        event = {**event, "t": round(self.clock.now(), 2), "at": self.clock.utc().isoformat(timespec="seconds")}
+        self.log.append(event, sync=event["type"] in ("candidate", "end", "meta"))
+        self._events.append(event)
+        self.state.apply(event)
+
+    def _write_summary(self) -> None:
+        write_summary(self.summary_path, summarize(self._events))
+
+    def summary(self) -> dict:
+        return summarize(self._events)

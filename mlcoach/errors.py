@@ -1,0 +1,32 @@
+"""The one error boundary: core code raises these; the CLI turns them into one line and an exit code."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1  # something failed while running (I/O, a model, an internal error)
+    BAD_INPUT = 2  # a bad argument, persona, script, config or session file
+    NOT_FOUND = 3  # a session, persona or scenario that does not exist
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class MlcoachError(Exception):
+    """A user-facing error: its message is one line that says what is wrong and where."""
+
+    exit_code = ExitCode.ERROR
+
+
+class BadInput(MlcoachError):
+    exit_code = ExitCode.BAD_INPUT
+
+
+class NotFound(MlcoachError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+def where(path: object, key: str | None = None) -> str:
+    """`file: key` prefix for messages about a file's contents."""
+    return f"{path}: {key}" if key else str(path)

@@ -1,0 +1,516 @@
+"""Personas: load and validate a persona TOML into frozen dataclasses. Knowledge is data; this is the edge."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlcoach.errors import BadInput, NotFound
+
+FORMAT = 1
+PHASE_IDS = ("opening", "experience", "design", "production", "deep_dive", "closing")
+CRITERIA = (
+    "business_and_data", "data_quality", "algorithm_tradeoffs", "evaluation_metrics", "production",
+    "overfitting_bias_fairness", "iterative_mindset", "real_projects", "failures_learnings",
+)
+RED_FLAGS = (
+    "jumps_to_complex", "ignores_data_quality", "no_algorithm_rationale", "ignores_production",
+    "no_evaluation", "overly_theoretical", "no_tradeoffs", "no_real_experience",
+)
+GUIDE_TOPICS = ("data", "features", "algorithm", "evaluation")
+PLACEHOLDERS = {"name", "interviewer", "role", "years", "algorithm", "product"}
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    rephrase: str = ""
+    covers: tuple[str, ...] = ()
+    topic: str = "general"
+    extra: bool = False
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: str
+    minutes: tuple[float, float]
+    goals: str
+    questions: tuple[Question, ...]
+    transition: str = ""  # said when the phase starts (before its first question)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    problem_type: str
+    product: str
+    prompt: str
+    guide: tuple[Question, ...]
+    rephrase: str
+    probes: tuple[Question, ...]  # the scenario's own probes, then the shared ones it lists, in priority order
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    label: str
+    group: str
+    patterns: tuple[re.Pattern, ...]
+    matcher: re.Pattern | None = None  # all patterns in one alternation: one search instead of many
+
+    def search(self, text: str) -> bool:
+        return bool(self.matcher.search(text)) if self.matcher else any(p.search(text) for p in self.patterns)
+
+
+def combine(patterns: tuple[re.Pattern, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)", re.IGNORECASE | re.ASCII)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A technique line: an ack, a probe, a hint, a closing answer."""
+
+    id: str
+    text: str
+    when: tuple[str, ...] = ()  # concept ids (acks, probes) or regexes (closing answers)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: str
+    concepts: tuple[str, ...]
+    practice: str
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    label: str
+    advice: str
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    rule: str
+    patterns: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class Persona:
+    id: str
+    path: Path
+    name: str
+    role: str
+    years: int
+    expertise: tuple[str, ...]
+    style: str
+    mission: str
+    communication: tuple[tuple[str, str], ...]
+    always: tuple[str, ...]
+    never: tuple[str, ...]
+    forbidden: tuple[Forbidden, ...]
+    starters: tuple[tuple[str, str], ...]  # (instead_of, say)
+    phases: tuple[Phase, ...]
+    scenarios: tuple[Scenario, ...]
+    branches: dict[str, tuple[Question, ...]]
+    rapport: tuple[Line, ...]
+    probing: tuple[Line, ...]
+    tradeoffs: tuple[Line, ...]
+    discovery: tuple[Line, ...]
+    question_types: tuple[tuple[str, tuple[str, ...]], ...]
+    hints: dict[str, str]
+    closing_invite: str
+    closing_thanks: str
+    closing_default: str
+    closing_answers: tuple[tuple[tuple[re.Pattern, ...], str], ...]
+    concepts: dict[str, Concept]
+    criteria: tuple[Criterion, ...]
+    red_flags: tuple[RedFlag, ...]
+    domain_words: tuple[re.Pattern, ...]
+    outlines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def phase(self, phase_id: str) -> Phase:
+        return next(p for p in self.phases if p.id == phase_id)
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        for s in self.scenarios:
+            if s.id == scenario_id:
+                return s
+        known = ", ".join(s.id for s in self.scenarios)
+        raise BadInput(f"scenario: unknown id {scenario_id!r} (known: {known})")
+
+    def violations(self, text: str) -> list[str]:
+        """The never-do rules that a question's wording breaks."""
+        return [f.rule for f in self.forbidden if any(p.search(text) for p in f.patterns)]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Reader:
+    """Typed access to a TOML tree that names the file and key path in every error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> BadInput:
+        return BadInput(f"{self.path}: {key}: {problem}")
+
+    def get(self, table: dict, key: str, kind: type | tuple, where: str, default: Any = ...) -> Any:
+        keypath = f"{where}.{key}" if where else key
+        if key not in table:
+            if default is ...:
+                raise self.fail(keypath, "missing")
+            return default
+        value = table[key]
+        if isinstance(value, bool) and kind is not bool:
+            raise self.fail(keypath, f"expected {_kind_name(kind)}, got a boolean")
+        if not isinstance(value, kind):
+            raise self.fail(keypath, f"expected {_kind_name(kind)}, got {type(value).__name__}")
+        if isinstance(value, str) and not value.strip() and default is ...:
+            raise self.fail(keypath, "must not be empty")
+        return value
+
+    def strings(self, table: dict, key: str, where: str, default: Any = ...) -> tuple[str, ...]:
+        items = self.get(table, key, list, where, default=[] if default is not ... else ...)
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                raise self.fail(f"{where}.{key}[{i}]" if where else f"{key}[{i}]", "expected a string")
+        return tuple(items)
+
+    def regexes(self, table: dict, key: str, where: str) -> tuple[re.Pattern, ...]:
+        out = []
+        for i, pattern in enumerate(self.strings(table, key, where)):
+            try:
+                out.append(re.compile(pattern, re.IGNORECASE | re.ASCII))
+            except re.error as exc:
+                raise self.fail(f"{where}.{key}[{i}]", f"bad regular expression {pattern!r} ({exc})") from None
+        return tuple(out)
+
+    def tables(self, table: dict, key: str, where: str, required: bool = True) -> list[tuple[str, dict]]:
+        items = self.get(table, key, list, where, default=... if required else [])
+        out = []
+        for i, item in enumerate(items):
+            keypath = f"{where}.{key}[{i}]" if where else f"{key}[{i}]"
+            if not isinstance(item, dict):
+                raise self.fail(keypath, "expected a table")
+            out.append((keypath, item))
+        return out
+
+
+def _kind_name(kind: type | tuple) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", list: "an array", dict: "a table", bool: "a boolean"}
+    if isinstance(kind, tuple):
+        return " or ".join(names.get(k, k.__name__) for k in kind)
+    return names.get(kind, kind.__name__)
+
+
+def _question(r: _Reader, t: dict, where: str, topic: str = "general") -> Question:
+    return Question(
+        id=r.get(t, "id", str, where),
+        text=r.get(t, "text", str, where),
+        rephrase=r.get(t, "rephrase", str, where, default=""),
+        covers=r.strings(t, "covers", where, default=()),
+        topic=r.get(t, "topic", str, where, default=topic),
+        extra=r.get(t, "extra", bool, where, default=False),
+    )
+
+
+def _lines(r: _Reader, table: dict, key: str, where: str, when_key: str = "when") -> tuple[Line, ...]:
+    out = []
+    for i, (kp, t) in enumerate(r.tables(table, key, where, required=False)):
+        when = r.strings(t, when_key, kp, default=())
+        out.append(Line(id=r.get(t, "id", str, kp, default=f"{key}{i}"), text=r.get(t, "text", str, kp), when=when))
+    return tuple(out)
+
+
+def parse(data: dict, path: Path) -> Persona:
+    r = _Reader(path)
+    fmt = r.get(data, "format", int, "")
+    if fmt != FORMAT:
+        raise r.fail("format", f"version {fmt} is not supported (this mlcoach reads format {FORMAT})")
+
+    phases = []
+    for kp, t in r.tables(data, "phases", ""):
+        minutes = r.get(t, "minutes", list, kp)
+        if len(minutes) != 2 or not all(isinstance(m, int | float) and not isinstance(m, bool) for m in minutes):
+            raise r.fail(f"{kp}.minutes", "expected [low, high] minutes")
+        if not 0 < minutes[0] <= minutes[1]:
+            raise r.fail(f"{kp}.minutes", f"expected 0 < low <= high, got {minutes}")
+        pid = r.get(t, "id", str, kp)
+        qs = tuple(_question(r, q, qkp, topic=pid) for qkp, q in r.tables(t, "questions", kp, required=False))
+        phases.append(Phase(pid, r.get(t, "title", str, kp), (float(minutes[0]), float(minutes[1])),
+                            r.get(t, "goals", str, kp, default=""), qs, r.get(t, "transition", str, kp, default="")))
+    ids = tuple(p.id for p in phases)
+    if ids != PHASE_IDS:
+        raise r.fail("phases", f"expected the phases {', '.join(PHASE_IDS)} in that order, got {', '.join(ids) or 'none'}")
+
+    shared_probes = {}
+    for kp, t in r.tables(data, "probes", "", required=False):
+        q = _question(r, t, kp, topic="design")
+        shared_probes[q.id] = q
+
+    scenarios = []
+    for kp, t in r.tables(data, "scenarios", ""):
+        guide = tuple(_question(r, q, qkp) for qkp, q in r.tables(t, "guide", kp))
+        own = [_question(r, q, qkp, topic="design") for qkp, q in r.tables(t, "probes_own", kp, required=False)]
+        refs = []
+        raw_probes = t.get("probes", [])
+        for i, ref in enumerate(raw_probes):
+            if isinstance(ref, dict):
+                own.append(_question(r, ref, f"{kp}.probes[{i}]", topic="design"))
+            elif isinstance(ref, str):
+                if ref not in shared_probes:
+                    raise r.fail(f"{kp}.probes[{i}]", f"unknown probe id {ref!r}")
+                refs.append(shared_probes[ref])
+            else:
+                raise r.fail(f"{kp}.probes[{i}]", "expected a probe id or a table")
+        for i, (gkp, _) in enumerate(r.tables(t, "guide", kp)):
+            if guide[i].topic not in GUIDE_TOPICS:
+                raise r.fail(f"{gkp}.topic", f"expected one of {', '.join(GUIDE_TOPICS)}")
+        scenarios.append(Scenario(
+            id=r.get(t, "id", str, kp), title=r.get(t, "title", str, kp),
+            problem_type=r.get(t, "problem_type", str, kp, default=""), product=r.get(t, "product", str, kp),
+            prompt=r.get(t, "prompt", str, kp), guide=guide, rephrase=r.get(t, "rephrase", str, kp, default=""), probes=tuple(own) + tuple(refs),
+        ))
+    if not scenarios:
+        raise r.fail("scenarios", "at least one scenario is needed")
+
+    branches = {}
+    raw_branches = r.get(data, "branches", dict, "")
+    for name in ("strong", "fundamentals"):
+        b = r.get(raw_branches, name, dict, "branches")
+        branches[name] = tuple(_question(r, q, kp, topic=name if name == "fundamentals" else "deep_dive")
+                               for kp, q in r.tables(b, "questions", f"branches.{name}"))
+
+    rules = r.get(data, "rules", dict, "")
+    never = r.strings(rules, "never", "rules")
+    forbidden = []
+    for kp, t in r.tables(rules, "forbidden", "rules", required=False):
+        rule = r.get(t, "rule", str, kp)
+        if rule not in never:
+            raise r.fail(f"{kp}.rule", f"{rule!r} is not one of rules.never")
+        forbidden.append(Forbidden(rule, r.regexes(t, "patterns", kp)))
+
+    tech = r.get(data, "techniques", dict, "", default={})
+    closing = r.get(data, "closing", dict, "")
+    answers = []
+    for kp, t in r.tables(closing, "answers", "closing", required=False):
+        answers.append((r.regexes(t, "patterns", kp), r.get(t, "text", str, kp)))
+
+    concepts = {}
+    for cid, t in r.get(data, "concepts", dict, "").items():
+        kp = f"concepts.{cid}"
+        if not isinstance(t, dict):
+            raise r.fail(kp, "expected a table")
+        patterns = r.regexes(t, "patterns", kp)
+        concepts[cid] = Concept(cid, r.get(t, "label", str, kp), r.get(t, "group", str, kp), patterns, combine(patterns))
+
+    rubric = r.get(data, "rubric", dict, "")
+    raw_criteria = r.get(rubric, "criteria", dict, "rubric")
+    criteria = []
+    for cid in CRITERIA:
+        t = r.get(raw_criteria, cid, dict, "rubric.criteria")
+        kp = f"rubric.criteria.{cid}"
+        criteria.append(Criterion(cid, r.get(t, "label", str, kp), r.strings(t, "concepts", kp, default=()),
+                                  r.get(t, "practice", str, kp, default="")))
+    raw_flags = r.get(rubric, "red_flags", dict, "rubric")
+    flags = []
+    for fid in RED_FLAGS:
+        t = r.get(raw_flags, fid, dict, "rubric.red_flags")
+        kp = f"rubric.red_flags.{fid}"
+        flags.append(RedFlag(fid, r.get(t, "label", str, kp), r.get(t, "advice", str, kp, default="")))
+
+    hints = {}
+    for kp, t in r.tables(data, "hints", "", required=False):
+        hints[r.get(t, "topic", str, kp)] = r.get(t, "text", str, kp)
+
+    outlines = {}
+    for kp, t in r.tables(data, "outlines", "", required=False):
+        outlines[r.get(t, "id", str, kp)] = r.strings(t, "steps", kp)
+
+    persona = Persona(
+        id=r.get(data, "id", str, ""),
+        path=path,
+        name=r.get(data, "name", str, ""),
+        role=r.get(data, "role", str, ""),
+        years=r.get(data, "years", int, "", default=0),
+        expertise=r.strings(data, "expertise", "", default=()),
+        style=r.get(data, "style", str, "", default=""),
+        mission=r.get(data, "mission", str, "", default=""),
+        communication=tuple((r.get(t, "name", str, kp), r.get(t, "example", str, kp))
+                            for kp, t in r.tables(data, "communication", "", required=False)),
+        always=r.strings(rules, "always", "rules", default=()),
+        never=never,
+        forbidden=tuple(forbidden),
+        starters=tuple((r.get(t, "instead_of", str, kp), r.get(t, "say", str, kp))
+                       for kp, t in r.tables(data, "starters", "", required=False)),
+        phases=tuple(phases),
+        scenarios=tuple(scenarios),
+        branches=branches,
+        rapport=_lines(r, tech, "rapport", "techniques"),
+        probing=_lines(r, tech, "probing", "techniques"),
+        tradeoffs=_lines(r, tech, "tradeoffs", "techniques"),
+        discovery=_lines(r, tech, "discovery", "techniques", when_key="covers"),
+        question_types=tuple((r.get(t, "name", str, kp), r.strings(t, "questions", kp))
+                             for kp, t in r.tables(data, "question_types", "", required=False)),
+        hints=hints,
+        closing_invite=r.get(closing, "invite", str, "closing"),
+        closing_thanks=r.get(closing, "thanks", str, "closing"),
+        closing_default=r.get(closing, "default_answer", str, "closing"),
+        closing_answers=tuple(answers),
+        concepts=concepts,
+        criteria=tuple(criteria),
+        red_flags=tuple(flags),
+        domain_words=r.regexes(r.get(data, "analysis", dict, "", default={}), "domain_words", "analysis")
+        if "analysis" in data else (),
+        outlines=outlines,
+    )
+    _check_references(persona, r)
+    return persona
+
+
+def all_questions(p: Persona) -> list[tuple[str, str]]:
+    """(key path, text) of every line the interviewer may say, for the never-do check."""
+    out: list[tuple[str, str]] = []
+    for phase in p.phases:
+        out.append((f"phases.{phase.id}.transition", phase.transition))
+        for q in phase.questions:
+            out += [(f"phases.{phase.id}.{q.id}", q.text), (f"phases.{phase.id}.{q.id}.rephrase", q.rephrase)]
+    shared: set[str] = set()  # a shared probe listed by several scenarios is checked once
+    for s in p.scenarios:
+        out += [(f"scenarios.{s.id}.prompt", s.prompt), (f"scenarios.{s.id}.rephrase", s.rephrase)]
+        for q in s.guide + s.probes:
+            if q.id in shared:
+                continue
+            shared.add(q.id)
+            out += [(f"scenarios.{s.id}.{q.id}", q.text), (f"scenarios.{s.id}.{q.id}.rephrase", q.rephrase)]
+    for name, qs in p.branches.items():
+        for q in qs:
+            out += [(f"branches.{name}.{q.id}", q.text), (f"branches.{name}.{q.id}.rephrase", q.rephrase)]
+    for group in ("probing", "tradeoffs", "discovery", "rapport"):
+        for line in getattr(p, group):
+            out.append((f"techniques.{group}.{line.id}", line.text))
+    for name, qs in p.question_types:
+        out += [(f"question_types.{name}", q) for q in qs]
+    for i, (_, say) in enumerate(p.starters):
+        out.append((f"starters[{i}].say", say))
+    out += [(f"hints.{k}", v) for k, v in p.hints.items()]
+    out += [("closing.invite", p.closing_invite), ("closing.thanks", p.closing_thanks)]
+    return [(k, t) for k, t in out if t]
+
+
+def _check_references(p: Persona, r: _Reader) -> None:
+    known = set(p.concepts)
+
+    def need(ids: tuple[str, ...], where: str) -> None:
+        for cid in ids:
+            if cid not in known:
+                raise r.fail(where, f"unknown concept id {cid!r}")
+
+    for phase in p.phases:
+        for q in phase.questions:
+            need(q.covers, f"phases.{phase.id}.{q.id}.covers")
+    for s in p.scenarios:
+        for q in s.guide + s.probes:
+            need(q.covers, f"scenarios.{s.id}.{q.id}.covers")
+    for name, qs in p.branches.items():
+        for q in qs:
+            need(q.covers, f"branches.{name}.{q.id}.covers")
+    for line in p.rapport:
+        need(line.when, f"techniques.rapport.{line.id}.when")
+    for line in p.discovery:
+        need(line.when, f"techniques.discovery.{line.id}.covers")
+    for c in p.criteria:
+        need(c.concepts, f"rubric.criteria.{c.id}.concepts")
+    for key, text in all_questions(p):
+        for name in re.findall(r"\{(\w+)\}", text):
+            if name not in PLACEHOLDERS:
+                raise r.fail(key, f"unknown placeholder {{{name}}} (known: {', '.join(sorted(PLACEHOLDERS))})")
+        broken = p.violations(text)
+        if broken:
+            raise r.fail(key, f"breaks the never-do rule {broken[0]!r}: {text!r}")
+    seen: dict[str, str] = {}
+    for key, text in all_questions(p):
+        if key.endswith((".rephrase", ".transition")) or key.startswith(("hints.", "techniques.rapport", "starters", "question_types")):
+            continue
+        if text in seen:
+            raise r.fail(key, f"the same question as {seen[text]}: {text!r}")
+        seen[text] = key
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def builtin_dir() -> Path:
+    """Installed wheels carry personas inside the package; a source checkout has them at the top level."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_personas"
+    return packaged if packaged.is_dir() else here.parent / "personas"
+
+
+def search_dirs() -> list[Path]:
+    from mlcoach.config import home
+
+    return [home() / "personas", builtin_dir()]
+
+
+def load_path(path: Path) -> Persona:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such persona file") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path}: not valid TOML ({exc})") from None
+    return parse(data, path)
+
+
+_cache: dict[Path, tuple[float, Persona]] = {}
+
+
+def load(ref: str) -> Persona:
+    """A persona by id (user directory first, then built-in) or by path."""
+    candidate = Path(ref).expanduser()
+    if ref.endswith(".toml") or "/" in ref or candidate.is_file():
+        path = candidate.resolve()
+    else:
+        for d in search_dirs():
+            if (d / f"{ref}.toml").is_file():
+                path = (d / f"{ref}.toml").resolve()
+                break
+        else:
+            known = ", ".join(sorted(available())) or "none"
+            raise NotFound(f"persona: unknown id {ref!r} (known: {known})")
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = -1.0
+    hit = _cache.get(path)
+    if hit and hit[0] == mtime:
+        return hit[1]
+    persona = load_path(path)
+    _cache[path] = (mtime, persona)
+    return persona
+
+
+def available() -> dict[str, Path]:
+    """id -> path of every persona file found (user ones shadow built-in ones of the same id)."""
+    out: dict[str, Path] = {}
+    for d in reversed(search_dirs()):
+        if d.is_dir():
+            for f in sorted(d.glob("*.toml")):
+                out[f.stem] = f
+    return out

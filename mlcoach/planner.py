@@ -1,0 +1,233 @@
+"""The planner: the next move within a phase and why. Pure functions of the state and the persona."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from mlcoach.persona import Persona, Question
+from mlcoach.state import State
+
+LOW_QUALITY = ("empty", "one_word", "gibberish", "off_topic", "injection", "repeated", "salad")
+GENERIC_REPHRASE = "No rush. Let me put it differently: even a rough first thought or an example from your own work is fine."
+DEFAULT_TRANSITIONS = {
+    "experience": "Let's dig into your hands-on experience a bit more.",
+    "design": "Let's work through a design problem together.",
+    "production": "Now say this model works offline. Let's talk about getting it into production.",
+    "deep_dive": "Let's go a bit deeper on a few things.",
+    "closing": "We're close to time, so let's wrap up.",
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    kind: str  # greeting | question | probe | closing | nudge | transition | ack
+    id: str
+    text: str  # the scripted wording, placeholders filled
+    topic: str = "general"
+    covers: tuple[str, ...] = ()
+    why: str = ""  # the planner's reason, for the log and an LLM's prompt
+
+
+def fill(template: str, state: State, **extra: str) -> str:
+    p = state.persona
+    values = {
+        "name": state.meta.get("candidate") or "there",
+        "interviewer": p.name,
+        "role": p.role,
+        "years": str(p.years),
+        "product": state.scenario.product if state.scenario else "this product",
+        **extra,
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def rng(state: State) -> random.Random:
+    return random.Random(f"{state.meta.get('seed', 0)}:{state.events}")
+
+
+def _from_question(q: Question, state: State, kind: str, why: str) -> Move:
+    return Move(kind, q.id, fill(q.text, state), q.topic, q.covers, why)
+
+
+def _open(q: Question, state: State) -> bool:
+    """Not asked yet, and not already covered: never ask about what the candidate has explained."""
+    if q.id in state.asked:
+        return False
+    return not (q.covers and set(q.covers) <= state.covered())
+
+
+def why_algorithm(state: State) -> Move | None:
+    """'Why that algorithm?' when the last answer named an algorithm without a reason."""
+    last = state.last_answer
+    if last is None or not last.analysis.substantive:
+        return None
+    line = next((ln for ln in state.persona.probing if ln.id == "why_algorithm"), None)
+    if line is None:
+        return None
+    for hit in last.analysis.hits:
+        concept = state.persona.concepts[hit.concept]
+        move_id = f"why:{hit.concept}"
+        reasoned = any(a.analysis.hits and any(h.concept == hit.concept and h.reasoned for h in a.analysis.hits)
+                       for a in state.answers)
+        if concept.group == "algorithms" and not reasoned and move_id not in state.asked:
+            text = fill(line.text, state, algorithm=concept.label)
+            return Move("probe", move_id, text, "algorithm", (hit.concept,),
+                        f"named {concept.label} without a reason")
+    return None
+
+
+def when_not(state: State) -> Move | None:
+    """A trade-off probe once, when an algorithm was explained but no trade-off was raised."""
+    line = next((ln for ln in state.persona.tradeoffs if ln.id == "when_not"), None)
+    if line is None or any(m.startswith("tradeoff:") for m in state.asked):
+        return None
+    if any(a.analysis.tradeoff for a in state.answers):
+        return None
+    last = state.last_answer
+    algos = [h for h in (last.analysis.hits if last else ()) if state.persona.concepts[h.concept].group == "algorithms"]
+    if not algos:
+        return None
+    label = state.persona.concepts[algos[0].concept].label
+    return Move("probe", f"tradeoff:{line.id}", fill(line.text, state, algorithm=label), "algorithm", (),
+                f"explained {label} but raised no trade-off")
+
+
+def core_moves(state: State) -> list[Move]:
+    """The phase's plan, in order, of what is still worth asking."""
+    p = state.persona
+    phase = state.phase
+    if phase in ("opening", "experience", "production"):
+        return [_from_question(q, state, "greeting" if q.id == p.phase("opening").questions[0].id else "question",
+                               "next in the phase plan") for q in p.phase(phase).questions if not q.extra and _open(q, state)]
+    if phase == "design":
+        s = state.scenario
+        moves = []
+        if f"scenario:{s.id}" not in state.asked:
+            moves.append(Move("question", f"scenario:{s.id}", fill(s.prompt, state), "design", (), "pose the scenario"))
+        moves += [_from_question(q, state, "question", f"guide question ({q.topic}) not yet answered")
+                  for q in s.guide if _open(q, state)]
+        moves += [_from_question(q, state, "probe", f"left out: {', '.join(q.covers) or q.id}")
+                  for q in s.probes if _open(q, state)]
+        return moves
+    if phase == "deep_dive":
+        branch = state.branch or "fundamentals"
+        moves = [_from_question(q, state, "question", f"deep dive ({branch})") for q in p.branches[branch] if _open(q, state)]
+        if not moves and not state.phases[-1].questions:
+            # Everything in the branch was covered already: go deeper on the first of it rather than skip the phase.
+            q = next((q for q in p.branches[branch] if q.id not in state.asked), None)
+            if q is not None:
+                text = f"You touched on this earlier, so let's go deeper: {fill(q.text, state)}"
+                moves = [Move("question", q.id, text, q.topic, q.covers, f"deeper on covered ground ({branch})")]
+        return moves
+    return []
+
+
+def extra_moves(state: State) -> list[Move]:
+    """More worth asking while the phase's minimum time is not spent."""
+    p = state.persona
+    phase = state.phase
+    moves = []
+    if phase in ("opening", "experience", "production"):
+        moves += [_from_question(q, state, "question", "fills the phase's minimum time")
+                  for q in p.phase(phase).questions if q.extra and _open(q, state)]
+    if phase == "design":
+        for line in p.discovery:
+            if f"discovery:{line.id}" not in state.asked and not (line.when and set(line.when) <= state.covered()):
+                moves.append(Move("probe", f"discovery:{line.id}", fill(line.text, state), "design", line.when,
+                                  "guiding discovery"))
+        for line in p.probing:
+            if line.id != "why_algorithm" and f"probing:{line.id}" not in state.asked:
+                moves.append(Move("probe", f"probing:{line.id}", fill(line.text, state, algorithm="that approach"),
+                                  "general", (), "probing understanding"))
+    return moves
+
+
+def rephrase(state: State) -> Move | None:
+    """One gentle rephrase of a question whose answer was empty, one word, off-topic or gibberish."""
+    last = state.last_answer
+    q = state.last_question
+    if last is None or q is None or last.analysis.quality not in LOW_QUALITY:
+        return None
+    if q.get("kind") == "closing" or f"rephrase:{q.get('move')}" in state.asked:
+        return None
+    question = question_index(state.persona).get(q.get("move", ""))
+    text = fill(question.rephrase, state) if question and question.rephrase else GENERIC_REPHRASE
+    topic = question.topic if question else "general"
+    return Move("nudge", f"rephrase:{q.get('move')}", text, topic, (), f"answer was {last.analysis.quality}")
+
+
+def ack(state: State) -> Move | None:
+    """A short acknowledgement that fits what the candidate just said."""
+    last = state.last_answer
+    if last is None or not last.analysis.substantive or last.analysis.words < 8:
+        return None
+    r = rng(state)
+    if r.random() < 0.5:
+        return None
+    said = last.analysis.explained or last.analysis.mentioned
+    fitting = [ln for ln in state.persona.rapport if ln.when and set(ln.when) & said]
+    generic = [ln for ln in state.persona.rapport if not ln.when]
+    recent = set(state.recent_acks)
+    pool = [ln for ln in fitting if ln.text not in recent] or [ln for ln in generic if ln.text not in recent]
+    if not pool:
+        return None
+    line = r.choice(pool)
+    return Move("ack", f"ack:{line.id}", fill(line.text, state), "general", (), "rapport")
+
+
+def hint(state: State) -> Move:
+    q = state.last_question or {}
+    index = question_index(state.persona)
+    topic = index[q["move"]].topic if q.get("move") in index else state.phase
+    hints = state.persona.hints
+    text = hints.get(topic) or hints.get(state.phase) or hints.get("general") or "Think about the data first."
+    return Move("nudge", "hint", fill(text, state), topic, (), "the candidate asked for a hint")
+
+
+def transition(state: State, phase_id: str) -> Move | None:
+    phase = state.persona.phase(phase_id)
+    text = phase.transition or DEFAULT_TRANSITIONS.get(phase_id, "")
+    return Move("transition", f"transition:{phase_id}", fill(text, state), phase_id) if text else None
+
+
+def choose_branch(state: State) -> str:
+    """Deep-dive branch from how the candidate has done so far. Strong means: most rubric criteria have explained
+    evidence, most answers give reasons, there is first-person experience, and answers explain concepts in depth
+    (on average 1.5 or more explained concepts per answer)."""
+    answers = state.answers
+    if not answers:
+        return "fundamentals"
+    criteria = sum(1 for c in state.persona.criteria if set(c.concepts) & state.explained)
+    reasons = sum(1 for a in answers if a.analysis.reasons) / len(answers)
+    experience = any(a.analysis.experience for a in answers)
+    depth = len(state.explained) / len(answers)
+    strong = criteria >= 7 and reasons >= 0.7 and experience and depth >= 1.5
+    return "strong" if strong else "fundamentals"
+
+
+def closing_reply(state: State, question: str) -> str:
+    p = state.persona
+    for patterns, text in p.closing_answers:
+        if any(pt.search(question) for pt in patterns):
+            return fill(text, state)
+    return fill(p.closing_default, state)
+
+
+_index_cache: dict[int, dict[str, Question]] = {}
+
+
+def question_index(p: Persona) -> dict[str, Question]:
+    key = id(p)
+    if key not in _index_cache:
+        out: dict[str, Question] = {}
+        for phase in p.phases:
+            out.update({q.id: q for q in phase.questions})
+        for s in p.scenarios:
+            out.update({q.id: q for q in s.guide + s.probes})
+            out[f"scenario:{s.id}"] = Question(f"scenario:{s.id}", s.prompt, s.rephrase, (), "design")
+        for qs in p.branches.values():
+            out.update({q.id: q for q in qs})
+        _index_cache[key] = out
+    return _index_cache[key]

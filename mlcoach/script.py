@@ -1,0 +1,94 @@
+"""Candidate scripts for batch mock interviews: validated here, at the edge, before anything runs."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlcoach.errors import BadInput, NotFound
+from mlcoach.persona import PHASE_IDS
+
+TOP_KEYS = {"name", "scenario", "persona", "level", "answers"}
+ANSWER_KEYS = {"text", "seconds", "audio"}
+
+
+@dataclass(frozen=True)
+class ScriptAnswer:
+    text: str
+    seconds: float | None = None
+    audio: Path | None = None
+
+
+@dataclass(frozen=True)
+class Script:
+    path: Path
+    name: str
+    scenario: str
+    persona: str
+    level: str
+    answers: dict[str, tuple[ScriptAnswer, ...]]
+
+
+def load(path: Path) -> Script:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such candidate script") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
+
+    def fail(key: str, problem: str) -> BadInput:
+        return BadInput(f"{path}: {key}: {problem}")
+
+    for key in data:
+        if key not in TOP_KEYS:
+            raise fail(key, f"unknown key (expected: {', '.join(sorted(TOP_KEYS))})")
+    for key in ("name", "scenario", "persona", "level"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(key, f"expected a string, got {type(data[key]).__name__}")
+    if not str(data.get("name", "")).strip():
+        raise fail("name", "missing")
+    raw = data.get("answers")
+    if not isinstance(raw, dict):
+        raise fail("answers", "missing table of answers per phase" if raw is None else "expected a table")
+    answers: dict[str, tuple[ScriptAnswer, ...]] = {}
+    for phase, items in raw.items():
+        if phase not in PHASE_IDS:
+            raise fail(f"answers.{phase}", f"unknown phase (expected: {', '.join(PHASE_IDS)})")
+        if not isinstance(items, list):
+            raise fail(f"answers.{phase}", f"expected an array of answers, got {type(items).__name__}")
+        parsed = []
+        for i, item in enumerate(items):
+            key = f"answers.{phase}[{i}]"
+            if isinstance(item, str):
+                parsed.append(ScriptAnswer(item))
+                continue
+            if not isinstance(item, dict):
+                raise fail(key, f"expected a string or a table, got {type(item).__name__}")
+            for k in item:
+                if k not in ANSWER_KEYS:
+                    raise fail(f"{key}.{k}", f"unknown key (expected: {', '.join(sorted(ANSWER_KEYS))})")
+            text, seconds, audio = item.get("text", ""), item.get("seconds"), item.get("audio")
+            if not isinstance(text, str):
+                raise fail(f"{key}.text", "expected a string")
+            if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0):
+                raise fail(f"{key}.seconds", "expected a non-negative number of seconds")
+            if audio is not None:
+                if not isinstance(audio, str):
+                    raise fail(f"{key}.audio", "expected a path string")
+                audio_path = (path.parent / audio).resolve()
+                if not audio_path.is_file():
+                    raise fail(f"{key}.audio", f"no such audio file {audio_path}")
+                parsed.append(ScriptAnswer(text, seconds, audio_path))
+                continue
+            if "text" not in item:
+                raise fail(key, "needs text (or audio)")
+            parsed.append(ScriptAnswer(text, seconds))
+        answers[phase] = tuple(parsed)
+    return Script(path, data["name"].strip(), data.get("scenario", ""), data.get("persona", ""),
+                  data.get("level", ""), answers)

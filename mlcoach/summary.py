@@ -1,0 +1,62 @@
+"""The TOML summary, derived from the events alone (so it can always be rebuilt from the log)."""
+
+from __future__ import annotations
+
+from mlcoach.sessions import FORMAT
+
+QUESTION_KINDS = ("greeting", "question", "probe", "closing")
+
+
+def summarize(events: list[dict]) -> dict:
+    meta = events[0]
+    last_t = max((float(e.get("t", 0)) for e in events), default=0.0)
+    status, ended, end_t = "", "", last_t
+    for ev in events:
+        if ev["type"] == "end":
+            status, ended, end_t = ev.get("status", "incomplete"), ev.get("at", ""), float(ev.get("t", last_t))
+        elif ev["type"] == "note" and ev.get("note") == "resumed":
+            status, ended, end_t = "", "", last_t
+    status = status or "incomplete"
+    plan = meta.get("plan", {})
+    phases: dict[str, dict] = {}
+    order = [e for e in events if e["type"] == "phase"]
+    for i, ev in enumerate(order):
+        stop = order[i + 1]["t"] if i + 1 < len(order) else end_t
+        record = phases.setdefault(ev["phase"], {
+            "title": ev.get("title", ev["phase"]),
+            "planned_seconds": round(float(plan.get(ev["phase"], [0, 0])[1]), 1),
+            "actual_seconds": 0.0,
+            "questions": 0,
+        })
+        record["actual_seconds"] = round(record["actual_seconds"] + float(stop) - float(ev["t"]), 1)
+        if ev.get("branch"):
+            record["branch"] = ev["branch"]
+    for ev in events:
+        if ev["type"] == "interviewer" and ev.get("kind") in QUESTION_KINDS and ev.get("phase") in phases:
+            phases[ev["phase"]]["questions"] += 1
+    summary = {
+        "session_id": meta["session_id"],
+        "format": FORMAT,
+        "persona": meta.get("persona", ""),
+        "candidate": meta.get("candidate", ""),
+        "scenario": meta.get("scenario", ""),
+        "interviewer": meta.get("interviewer", "scripted"),
+        "mode": meta.get("mode", "live"),
+        "started": meta.get("at", ""),
+        "ended": ended,
+        "status": status,
+        "duration_seconds": round(last_t, 1),
+        "planned_minutes": meta.get("duration_minutes", 0),
+        "seed": meta.get("seed", 0),
+        "questions": sum(1 for e in events if e["type"] == "interviewer" and e.get("kind") in QUESTION_KINDS),
+        "answers": sum(1 for e in events if e["type"] == "candidate"),
+        "hints": sum(1 for e in events if e["type"] == "interviewer" and e.get("move") == "hint"),
+        "notes": sum(1 for e in events if e["type"] == "note"),
+        "phases": phases,
+    }
+    if meta.get("level"):
+        summary["level"] = meta["level"]
+    scores = [e for e in events if e["type"] == "score"]
+    if scores:
+        summary["score"] = {k: v for k, v in scores[-1].items() if k not in ("type", "t", "at")}
+    return summary

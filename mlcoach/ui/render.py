@@ -1,0 +1,77 @@
+"""Rich rendering of tables, personas and progress. Plain enough to read when piped or with NO_COLOR."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=False)
+
+
+def personas_table(rows: list[tuple[str, str, str, str]]) -> None:
+    table = Table("id", "interviewer", "scenarios", "file", box=box.SIMPLE_HEAD)
+    for row in rows:
+        table.add_row(*row)
+    console().print(table)
+
+
+def persona(p) -> None:
+    out = console()
+    out.print(f"[bold]{p.id}[/bold]: {p.name}, {p.role} ({p.years}+ years)")
+    out.print(f"Expertise: {', '.join(p.expertise)}")
+    out.print(f"Style: {p.style}\n")
+    table = Table("phase", "title", "minutes", "questions", box=box.SIMPLE_HEAD)
+    for ph in p.phases:
+        lo, hi = ph.minutes
+        count = len(ph.questions) or {"design": "scenario", "deep_dive": "branches", "closing": "invite"}.get(ph.id, 0)
+        table.add_row(ph.id, ph.title, f"{lo:g}-{hi:g}", str(count))
+    out.print(table)
+    table = Table("scenario", "title", "type", "opening prompt", box=box.SIMPLE_HEAD)
+    for s in p.scenarios:
+        table.add_row(s.id, s.title, s.problem_type, s.prompt.replace("{product}", s.product))
+    out.print(table)
+    out.print("[bold]Never[/bold]: " + "; ".join(p.never))
+    out.print("[bold]Always[/bold]: " + "; ".join(p.always))
+    out.print("[bold]Rubric[/bold]: " + ", ".join(c.id for c in p.criteria))
+    out.print("[bold]Red flags[/bold]: " + ", ".join(f.id for f in p.red_flags))
+    out.print(f"[dim]{len(p.concepts)} concepts · file {p.path}[/dim]")
+
+
+def batch_table(results, sessions_dir) -> None:
+    table = Table("file", "candidate", "scenario", "status", "questions", "session", box=box.SIMPLE_HEAD)
+    for r in results:
+        table.add_row(os.path.basename(r.file), r.candidate, r.scenario, r.status, str(r.questions), r.session_id)
+    out = console()
+    out.print(table)
+    out.print(f"[dim]sessions in {sessions_dir}[/dim]")
+
+
+def sessions_table(rows: list[dict]) -> None:
+    if not rows:
+        console().print("No sessions yet. Start one with: mlcoach interview")
+        return
+    table = Table(*[k for k in rows[0]], box=box.SIMPLE_HEAD)
+    for row in rows:
+        table.add_row(*[str(v) for v in row.values()])
+    console().print(table)
+
+
+@contextmanager
+def progress(total: int, enabled: bool = True) -> Iterator:
+    """A progress bar on stderr (only for a terminal and long batches); yields a step() function."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("interviews", total=total)
+        yield lambda: bar.advance(task)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CANDIDATES = ROOT / "tests" / "candidates"
+
+# litellm must never fetch anything in tests; set before any import of it.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """Every test gets its own MLCOACH_HOME; nothing reads the developer's config or sessions."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("MLCOACH_HOME", str(home))
+    for var in ("MLCOACH_SESSIONS_DIR", "MLCOACH_MODEL", "MLCOACH_API_BASE", "MLCOACH_NAME", "MLCOACH_PERSONA",
+                "MLCOACH_DURATION", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    return home
+
+
+@pytest.fixture
+def sessions_dir(tmp_path) -> Path:
+    return tmp_path / "sessions"
+
+
+@pytest.fixture(scope="session")
+def persona():
+    from mlcoach import persona as personas
+
+    return personas.load("ml-engineer")
+
+
+def candidate_files() -> list[Path]:
+    return sorted(p for p in CANDIDATES.glob("*.toml") if p.name != "labels.toml")

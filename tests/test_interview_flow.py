@@ -1,0 +1,193 @@
+"""Whole scripted interviews over the labelled candidates: the seed's behaviour, end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlcoach import persona as personas
+from mlcoach.analysis import analyze
+from mlcoach.persona import PHASE_IDS
+from tests.helpers import LABELS, candidate_ids, events, questions, run
+
+CANDIDATES = candidate_ids()
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    d = tmp_path_factory.mktemp("sessions")
+    out = {}
+    for cid in CANDIDATES:
+        result = run(cid, d)
+        out[cid] = (result, events(d / f"{result.session_id}.jsonl"))
+    return out
+
+
+def test_there_are_a_dozen_varied_candidates():
+    levels = {LABELS[c]["level"] for c in CANDIDATES}
+    assert len(CANDIDATES) >= 12
+    assert levels == {"strong", "average", "weak", "adversarial"}
+
+
+@pytest.mark.parametrize("cid", CANDIDATES)
+def test_follows_the_phase_order_and_completes(runs, cid):
+    result, evs = runs[cid]
+    assert result.status == "complete"
+    assert [e["phase"] for e in evs if e["type"] == "phase"] == list(PHASE_IDS)
+    assert evs[-1]["type"] in ("end", "note")
+
+
+@pytest.mark.parametrize("cid", CANDIDATES)
+def test_greets_and_thanks_by_name(runs, cid):
+    result, evs = runs[cid]
+    said = [e for e in evs if e["type"] == "interviewer"]
+    assert said[0]["kind"] == "greeting" and result.candidate in said[0]["text"]
+    assert "experience with machine learning" in said[0]["text"]
+    assert said[-1]["kind"] == "closing" and f"Thanks for the conversation, {result.candidate}" in said[-1]["text"]
+    invite = [e for e in said if e["move"] == "closing.invite"]
+    assert invite and "ML infrastructure" in invite[0]["text"]
+
+
+@pytest.mark.parametrize("cid", CANDIDATES)
+def test_poses_the_chosen_scenario(runs, cid, persona):
+    result, evs = runs[cid]
+    scenario = persona.scenario(result.scenario)
+    design = [e for e in evs if e["type"] == "interviewer" and e["phase"] == "design" and e["kind"] != "transition"]
+    assert design[0]["move"] == f"scenario:{scenario.id}"
+    assert design[0]["text"] == scenario.prompt.replace("{product}", scenario.product)
+    assert "How would you" in design[0]["text"]
+
+
+@pytest.mark.parametrize("cid", CANDIDATES)
+def test_never_uses_never_do_wording_nor_repeats_a_question(runs, cid, persona):
+    _, evs = runs[cid]
+    texts = [e["text"] for e in questions(evs)]
+    for text in texts:
+        assert persona.violations(text) == [], text
+    assert len(texts) == len(set(texts))
+    nudges = [e["text"] for e in evs if e["type"] == "interviewer" and e["kind"] == "nudge"]
+    assert not set(nudges) & set(texts)
+
+
+@pytest.mark.parametrize("cid", CANDIDATES)
+def test_picks_the_deep_dive_branch_that_fits(runs, cid, persona):
+    _, evs = runs[cid]
+    phase = next(e for e in evs if e["type"] == "phase" and e["phase"] == "deep_dive")
+    assert phase["branch"] == LABELS[cid]["deep_dive"]
+    branch_ids = {q.id for q in persona.branches[phase["branch"]]}
+    asked = [e["move"] for e in evs if e["type"] == "interviewer" and e["phase"] == "deep_dive"
+             and e["kind"] == "question"]
+    assert asked and set(asked) <= branch_ids
+
+
+@pytest.mark.parametrize("cid", CANDIDATES)
+def test_never_asks_about_what_was_just_covered(runs, cid, persona):
+    """A question with `covers` is only asked while some of its concepts are not yet explained."""
+    _, evs = runs[cid]
+    from mlcoach.planner import question_index
+
+    index = question_index(persona)
+    previous: list[str] = []
+    explained: set[str] = set()
+    for e in evs:
+        if e["type"] == "candidate":
+            explained |= analyze(e["text"], persona, previous).explained
+            previous.append(e["text"])
+        elif e["type"] == "interviewer" and e["move"] in index and e["phase"] in ("experience", "deep_dive"):
+            covers = set(index[e["move"]].covers)
+            if e["why"].startswith("deeper on covered ground"):
+                assert e["text"].startswith("You touched on this earlier")
+                continue
+            assert not covers or not covers <= explained, (e["move"], covers)
+
+
+@pytest.mark.parametrize("cid", CANDIDATES)
+def test_design_probes_aim_at_gaps_in_priority_order(runs, cid, persona):
+    """Each scenario probe asked targets something not yet explained, and every higher-priority probe that was
+    skipped had been covered by then."""
+    result, evs = runs[cid]
+    scenario = persona.scenario(result.scenario)
+    order = [p.id for p in scenario.probes]
+    previous: list[str] = []
+    explained: set[str] = set()
+    for e in evs:
+        if e["type"] == "candidate":
+            if e["phase"] in ("design", "production"):
+                explained |= analyze(e["text"], persona, previous).explained
+            previous.append(e["text"])
+        elif e["type"] == "interviewer" and e["move"] in order:
+            probe = scenario.probes[order.index(e["move"])]
+            assert not probe.covers or not set(probe.covers) <= explained
+            for earlier in scenario.probes[: order.index(e["move"])]:
+                asked_before = any(x.get("move") == earlier.id for x in evs[: evs.index(e)])
+                assert asked_before or (earlier.covers and set(earlier.covers) <= explained), earlier.id
+
+
+def test_probes_class_imbalance_and_missing_data_when_left_out(tmp_path, persona):
+    """A spam candidate who talks sensibly but never raises imbalance or missing data is asked about both."""
+    from mlcoach.batch import run_script
+    from mlcoach.script import load
+
+    answers = [
+        "I'd start from what users report as spam and what a missed scam costs the business, because that sets the goal.",
+        "We would use the user reports as labels and check a sample by hand, because reports are noisy.",
+        "Features from the sender reputation, the links in the body and TF-IDF on the text, since spam reuses phrases.",
+        "A logistic regression baseline first, because it is fast to train and easy to explain to the support team.",
+        "Precision and recall at the threshold we agree with the product team, since blocking real mail is costly.",
+        "Spammers adapt, so we would retrain weekly and watch the share of reported messages for sudden changes.",
+        "I would compare it with gradient boosting later, but only if the baseline leaves a clear gap on recall.",
+        "We would keep a holdout month of mail for the final check so the estimate reflects next month's traffic.",
+    ]
+    script = tmp_path / "c.toml"
+    import tomli_w
+
+    script.write_text(tomli_w.dumps({"name": "Noor", "scenario": "spam", "answers": {"design": answers}}))
+    result = run_script(load(script), sessions_dir=tmp_path / "s", seed=1)
+    asked = [e["move"] for e in events(tmp_path / "s" / f"{result.session_id}.jsonl") if e["type"] == "interviewer"]
+    assert "imbalance" in asked
+
+
+def test_asks_why_when_an_algorithm_is_named_without_a_reason(sessions_dir, persona):
+    from mlcoach.clock import SimClock
+    from mlcoach.engine import Said, Session
+    from mlcoach.interviewers import ScriptedInterviewer
+
+    s = Session.create(persona, candidate="Ana", sessions_dir=sessions_dir, clock=SimClock(),
+                       interviewer=ScriptedInterviewer(), scenario="spam", seed=3)
+    list(s.start())
+    list(s.submit("I have worked on churn models at a telecom company for three years, mostly tabular data."))
+    list(s.submit("A churn model for a telecom, we had messy billing data and the labels came late."))
+    out = [o for o in s.submit("On that project I used XGBoost for the churn model.") if isinstance(o, Said)]
+    assert any(o.text == "Why gradient boosting specifically?" for o in out), [o.text for o in out]
+
+
+def test_a_poor_answer_gets_one_gentle_rephrase_then_moves_on(sessions_dir, persona):
+    from mlcoach.clock import SimClock
+    from mlcoach.engine import Said, Session
+    from mlcoach.interviewers import ScriptedInterviewer
+
+    s = Session.create(persona, candidate="Ana", sessions_dir=sessions_dir, clock=SimClock(),
+                       interviewer=ScriptedInterviewer(), scenario="spam", seed=3)
+    first = [o for o in s.start() if isinstance(o, Said)][-1]
+    reply = [o for o in s.submit("dunno") if isinstance(o, Said)]
+    assert reply[-1].kind == "nudge" and reply[-1].move == "rephrase:opening.experience"
+    assert reply[-1].text != first.text
+    again = [o for o in s.submit("asdf qwer zxcv") if isinstance(o, Said)]
+    assert again[-1].move == "opening.challenge"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_same_seed_gives_the_same_interview(tmp_path, seed):
+    a = run("average-spam", tmp_path / "a", seed=seed)
+    b = run("average-spam", tmp_path / "b", seed=seed)
+    strip = lambda evs: [(e["type"], e.get("move"), e.get("text")) for e in evs[1:]]  # noqa: E731
+    assert strip(events(tmp_path / "a" / f"{a.session_id}.jsonl")) == strip(
+        events(tmp_path / "b" / f"{b.session_id}.jsonl"))
+
+
+def test_the_builtin_persona_is_found_without_a_source_checkout(tmp_path, monkeypatch):
+    """An installed wheel carries the personas inside the package (mlcoach/_personas)."""
+    packaged = tmp_path / "mlcoach" / "_personas"
+    packaged.mkdir(parents=True)
+    (packaged / "ml-engineer.toml").write_bytes((personas.builtin_dir() / "ml-engineer.toml").read_bytes())
+    monkeypatch.setattr(personas, "__file__", str(tmp_path / "mlcoach" / "persona.py"))
+    assert personas.builtin_dir() == packaged.resolve()

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+import tomllib
+
+from mlcoach.sessions import FORMAT, read_events
+from tests.helpers import CANDIDATES, candidate_ids, events, run
+
+
+def test_log_and_summary_formats(sessions_dir):
+    result = run("strong-spam", sessions_dir)
+    log = sessions_dir / f"{result.session_id}.jsonl"
+    evs = events(log)
+    assert evs[0]["type"] == "meta" and evs[0]["format"] == FORMAT
+    assert evs[0]["candidate"] == "Priya" and evs[0]["scenario"] == "spam"
+    for e in evs:
+        assert isinstance(e["t"], int | float) and e["at"].endswith("+00:00")
+    assert [e["t"] for e in evs] == sorted(e["t"] for e in evs)
+    kinds = {e["kind"] for e in evs if e["type"] == "interviewer"}
+    assert {"greeting", "question", "closing", "transition"} <= kinds
+    cand = [e for e in evs if e["type"] == "candidate"]
+    assert all(e["input"] == "script" and e["answer_seconds"] > 0 for e in cand)
+    summary = tomllib.loads((sessions_dir / f"{result.session_id}.toml").read_text())
+    assert summary["status"] == "complete" and summary["format"] == FORMAT
+    assert list(summary["phases"]) == ["opening", "experience", "design", "production", "deep_dive", "closing"]
+    for ph in summary["phases"].values():
+        assert ph["planned_seconds"] > 0 and ph["actual_seconds"] >= 0 and ph["questions"] >= 1
+    assert summary["questions"] == result.questions
+
+
+def test_session_id_and_permissions(sessions_dir):
+    result = run("average-spam", sessions_dir)
+    sid = result.session_id
+    assert len(sid) == 21 and sid[8] == "T" and sid[15] == "Z" and sid[16] == "-"
+    assert stat.S_IMODE(os.stat(sessions_dir).st_mode) == 0o700
+    for suffix in (".jsonl", ".toml"):
+        assert stat.S_IMODE(os.stat(sessions_dir / f"{sid}{suffix}").st_mode) == 0o600
+
+
+def test_duration_scales_every_phase_budget(sessions_dir):
+    short = run("average-spam", sessions_dir, duration=20).summary
+    full = run("average-spam", sessions_dir).summary
+    for phase, record in short["phases"].items():
+        assert abs(record["planned_seconds"] / full["phases"][phase]["planned_seconds"] - 20 / 45) < 0.01
+    assert abs(sum(r["planned_seconds"] for r in full["phases"].values()) - 45 * 60) < 1
+
+
+def test_a_damaged_line_is_skipped_with_a_warning(sessions_dir):
+    result = run("average-spam", sessions_dir)
+    log = sessions_dir / f"{result.session_id}.jsonl"
+    lines = log.read_text().splitlines()
+    lines.insert(3, lines[3][:20])
+    log.write_text("\n".join(lines) + "\n")
+    loaded = read_events(log)
+    assert len(loaded.events) == len(lines) - 1
+    assert loaded.warnings and "line 4" in loaded.warnings[0]
+
+
+def test_an_unknown_format_is_refused_clearly(sessions_dir):
+    result = run("average-spam", sessions_dir)
+    log = sessions_dir / f"{result.session_id}.jsonl"
+    lines = log.read_text().splitlines()
+    meta = json.loads(lines[0])
+    meta["format"] = 99
+    log.write_text("\n".join([json.dumps(meta)] + lines[1:]) + "\n")
+    import pytest
+
+    from mlcoach.errors import BadInput
+
+    with pytest.raises(BadInput, match="format: version 99 is not supported"):
+        read_events(log)
+
+
+def test_kill_9_in_the_middle_of_a_batch_keeps_every_finished_turn(tmp_path):
+    files = [str(CANDIDATES / f"{c}.toml") for c in candidate_ids()] * 3
+    d = tmp_path / "s"
+    proc = subprocess.Popen([sys.executable, "-m", "mlcoach", "batch", "--sessions-dir", str(d), *files],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(list(d.glob("*.jsonl"))) < 4:
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    logs = sorted(d.glob("*.jsonl"))
+    assert len(logs) >= 4
+    for log in logs:
+        lines = log.read_text().splitlines()
+        parsed = [json.loads(line) for line in lines[:-1]]  # all but a possibly cut last line are whole
+        assert parsed[0]["type"] == "meta"
+        answers = [e for e in parsed if e["type"] == "candidate"]
+        # Every answer the engine received is on disk: a finished session holds them all.
+        if any(e["type"] == "end" for e in parsed):
+            assert answers
+    # The last log (the one interrupted) still reads as a session.
+    assert read_events(logs[-1]).events[0]["type"] == "meta"
