@@ -76,9 +76,25 @@ def bench_batch() -> None:
     line("batch throughput", f"{12 / wall:.1f} interviews/s")
 
 
+def bench_first_question() -> None:
+    """From process start to the greeting on stdout, offline, through a pipe."""
+    times = []
+    with tempfile.TemporaryDirectory() as d:
+        for _ in range(5):
+            t0 = time.perf_counter()
+            proc = subprocess.Popen([*MLCOACH, "interview", "--offline", "--name", "Bench", "--sessions-dir", d],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            while "Hi Bench" not in (proc.stdout.readline() or "Hi Bench"):
+                pass
+            times.append(time.perf_counter() - t0)
+            proc.communicate("")
+    line("first question on screen, offline, median", f"{statistics.median(times) * 1000:.0f} ms", "target < 500 ms")
+
+
 def main() -> None:
     print(f"mlcoach bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     bench_help()
+    bench_first_question()
     bench_turns(disk=True)
     real_fsync = os.fsync
     os.fsync = lambda fd: None  # the engine's own cost, without the disk's

@@ -181,7 +181,7 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
     if salad:
         hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()}
         flags = {k: False for k in flags}
-    domain = sum(1 for p in persona.domain_words if p.search(text))
+    domain = persona.domain_words.search(text)
     n = len(tokens)
     if n == 0:
         quality = "empty"
@@ -193,7 +193,7 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
         quality = "repeated"
     elif not hits and (stopword_ratio(tokens) < 0.1 or _looks_random(tokens)):
         quality = "gibberish"
-    elif not hits and domain == 0:
+    elif not hits and not domain:
         quality = "off_topic"
     elif salad:
         quality = "salad"

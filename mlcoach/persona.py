@@ -56,20 +56,50 @@ class Scenario:
     probes: tuple[Question, ...]  # the scenario's own probes, then the shared ones it lists, in priority order
 
 
+class Patterns:
+    """Regexes from a persona, matched case-insensitively as one alternation. Compiled on first use: a thousand
+    patterns take a fifth of a second to compile, which the first question on screen should not wait for."""
+
+    FLAGS = re.IGNORECASE | re.ASCII
+
+    def __init__(self, sources: tuple[str, ...], path: Path, key: str) -> None:
+        self.sources = sources
+        self._where = (path, key)
+        self._regex: re.Pattern | None = None
+
+    def compile(self) -> re.Pattern:
+        if self._regex is None:
+            try:
+                self._regex = re.compile("|".join(f"(?:{s})" for s in self.sources) or "(?!)", self.FLAGS)
+            except re.error:
+                for i, source in enumerate(self.sources):  # name the culprit
+                    try:
+                        re.compile(source, self.FLAGS)
+                    except re.error as exc:
+                        path, key = self._where
+                        raise BadInput(f"{path}: {key}[{i}]: bad regular expression {source!r} ({exc})") from None
+                raise
+        return self._regex
+
+    def search(self, text: str) -> bool:
+        return bool(self.compile().search(text))
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __repr__(self) -> str:
+        return f"Patterns({len(self.sources)})"
+
+
 @dataclass(frozen=True)
 class Concept:
     id: str
     label: str
     group: str
-    patterns: tuple[re.Pattern, ...]
-    matcher: re.Pattern | None = None  # all patterns in one alternation: one search instead of many
+    patterns: Patterns
 
     def search(self, text: str) -> bool:
-        return bool(self.matcher.search(text)) if self.matcher else any(p.search(text) for p in self.patterns)
-
-
-def combine(patterns: tuple[re.Pattern, ...]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or "(?!)", re.IGNORECASE | re.ASCII)
+        return self.patterns.search(text)
 
 
 @dataclass(frozen=True)
@@ -99,7 +129,7 @@ class RedFlag:
 @dataclass(frozen=True)
 class Forbidden:
     rule: str
-    patterns: tuple[re.Pattern, ...]
+    patterns: Patterns
 
 
 @dataclass(frozen=True)
@@ -129,11 +159,11 @@ class Persona:
     closing_invite: str
     closing_thanks: str
     closing_default: str
-    closing_answers: tuple[tuple[tuple[re.Pattern, ...], str], ...]
+    closing_answers: tuple[tuple[Patterns, str], ...]
     concepts: dict[str, Concept]
     criteria: tuple[Criterion, ...]
     red_flags: tuple[RedFlag, ...]
-    domain_words: tuple[re.Pattern, ...]
+    domain_words: Patterns
     outlines: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def phase(self, phase_id: str) -> Phase:
@@ -148,7 +178,13 @@ class Persona:
 
     def violations(self, text: str) -> list[str]:
         """The never-do rules that a question's wording breaks."""
-        return [f.rule for f in self.forbidden if any(p.search(text) for p in f.patterns)]
+        return [f.rule for f in self.forbidden if f.patterns.search(text)]
+
+    def compile_all(self) -> None:
+        """Compile every regex now (validation); normally they compile on first use."""
+        for group in [c.patterns for c in self.concepts.values()] + [f.patterns for f in self.forbidden] + \
+                [p for p, _ in self.closing_answers] + [self.domain_words]:
+            group.compile()
 
 
 # --------------------------------------------------------------------------- reading
@@ -185,14 +221,8 @@ class _Reader:
                 raise self.fail(f"{where}.{key}[{i}]" if where else f"{key}[{i}]", "expected a string")
         return tuple(items)
 
-    def regexes(self, table: dict, key: str, where: str) -> tuple[re.Pattern, ...]:
-        out = []
-        for i, pattern in enumerate(self.strings(table, key, where)):
-            try:
-                out.append(re.compile(pattern, re.IGNORECASE | re.ASCII))
-            except re.error as exc:
-                raise self.fail(f"{where}.{key}[{i}]", f"bad regular expression {pattern!r} ({exc})") from None
-        return tuple(out)
+    def regexes(self, table: dict, key: str, where: str) -> Patterns:
+        return Patterns(self.strings(table, key, where), self.path, f"{where}.{key}" if where else key)
 
     def tables(self, table: dict, key: str, where: str, required: bool = True) -> list[tuple[str, dict]]:
         items = self.get(table, key, list, where, default=... if required else [])
@@ -310,8 +340,7 @@ def parse(data: dict, path: Path) -> Persona:
         kp = f"concepts.{cid}"
         if not isinstance(t, dict):
             raise r.fail(kp, "expected a table")
-        patterns = r.regexes(t, "patterns", kp)
-        concepts[cid] = Concept(cid, r.get(t, "label", str, kp), r.get(t, "group", str, kp), patterns, combine(patterns))
+        concepts[cid] = Concept(cid, r.get(t, "label", str, kp), r.get(t, "group", str, kp), r.regexes(t, "patterns", kp))
 
     rubric = r.get(data, "rubric", dict, "")
     raw_criteria = r.get(rubric, "criteria", dict, "rubric")
@@ -369,8 +398,7 @@ def parse(data: dict, path: Path) -> Persona:
         concepts=concepts,
         criteria=tuple(criteria),
         red_flags=tuple(flags),
-        domain_words=r.regexes(r.get(data, "analysis", dict, "", default={}), "domain_words", "analysis")
-        if "analysis" in data else (),
+        domain_words=r.regexes(r.get(data, "analysis", dict, "", default={}), "domain_words", "analysis"),
         outlines=outlines,
     )
     _check_references(persona, r)
@@ -462,7 +490,7 @@ def search_dirs() -> list[Path]:
     return [home() / "personas", builtin_dir()]
 
 
-def load_path(path: Path) -> Persona:
+def load_path(path: Path, strict: bool = False) -> Persona:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -475,7 +503,10 @@ def load_path(path: Path) -> Persona:
         raise BadInput(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{path}: not valid TOML ({exc})") from None
-    return parse(data, path)
+    persona = parse(data, path)
+    if strict:
+        persona.compile_all()
+    return persona
 
 
 _cache: dict[Path, tuple[float, Persona]] = {}

@@ -210,7 +210,7 @@ def choose_branch(state: State) -> str:
 def closing_reply(state: State, question: str) -> str:
     p = state.persona
     for patterns, text in p.closing_answers:
-        if any(pt.search(question) for pt in patterns):
+        if patterns.search(question):
             return fill(text, state)
     return fill(p.closing_default, state)
 

@@ -1,4 +1,4 @@
-"""`mlcoach interview` and `mlcoach resume`."""
+"""`mlcoach interview` and `mlcoach resume`: a live session in the terminal (or line by line from a pipe)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ from typing import Annotated
 import typer
 
 from mlcoach.cli.options import DurationOpt, OfflineOpt, PersonaOpt, ScenarioOpt, SeedOpt, SessionsDir
+from mlcoach.errors import ExitCode
 
 
 def register(app: typer.Typer) -> None:
     app.command()(interview)
+    app.command()(resume)
 
 
 def interview(
-    name: Annotated[str | None, typer.Option("--name", "-n", help="Your name (the interviewer uses it).")] = None,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Your name (the interviewer uses it).",
+                                             show_default=False)] = None,
     persona: PersonaOpt = None,
     scenario: ScenarioOpt = None,
     duration: DurationOpt = None,
@@ -23,7 +26,7 @@ def interview(
     offline: OfflineOpt = False,
     sessions_dir: SessionsDir = None,
 ) -> None:
-    """Start a mock interview in the terminal.
+    """Start a mock interview. Type answers; /help lists the commands (/next, /hint, /end, ...).
 
     Example: mlcoach interview --name Priya --scenario spam --offline
     """
@@ -36,36 +39,90 @@ def interview(
     settings = config.resolve(name=name, persona=persona, duration=duration,
                               sessions_dir=str(sessions_dir) if sessions_dir else None)
     p = personas.load(settings.persona)
-    candidate = settings.name
-    if not candidate:
-        print("Your name: ", end="", flush=True)
-        candidate = sys.stdin.readline().strip() or "there"
+    if scenario:
+        p.scenario(scenario)
+    holder: dict = {}
+    io = _io(p.name, holder)
+    candidate = settings.name or io.ask("Your name", "") or "there"
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
                              interviewer=ScriptedInterviewer(), scenario=scenario, seed=seed,
                              duration=settings.duration, persona_ref=settings.persona)
-    _plain_loop(session)
+    holder["session"] = session
+    _run(session, io)
 
 
-def _plain_loop(session) -> None:
-    from mlcoach.engine import PhaseStart, Said
+def resume(
+    session_id: Annotated[str | None, typer.Argument(help="A session id or unique prefix [default: the latest "
+                                                     "incomplete session].", show_default=False)] = None,
+    offline: OfflineOpt = False,
+    sessions_dir: SessionsDir = None,
+) -> None:
+    """Resume an incomplete session where it stopped, in the same session files.
 
-    def show(outputs) -> None:
-        for out in outputs:
-            if isinstance(out, PhaseStart):
-                print(f"\n== {out.title} ==")
-            elif isinstance(out, Said):
-                print(f"Interviewer: {out.text}", flush=True)
+    Example: mlcoach resume 20261129T091500Z
+    """
+    from mlcoach import config, history, sessions
+    from mlcoach import persona as personas
+    from mlcoach.clock import RealClock
+    from mlcoach.engine import Session
+    from mlcoach.errors import NotFound
+    from mlcoach.interviewers import ScriptedInterviewer
 
-    show(session.start())
+    settings = config.resolve(sessions_dir=str(sessions_dir) if sessions_dir else None)
+    if session_id:
+        path = sessions.find(settings.sessions_dir, session_id)
+    else:
+        path = history.latest_incomplete(settings.sessions_dir)
+        if path is None:
+            raise NotFound(f"{settings.sessions_dir}: no incomplete session to resume")
+    meta = sessions.read_events(path).events[0]
+    p = personas.load(meta.get("persona_ref") or meta.get("persona") or "ml-engineer")
+    holder: dict = {}
+    io = _io(p.name, holder)
+    session = Session.resume(p, path, clock_factory=lambda t: RealClock(offset=t), interviewer=ScriptedInterviewer())
+    holder["session"] = session
+    if session.done:
+        io.info(f"Session {session.id} is already complete. See it with: mlcoach review {session.id}")
+        return
+    _run(session, io)
+
+
+def _io(interviewer_name: str, holder: dict):
+    from mlcoach.live import toolbar
+    from mlcoach.ui.terminal import PlainIO, TerminalIO
+
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return TerminalIO(interviewer_name, lambda: toolbar(holder["session"]) if "session" in holder else ("", "ok"))
+    return PlainIO(interviewer_name)
+
+
+def _run(session, io) -> None:
+    import threading
+
+    from mlcoach.live import run
+    from mlcoach.ui.terminal import phase_table
+
+    # Compile the persona's regexes while the candidate reads the first question, not after their first answer.
+    threading.Thread(target=_warm, args=(session.persona,), daemon=True).start()
+
     try:
-        while not session.done:
-            line = sys.stdin.readline()
-            if not line:
-                show(session.finish("incomplete", "input ended"))
-                break
-            if not line.strip():
-                continue
-            show(session.submit(line))
+        outcome = run(session, io)
     finally:
         session.close()
-    print(f"\nSession {session.id}: {session.state.status}")
+    sessions_dir = session.log.path.parent
+    if outcome.status == "complete":
+        io.info("")
+        io.table(phase_table(session.summary()))
+        io.info(f"Saved: {sessions_dir / (session.id + '.jsonl')} and {session.id}.toml")
+        io.info(f"See it again with: mlcoach review {session.id}")
+        return
+    io.info(f"\nSession saved as incomplete. Resume it with: mlcoach resume {session.id}")
+    if outcome.how == "interrupted":
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _warm(persona) -> None:
+    try:
+        persona.compile_all()
+    except Exception:  # a bad pattern is reported, in one line, where it is first used
+        pass

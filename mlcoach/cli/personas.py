@@ -50,7 +50,7 @@ def validate(path: Annotated[Path, typer.Argument(help="A persona TOML file.")])
     Example: mlcoach personas validate personas/ml-engineer.toml
     """
     from mlcoach import persona as personas
-    p = personas.load_path(path)
+    p = personas.load_path(path, strict=True)
     count = len(personas.all_questions(p))
     print(f"{path}: ok ({p.id}: {len(p.phases)} phases, {len(p.scenarios)} scenarios, "
           f"{len(p.concepts)} concepts, {count} interviewer lines checked against {len(p.forbidden)} never-do checks)")

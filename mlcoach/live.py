@@ -1,0 +1,98 @@
+"""The live loop: answers and slash commands from a front end into the session. The front end (terminal or plain
+lines) is injected, so the same loop runs in a pty, in a pipe and in tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlcoach.engine import Session
+
+COMMANDS = {
+    "/help": "list these commands",
+    "/next": "move on to the next phase",
+    "/repeat": "repeat the last question",
+    "/hint": "a nudge in the interviewer's style (counted in the log)",
+    "/time": "time left in this phase and overall",
+    "/pause": "stop the clock until you press Enter",
+    "/end": "finish now, with feedback as usual",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # complete | incomplete
+    how: str  # finished | ended | eof | interrupted
+
+
+def mmss(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def toolbar(session: Session) -> tuple[str, str]:
+    """The toolbar's text and its level: ok, soon (the phase is nearly over) or over."""
+    if not session.state.phase:
+        return "", "ok"
+    title = session.persona.phase(session.state.phase).title
+    _, budget = session.phase_plan()
+    left = budget - session.phase_elapsed()
+    total = f"total {mmss(session.clock.now())} / {mmss(session.total_planned())}"
+    paused = " · paused" if getattr(session.clock, "paused", False) else ""
+    if left <= 0:
+        return f"{title} · time's up, finish this answer · {total}{paused}", "over"
+    level = "soon" if left <= max(30.0, 0.2 * budget) else "ok"
+    note = " (ending soon)" if level == "soon" else ""
+    return f"{title} · {mmss(left)} left{note} · {total}{paused}", level
+
+
+def run(session: Session, io) -> Outcome:
+    """Drive a session to its end. Ctrl-C (KeyboardInterrupt) and end of input leave it incomplete and saved."""
+    try:
+        io.show(session.start())
+        while not session.done:
+            text = io.read()
+            if text is None:
+                io.show(session.finish("incomplete", "input ended"))
+                return Outcome("incomplete", "eof")
+            if text.startswith("/"):
+                if _command(session, io, text):
+                    return Outcome("complete", "ended")
+                continue
+            io.show(session.submit(text, input="text"))
+        return Outcome(session.state.status, "finished")
+    except KeyboardInterrupt:
+        if not session.done:
+            list(session.finish("incomplete", "interrupted"))
+        return Outcome("incomplete", "interrupted")
+
+
+def _command(session: Session, io, text: str) -> bool:
+    """Run a slash command; True when it ended the session."""
+    name = text.split()[0].lower()
+    if name == "/help":
+        io.info("\n".join(f"  {cmd:<8} {what}" for cmd, what in COMMANDS.items()) +
+                "\n  Enter sends your answer; Esc then Enter (or Alt+Enter) starts a new line.")
+    elif name == "/next":
+        io.show(session.next_phase())
+    elif name == "/repeat":
+        io.show(session.repeat())
+    elif name == "/hint":
+        io.show(session.hint())
+    elif name == "/time":
+        io.info(toolbar(session)[0])
+    elif name == "/pause":
+        session.clock.pause()
+        session.note("paused", "clock paused by the candidate")
+        io.info("Paused: the clock is stopped. Press Enter to go on.")
+        try:
+            io.read_raw()
+        finally:
+            session.clock.resume()
+            session.note("resumed_clock", "clock running again")
+        io.info("Back on the clock.")
+    elif name == "/end":
+        io.show(session.finish("complete", "ended by the candidate"))
+        return True
+    else:
+        io.info(f"Unknown command {name}. Type /help for the list; answers are sent as plain text.")
+    return False

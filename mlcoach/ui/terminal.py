@@ -1,0 +1,161 @@
+"""The two front ends of a live interview: a prompt_toolkit terminal (toolbar, history, multi-line input) and
+plain lines for scripts and pipes. Both print the interviewer's words chunk by chunk as they arrive."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+
+from rich.console import Console
+from rich.rule import Rule
+from rich.table import Table
+
+from mlcoach.engine import Chunk, Ended, PhaseStart, Said
+from mlcoach.live import mmss
+from mlcoach.ui.render import console as make_console
+
+
+class PlainIO:
+    """stdin is not a terminal: one answer per line (blank lines ignored), plain text out."""
+
+    interactive = False
+
+    def __init__(self, interviewer_name: str, stdin=None, stdout=None) -> None:
+        self.name = interviewer_name
+        self.stdin = stdin or sys.stdin
+        self.out = stdout or sys.stdout
+        self._open = False
+
+    def show(self, outputs: Iterable) -> None:
+        for out in outputs:
+            if isinstance(out, PhaseStart):
+                self._end_line()
+                print(f"\n== {out.title} ==", file=self.out)
+            elif isinstance(out, Chunk):
+                if not self._open:
+                    print(f"{self.name}: ", end="", file=self.out)
+                    self._open = True
+                print(out.text, end="", file=self.out)
+            elif isinstance(out, Said):
+                self._end_line()
+            elif isinstance(out, Ended):
+                self._end_line()
+        self.out.flush()
+
+    def _end_line(self) -> None:
+        if self._open:
+            print(file=self.out)
+            self._open = False
+
+    def read(self) -> str | None:
+        while True:
+            line = self.stdin.readline()
+            if not line:
+                return None
+            if line.strip():
+                return line.strip()
+
+    def read_raw(self) -> str:
+        return self.stdin.readline()
+
+    def ask(self, prompt: str, default: str = "") -> str:
+        print(prompt + (f" [{default}]" if default else "") + ": ", end="", file=self.out, flush=True)
+        line = self.stdin.readline()
+        return line.strip() or default
+
+    def info(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def table(self, table: Table) -> None:
+        Console(file=self.out, no_color=True, width=100).print(table)
+
+
+class TerminalIO(PlainIO):
+    """A terminal: Rich for the interviewer, prompt_toolkit for the answer, a toolbar with the clock."""
+
+    interactive = True
+
+    def __init__(self, interviewer_name: str, toolbar: Callable[[], tuple[str, str]]) -> None:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import InMemoryHistory
+        from prompt_toolkit.key_binding import KeyBindings
+
+        super().__init__(interviewer_name)
+        self.console = make_console()
+        self._toolbar = toolbar
+        keys = KeyBindings()
+
+        @keys.add("enter")
+        def _submit(event) -> None:
+            event.current_buffer.validate_and_handle()
+
+        @keys.add("escape", "enter")
+        def _newline(event) -> None:
+            event.current_buffer.insert_text("\n")
+
+        self.prompt = PromptSession(history=InMemoryHistory(), key_bindings=keys, multiline=True,
+                                    bottom_toolbar=self._render_toolbar, refresh_interval=0.5,
+                                    prompt_continuation=lambda width, line, soft: "  ")
+
+    def _render_toolbar(self):
+        text, level = self._toolbar()
+        style = {"ok": "bg:#1f3a5f fg:#ffffff", "soon": "bg:#8a6d00 fg:#ffffff", "over": "bg:#8b1e1e fg:#ffffff"}
+        return [(style.get(level, ""), " " + text + " ")]
+
+    def show(self, outputs: Iterable) -> None:
+        for out in outputs:
+            if isinstance(out, PhaseStart):
+                self._end_line()
+                title = out.title + (f" · {out.branch}" if out.branch else "")
+                self.console.print(Rule(title, style="bold magenta"))
+            elif isinstance(out, Chunk):
+                if not self._open:
+                    self.console.print(f"[bold cyan]{self.name}:[/bold cyan] ", end="")
+                    self._open = True
+                self.console.print(out.text, end="", markup=False, highlight=False, soft_wrap=True)
+            elif isinstance(out, Said | Ended):
+                self._end_line()
+
+    def _end_line(self) -> None:
+        if self._open:
+            self.console.print()
+            self._open = False
+
+    def read(self) -> str | None:
+        while True:
+            try:
+                text = self.prompt.prompt([("bold", "You › ")])
+            except EOFError:
+                return None
+            if text.strip():
+                return text.strip()
+
+    def read_raw(self) -> str:
+        from prompt_toolkit import prompt as ask
+
+        try:
+            return ask("(paused) ")
+        except EOFError:
+            return ""
+
+    def ask(self, prompt: str, default: str = "") -> str:
+        from prompt_toolkit import prompt as ask
+
+        try:
+            return ask(f"{prompt}: ", default=default).strip() or default
+        except EOFError:
+            return default
+
+    def info(self, text: str) -> None:
+        self.console.print(text, markup=False, highlight=False)
+
+    def table(self, table: Table) -> None:
+        self.console.print(table)
+
+
+def phase_table(summary: dict) -> Table:
+    table = Table("phase", "planned", "used", "questions", title="Time per phase")
+    for record in summary["phases"].values():
+        table.add_row(record["title"], mmss(record["planned_seconds"]), mmss(record["actual_seconds"]),
+                      str(record["questions"]))
+    return table

@@ -1,0 +1,202 @@
+"""End to end in a real terminal (tmux) and through a pipe: what the candidate sees and what is saved."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.tmux import Tmux
+
+pytestmark = pytest.mark.pty
+MLCOACH = str(Path(sys.executable).parent / "mlcoach")
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+@pytest.fixture
+def term(tmp_path, _isolated_home):
+    sessions = tmp_path / "sessions"
+    made = []
+
+    def start(*args: str) -> Tmux:
+        env = {"MLCOACH_HOME": str(_isolated_home), "TERM": "xterm-256color", "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+        t = Tmux([MLCOACH, *args, "--sessions-dir", str(sessions)], env)
+        made.append(t)
+        return t
+
+    start.sessions = sessions
+    yield start
+    for t in made:
+        t.kill()
+
+
+def _logs(d: Path) -> list[Path]:
+    return sorted(d.glob("*.jsonl"))
+
+
+def _events(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@needs_tmux
+def test_greeting_toolbar_help_next_and_end(term):
+    t = term("interview", "--name", "Priya", "--scenario", "spam", "--seed", "1")
+    t.wait_for("Hi Priya! I'm Alex")
+    screen = t.wait_for("left · total")
+    assert "Opening · 0" in screen and "/ 45:00" in screen
+    t.type("/help")
+    screen = t.wait_for("/pause")
+    assert all(cmd in screen for cmd in ("/next", "/repeat", "/hint", "/time", "/end"))
+    t.type("/whatever")
+    t.wait_for("Unknown command /whatever")
+    t.type("/next")
+    t.wait_for("Experience & Problem-Solving")
+    t.wait_for("Walk me through")
+    t.type("I built a churn model at a telecom because retention offers were wasted on loyal customers.")
+    t.type("/end")
+    screen = t.wait_for("EXIT=0")
+    assert "Time per phase" in screen and "mlcoach review " in screen
+    summary = tomllib.loads(next(term.sessions.glob("*.toml")).read_text())
+    assert summary["status"] == "complete" and summary["answers"] == 1
+
+
+@needs_tmux
+def test_ctrl_c_leaves_an_incomplete_session_and_says_how_to_resume(term):
+    t = term("interview", "--name", "Ana", "--scenario", "sentiment")
+    t.wait_for("Hi Ana!")
+    t.type("I have worked on recommendation models for an online shop for about four years.")
+    t.wait_for("most challenging")
+    t.keys("C-c")
+    screen = t.wait_for("EXIT=130")
+    assert "mlcoach resume " in screen and "Traceback" not in screen
+    summary = tomllib.loads(next(term.sessions.glob("*.toml")).read_text())
+    assert summary["status"] == "incomplete" and summary["answers"] == 1
+
+
+@needs_tmux
+def test_ctrl_d_ends_early_with_exit_0(term):
+    t = term("interview", "--name", "Ana")
+    t.wait_for("Hi Ana!")
+    t.keys("C-d")
+    screen = t.wait_for("EXIT=")
+    assert "EXIT=0" in screen and "mlcoach resume" in screen
+
+
+@needs_tmux
+def test_kill_9_then_resume_keeps_every_answer_in_one_session(term):
+    t = term("interview", "--name", "Kofi", "--scenario", "spam", "--seed", "4")
+    t.wait_for("Hi Kofi!")
+    first = "I spent three years building fraud models at a payments company, mostly gradient boosting."
+    second = "The hardest was a chargeback model where labels arrived sixty days late, so we used proxies."
+    t.type(first)
+    t.wait_for("most challenging")
+    t.type(second)
+    t.wait_for("Walk me through")
+    (log,) = _logs(term.sessions)
+    pid = int(subprocess.run(["pgrep", "-f", f"^\\S*python\\S* {MLCOACH} interview --name Kofi"],
+                             capture_output=True, text=True).stdout.split()[0])
+    os.kill(pid, signal.SIGKILL)
+    t.wait_for("EXIT=")
+    assert [e["text"] for e in _events(log) if e["type"] == "candidate"] == [first, second]
+    listed = subprocess.run([MLCOACH, "review", "--json", "--sessions-dir", str(term.sessions)],
+                            capture_output=True, text=True, check=True)
+    assert json.loads(listed.stdout)[0]["status"] == "incomplete"
+
+    r = term("resume")
+    r.wait_for("Welcome back, Kofi")
+    r.wait_for("Walk me through")
+    third = "We started with a logistic regression baseline because the risk team needed to read it."
+    r.type(third)
+    time.sleep(0.5)
+    r.type("/end")
+    r.wait_for("EXIT=0")
+    assert _logs(term.sessions) == [log]
+    evs = _events(log)
+    assert [e["text"] for e in evs if e["type"] == "candidate"] == [first, second, third]
+    assert tomllib.loads(log.with_suffix(".toml").read_text())["status"] == "complete"
+
+
+@needs_tmux
+def test_a_one_minute_interview_moves_on_from_the_opening(term):
+    t = term("interview", "--name", "Lea", "--duration", "1", "--scenario", "spam")
+    t.wait_for("Hi Lea!")
+    time.sleep(3.5)  # the opening's budget is under three seconds of a one-minute interview
+    screen = t.screen()
+    assert "time's up" in screen
+    t.type("I have worked on search ranking models for two years at a marketplace.")
+    t.wait_for("Experience & Problem-Solving")
+
+
+def test_piped_answers_run_a_whole_interview(tmp_path):
+    answers = "\n".join([
+        "I have built churn and fraud models for five years, mostly on tabular data.",
+        "",
+        "The hardest was fraud, because labels arrived weeks late and the classes were very imbalanced.",
+        "/next", "/next", "/next", "/next",
+        "How does your team handle monitoring?",
+    ]) + "\n"
+    proc = subprocess.run([MLCOACH, "interview", "--offline", "--name", "Sam", "--scenario", "spam",
+                           "--sessions-dir", str(tmp_path)], input=answers, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "\x1b[" not in out
+    assert "Alex: Hi Sam!" in out and "== ML Problem Design ==" in out and "Thanks for the conversation, Sam!" in out
+    summary = tomllib.loads(next(tmp_path.glob("*.toml")).read_text())
+    assert summary["status"] == "complete" and summary["answers"] == 3
+
+
+def test_piped_input_that_ends_early_is_saved_incomplete(tmp_path):
+    proc = subprocess.run([MLCOACH, "interview", "--name", "Sam", "--sessions-dir", str(tmp_path)],
+                          input="I work on vision models.\n", capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    assert "mlcoach resume" in proc.stdout
+    sid = next(tmp_path.glob("*.toml")).stem
+    listed = subprocess.run([MLCOACH, "review", "--json", "--sessions-dir", str(tmp_path)], capture_output=True,
+                            text=True, check=True)
+    row = json.loads(listed.stdout)[0]
+    assert row["session_id"] == sid and row["status"] == "incomplete" and row["candidate"] == "Sam"
+    assert set(row) >= {"session_id", "started", "candidate", "scenario", "status"}
+
+
+def test_resume_with_nothing_to_resume_is_one_line(tmp_path):
+    proc = subprocess.run([MLCOACH, "resume", "--sessions-dir", str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 3 and proc.stderr.count("\n") == 1 and "no incomplete session" in proc.stderr
+
+
+@needs_tmux
+def test_multiline_answers_and_history_recall(term):
+    t = term("interview", "--name", "Mia", "--scenario", "spam")
+    t.wait_for("Hi Mia!")
+    t.type("I build ranking models at a marketplace,", enter=False)
+    t.keys("Escape", "Enter")
+    t.type("mostly gradient boosting because the features are tabular.")
+    t.wait_for("most challenging")
+    t.keys("Up")
+    t.wait_for("You › I build ranking models")
+    t.keys("C-u")
+    (log,) = _logs(term.sessions)
+    answers = [e["text"] for e in _events(log) if e["type"] == "candidate"]
+    assert answers == ["I build ranking models at a marketplace,\nmostly gradient boosting because the features "
+                       "are tabular."]
+
+
+@needs_tmux
+def test_a_narrow_terminal_stays_readable(tmp_path, _isolated_home):
+    env = {"MLCOACH_HOME": str(_isolated_home), "TERM": "xterm-256color", "NO_COLOR": "1"}
+    t = Tmux([MLCOACH, "interview", "--name", "Zoe", "--sessions-dir", str(tmp_path)], env, width=40, height=20)
+    try:
+        screen = t.wait_for("Hi Zoe!")
+        t.wait_for("left")
+        assert "experience with machine" in screen.replace("\n", " ").replace("  ", " ")
+        assert all(len(line.rstrip()) <= 40 for line in t.screen(joined=False).splitlines())
+    finally:
+        t.kill()
