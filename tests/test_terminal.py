@@ -50,6 +50,7 @@ def _events(path: Path) -> list[dict]:
 def test_greeting_toolbar_help_next_and_end(term):
     t = term("interview", "--name", "Priya", "--scenario", "spam", "--seed", "1")
     t.wait_for("Hi Priya! I'm Alex")
+    t.wait_for("left · total")
     screen = t.wait_for("left · total")
     assert "Opening · 0" in screen and "/ 45:00" in screen
     t.type("/help")
@@ -72,6 +73,7 @@ def test_greeting_toolbar_help_next_and_end(term):
 def test_ctrl_c_leaves_an_incomplete_session_and_says_how_to_resume(term):
     t = term("interview", "--name", "Ana", "--scenario", "sentiment")
     t.wait_for("Hi Ana!")
+    t.wait_for("left · total")
     t.type("I have worked on recommendation models for an online shop for about four years.")
     t.wait_for("most challenging")
     t.keys("C-c")
@@ -85,6 +87,7 @@ def test_ctrl_c_leaves_an_incomplete_session_and_says_how_to_resume(term):
 def test_ctrl_d_ends_early_with_exit_0(term):
     t = term("interview", "--name", "Ana")
     t.wait_for("Hi Ana!")
+    t.wait_for("left · total")
     t.keys("C-d")
     screen = t.wait_for("EXIT=")
     assert "EXIT=0" in screen and "mlcoach resume" in screen
@@ -94,6 +97,7 @@ def test_ctrl_d_ends_early_with_exit_0(term):
 def test_kill_9_then_resume_keeps_every_answer_in_one_session(term):
     t = term("interview", "--name", "Kofi", "--scenario", "spam", "--seed", "4")
     t.wait_for("Hi Kofi!")
+    t.wait_for("left · total")
     first = "I spent three years building fraud models at a payments company, mostly gradient boosting."
     second = "The hardest was a chargeback model where labels arrived sixty days late, so we used proxies."
     t.type(first)
@@ -113,6 +117,7 @@ def test_kill_9_then_resume_keeps_every_answer_in_one_session(term):
     r = term("resume")
     r.wait_for("Welcome back, Kofi")
     r.wait_for("Walk me through")
+    r.wait_for("left · total")
     third = "We started with a logistic regression baseline because the risk team needed to read it."
     r.type(third)
     time.sleep(0.5)
@@ -176,10 +181,12 @@ def test_resume_with_nothing_to_resume_is_one_line(tmp_path):
 def test_multiline_answers_and_history_recall(term):
     t = term("interview", "--name", "Mia", "--scenario", "spam")
     t.wait_for("Hi Mia!")
+    t.wait_for("left · total")
     t.type("I build ranking models at a marketplace,", enter=False)
     t.keys("Escape", "Enter")
     t.type("mostly gradient boosting because the features are tabular.")
     t.wait_for("most challenging")
+    time.sleep(0.5)  # the next prompt is drawn
     t.keys("Up")
     t.wait_for("You › I build ranking models")
     t.keys("C-u")
