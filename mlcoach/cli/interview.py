@@ -43,7 +43,7 @@ def interview(
         p.scenario(scenario)
     holder: dict = {}
     io = _io(p.name, holder)
-    candidate = settings.name or io.ask("Your name", "") or "there"
+    candidate = (name or "").strip() or io.ask("Your name", settings.name) or "there"
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
                              interviewer=ScriptedInterviewer(), scenario=scenario, seed=seed,
                              duration=settings.duration, persona_ref=settings.persona)
