@@ -17,8 +17,6 @@ from mlcoach.sessions import FORMAT, SessionLog, ensure_dir, new_id, read_events
 from mlcoach.state import State
 from mlcoach.summary import summarize
 
-QUESTION_KINDS = ("greeting", "question", "probe", "closing")
-
 
 # ------------------------------------------------------------------ what front ends receive
 @dataclass(frozen=True)

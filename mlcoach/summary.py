@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from mlcoach.sessions import FORMAT
-
-QUESTION_KINDS = ("greeting", "question", "probe", "closing")
+from mlcoach.state import QUESTION_KINDS
 
 
 def summarize(events: list[dict]) -> dict:
