@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# bytecode for start-up speed, even where PYTHONDONTWRITEBYTECODE is set
+	$(BIN)/python -m compileall -q mlcoach
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,6 +26,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q mlcoach
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
