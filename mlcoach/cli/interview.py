@@ -41,13 +41,11 @@ def interview(
     p = personas.load(settings.persona)
     if scenario:
         p.scenario(scenario)
-    holder: dict = {}
-    io = _io(p.name, holder)
+    io = _io(p.name)
     candidate = (name or "").strip() or io.ask("Your name", settings.name) or "there"
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
                              interviewer=ScriptedInterviewer(), scenario=scenario, seed=seed,
                              duration=settings.duration, persona_ref=settings.persona)
-    holder["session"] = session
     _run(session, io)
 
 
@@ -77,31 +75,29 @@ def resume(
             raise NotFound(f"{settings.sessions_dir}: no incomplete session to resume")
     meta = sessions.read_events(path).events[0]
     p = personas.load(meta.get("persona_ref") or meta.get("persona") or "ml-engineer")
-    holder: dict = {}
-    io = _io(p.name, holder)
+    io = _io(p.name)
     session = Session.resume(p, path, clock_factory=lambda t: RealClock(offset=t), interviewer=ScriptedInterviewer())
-    holder["session"] = session
     if session.done:
         io.info(f"Session {session.id} is already complete. See it with: mlcoach review {session.id}")
         return
     _run(session, io)
 
 
-def _io(interviewer_name: str, holder: dict):
-    from mlcoach.live import toolbar
+def _io(interviewer_name: str):
     from mlcoach.ui.terminal import PlainIO, TerminalIO
 
     if sys.stdin.isatty() and sys.stdout.isatty():
-        return TerminalIO(interviewer_name, lambda: toolbar(holder["session"]) if "session" in holder else ("", "ok"))
+        return TerminalIO(interviewer_name)
     return PlainIO(interviewer_name)
 
 
 def _run(session, io) -> None:
     import threading
 
-    from mlcoach.live import run
+    from mlcoach.live import run, toolbar
     from mlcoach.ui.terminal import phase_table
 
+    io.status = lambda: toolbar(session)
     # Compile the persona's regexes while the candidate reads the first question, not after their first answer.
     threading.Thread(target=_warm, args=(session.persona,), daemon=True).start()
 

@@ -75,14 +75,14 @@ class TerminalIO(PlainIO):
 
     interactive = True
 
-    def __init__(self, interviewer_name: str, toolbar: Callable[[], tuple[str, str]]) -> None:
+    def __init__(self, interviewer_name: str) -> None:
         from prompt_toolkit import PromptSession
         from prompt_toolkit.history import InMemoryHistory
         from prompt_toolkit.key_binding import KeyBindings
 
         super().__init__(interviewer_name)
         self.console = make_console()
-        self._toolbar = toolbar
+        self.status: Callable[[], tuple[str, str]] = lambda: ("", "ok")  # set once the session exists
         keys = KeyBindings()
 
         @keys.add("enter")
@@ -98,7 +98,7 @@ class TerminalIO(PlainIO):
                                     prompt_continuation=lambda width, line, soft: "  ")
 
     def _render_toolbar(self):
-        text, level = self._toolbar()
+        text, level = self.status()
         style = {"ok": "bg:#1f3a5f fg:#ffffff", "soon": "bg:#8a6d00 fg:#ffffff", "over": "bg:#8b1e1e fg:#ffffff"}
         return [(style.get(level, ""), " " + text + " ")]
 
