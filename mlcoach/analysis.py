@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mlcoach.persona import Persona
+from mlcoach.persona import Persona, prepare
 
 STOPWORDS = frozenset(
     "a an the and or but if then so because since as of to in on at by for with from into about over after before "
@@ -26,6 +26,7 @@ _REASON = re.compile(
     r"\b(because|since|so that|so we|so i|so it|which means|meaning|in order to|due to|that's why|that is why|"
     r"the reason|trade-?offs?|otherwise|instead of|rather than|to avoid|to prevent|to reduce|to catch|to make sure|"
     r"to ensure|helps?|lets? (us|me|you)|which lets|allows?|leads? to|led to|caused?|resulted in|results in|"
+    r"only (if|when|with|once)|not just|unless|so (we|i|it|the|that|they)|since|as a result|"
     r"depends on|as long as|unless|whereas|but|however|although|worth it|cheaper|faster|slower|simpler|"
     r"more robust|interpretable|if (the|it|we|you|there)|when (the|it|we|you|there))\b",
     re.IGNORECASE | re.ASCII,
@@ -35,12 +36,53 @@ _NUMBER = re.compile(
     r"billion|dozens?)\b",
     re.IGNORECASE | re.ASCII,
 )
-_PRONOUN = re.compile(r"\b(i|we|my team|our team|i've|we've|i'd|we'd)\b", re.IGNORECASE)
+_WE_SPEAK = re.compile(r"\b(we|my team|our team|we've|we'd)\b", re.IGNORECASE | re.ASCII)
 _PAST = re.compile(
     r"\b(built|shipped|deployed|worked|trained|led|designed|found|saw|noticed|realized|realised|ran|launched|"
     r"reduced|improved|increased|cut|moved|migrated|owned|wrote|set up|rolled out|fixed|debugged|discovered|"
     r"learned|learnt|spent|tried|switched|replaced|added|dropped|started|took|got|had|did|was|were|made|used|"
     r"measured|retrained|monitored|caught|missed|broke|failed|went|helped|managed|delivered|scaled)\b",
+    re.IGNORECASE | re.ASCII,
+)
+_FIRST_PERSON = re.compile(
+    r"\bI\b|(?i:\bi'(d|m|ve|ll)\b|\b(my|me|mine|myself)\b|\bi (am|was|have|had|did|do|would|will|think|built|"
+    r"worked|work|used|use|led|wrote|trained|deployed|shipped|found|learned|learnt|tried|like|prefer|start|went|"
+    r"saw|noticed|spent|set|ran|made|got|took|guess|feel|believe|mean|know|don't|didn't|can|could)\b)",
+    re.ASCII,
+)
+_QUANTITY = re.compile(r"(?<![A-Za-z])\d")
+_WE = re.compile(r"\b(we|we'd|we've|we'll|our|us|you'd|you would|let's)\b", re.IGNORECASE | re.ASCII)
+_PLAN = re.compile(r"\b(would|will|'d|'ll|going to|want to|plan to|start (with|by)|first|then|next)\b|\w'd\b",
+                   re.IGNORECASE | re.ASCII)
+# A plan told as steps: "Split by store and date so...", "Retrain monthly", "First, check the labels".
+_IMPERATIVE = re.compile(
+    r"^\W*((first|then|next|also|and|plan|after that|finally|so|offline|online)\b[\s,:;]*)*"
+    r"(use|start|split|check|audit|collect|gather|relabel|retrain|fine-?tune|export|deploy|serve|monitor|watch|"
+    r"measure|compare|evaluate|validate|add|drop|remove|clean|dedupe|deduplicate|filter|fix|pick|choose|keep|"
+    r"run|build|ship|roll|promote|slice|freeze|tune|try|look|ask|clarify|precompute|randomi[sz]e|pre-?register|"
+    r"quantize|oversample|undersample|impute|encode|normali[sz]e|detect|send|route|flag|block|retrieve|"
+    r"hold out|stratify|backfill|join|aggregate|benchmark|fall back|agree|estimate|optimi[sz]e|calibrate|"
+    r"spot-?check|augment|pretrain|distill|prune|cross-?validate|bootstrap|simulate|replay|get|make|put|find|"
+    r"write|talk|interview|a/b test)\b(?!-)",
+    re.IGNORECASE | re.ASCII,
+)
+# Reasons that explain nothing: "because it's state of the art", "it just learns it by itself".
+_VACUOUS = re.compile(
+    r"\b(state[- ]of[- ]the[- ]art|sota|most powerful|everyone (uses|knows|does)|what everyone|just learns|"
+    r"learns? (it|that|them|everything|the \w+)( \w+)? (by itself|on its own)|by itself|on its own|"
+    r"figures? (it|that|everything|them) out|will figure|out of the box|(is|are) (really|very|so) good at|"
+    r"(isn't|is not|aren't) really a (thing|problem|concern|issue)|(it'll|it will|should) be (fine|ok|okay|"
+    r"pretty accurate|accurate|good)|always better|bigger is better|(just|simply) works|the tutorial|"
+    r"i (just )?like (it|them))\b",
+    re.IGNORECASE | re.ASCII,
+)
+# A concept named only to wave it away: "drift doesn't really apply", "you don't really need to monitor it".
+_DISMISSIVE = re.compile(
+    r"\b((don't|doesn't|do not|does not|won't|isn't|aren't) (really |even |actually )?(need|apply|matter|"
+    r"a (thing|problem|concern|issue)|necessary|needed|important|relevant|worth)|no need (to|for)|"
+    r"not (really )?(needed|necessary|important|relevant|a (thing|problem|concern))|nobody (really )?"
+    r"(does|uses|needs|cares)|already knows? everything|outdated|old-?school|overrated|pointless|irrelevant|"
+    r"unnecessary|waste of time|(don't|do not) (bother|worry)|needn't|ops team's job|someone else's job)\b",
     re.IGNORECASE | re.ASCII,
 )
 _HYPOTHETICAL = re.compile(r"\b(would|could|might|i'd|we'd)\b", re.IGNORECASE | re.ASCII)
@@ -50,14 +92,31 @@ _FAILURE = re.compile(
     re.IGNORECASE | re.ASCII,
 )
 _TRADEOFF = re.compile(
-    r"\b(trade-?offs?|pros and cons|downside|upside|at the cost of|cost of|versus|vs\.?|compared (to|with)|"
+    r"\b(trade-?offs?|pros and cons|downsides?|upsides?|at the cost of|cost of|versus|vs\.?|compared (to|with)|"
     r"on the other hand|but it|but that|whereas|in exchange|instead of|rather than|when not to|wouldn't use|"
-    r"would not use|not worth|overkill)\b",
+    r"would not use|not worth|overkill|(better|worse|faster|slower|cheaper) (for|when|if|than|on)|"
+    r"works? better|depends on|it depends|gives? up|sacrific\w*|balance between|at the expense of)\b|"
+    r"\bfor\b[^.;]{1,60}\bbut\b[^.;]{1,40}\bfor\b|\bif (there's|there is|we have|you have|the)\b[^.;]{1,60}\b"
+    r"(better|worse|prefer|switch|go with|pick|choose)\b",
+    re.IGNORECASE | re.ASCII,
+)
+_NO_TRADEOFF = re.compile(
+    r"\b(no|not any|(don't|do not|can't|cannot) (really )?see (any|a)|without (any|a)|never any) (real |big )?"
+    r"(downsides?|trade-?offs?|cons)\b|"
+    r"\bthere('s| is) no (point|need|reason)\b",
     re.IGNORECASE | re.ASCII,
 )
 _DEFINITION = re.compile(
     r"\b(is (when|where|a|an|the)|are (when|a)|refers to|is defined as|is the (difference|process|tendency)|"
     r"means that|is a (technique|method|measure)|is used to)\b",
+    re.IGNORECASE | re.ASCII,
+)
+_DISCLAIMER = re.compile(
+    r"\b(haven't|have not|never) (really |actually |yet )?(worked|done|built|deployed|had|shipped|used)\b|"
+    r"\b(don't|do not) (really |actually )?have (a |any )?(real |full |practical |professional )?"
+    r"(project|experience)|\bno (real|professional|industry|practical|hands-on) (experience|projects?)\b|"
+    r"\b(tutorials?|youtube|copied|course assignments?|homework)\b|\bnot sure (why|what|how)\b|"
+    r"\bi (don't|do not) know (why|the|what|how)\b",
     re.IGNORECASE | re.ASCII,
 )
 _INJECTION = re.compile(
@@ -76,6 +135,7 @@ class Hit:
     explained: bool
     quote: str  # the candidate's sentence, verbatim
     reasoned: bool = False  # the sentence gives a reason or a trade-off (not only experience or a number)
+    grounded: bool = False  # the sentence speaks of the candidate's own work or plan, not a textbook in general
 
 
 @dataclass(frozen=True)
@@ -91,8 +151,14 @@ class Analysis:
     tradeoff: bool
     failure: bool
     definitional: bool
+    grounded: bool  # some sentence speaks of the candidate's own work or plan ("I'd...", "we shipped...")
     injection: bool
     salad: bool  # many concepts named with almost no sentence around them
+    disclaims: bool = False  # says the work was only a tutorial or course, or that there is none
+    marks: tuple[tuple[str, str], ...] = ()  # (flag, the first sentence that raised it), verbatim
+
+    def quote_for(self, flag: str) -> str:
+        return next((q for f, q in self.marks if f == flag), "")
 
     @property
     def substantive(self) -> bool:
@@ -121,6 +187,21 @@ def sentences(text: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     return " ".join(w.lower() for w in words(text))
+
+
+def grounded_sentence(sentence: str) -> bool:
+    """The sentence speaks of the candidate's own work or plan: "I"/"my"; "we"/"our" with a plan or a past act; a
+    step told as an instruction ("Split by store"); a concrete figure outside a definition. A lecture's generic
+    "we define..." is not grounded."""
+    if _FIRST_PERSON.search(sentence) or _IMPERATIVE.search(sentence):
+        return True
+    if _QUANTITY.search(sentence) and not _DEFINITION.search(sentence):
+        return True  # a concrete figure: "recall went from 61 to 88 percent", "a 25 ms budget"
+    return bool(_WE.search(sentence) and (_PLAN.search(sentence) or _PAST.search(sentence)))
+
+
+def _strength(hit: Hit) -> tuple[bool, bool, bool]:
+    return (hit.explained, hit.grounded, hit.reasoned)
 
 
 def stopword_ratio(tokens: Sequence[str]) -> float:
@@ -153,35 +234,44 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
     clean = [s for s in sentences(text) if not _INJECTION.search(s)]
     hits: dict[str, Hit] = {}
     flags = dict(reasons=False, numbers=False, experience=False, hypothetical=False, tradeoff=False,
-                 failure=False, definitional=False)
-    present = [c for c in persona.concepts.values() if c.search(text)]  # one pass over the whole answer first
+                 failure=False, definitional=False, grounded=False, disclaims=False)
+    marks: dict[str, str] = {}
+    lowered = prepare(text)
+    present = [c for c in persona.concepts.values() if c.search(text, lowered)]  # the whole answer first
     for sentence in clean:
         stoks = words(sentence)
         prose = len(stoks) >= 4 and stopword_ratio(stoks) >= 0.15
-        reason = bool(_REASON.search(sentence))
+        dismissive = bool(_DISMISSIVE.search(sentence))
+        reason = bool(_REASON.search(sentence)) and not _VACUOUS.search(sentence) and not dismissive
         number = bool(_NUMBER.search(sentence))
-        experience = bool(_PRONOUN.search(sentence) and _PAST.search(sentence)) and not _HYPOTHETICAL.search(sentence)
+        experience = bool((_FIRST_PERSON.search(sentence) or _WE_SPEAK.search(sentence)) and _PAST.search(sentence)) and not _HYPOTHETICAL.search(sentence)
         flags["reasons"] |= reason and prose
         flags["numbers"] |= number and prose
         flags["experience"] |= experience and prose
         flags["hypothetical"] |= bool(_HYPOTHETICAL.search(sentence))
-        flags["tradeoff"] |= bool(_TRADEOFF.search(sentence)) and prose
+        flags["tradeoff"] |= bool(_TRADEOFF.search(sentence)) and prose and not _NO_TRADEOFF.search(sentence)
         flags["failure"] |= bool(_FAILURE.search(sentence)) and prose
+        grounded = prose and grounded_sentence(sentence) and not dismissive
         flags["definitional"] |= bool(_DEFINITION.search(sentence)) and not experience
-        explained = prose and (reason or number or experience)
+        flags["grounded"] |= grounded
+        flags["disclaims"] |= bool(_DISCLAIMER.search(sentence))
+        for flag in ("experience", "failure", "tradeoff", "definitional", "numbers", "disclaims"):
+            if flags[flag] and flag not in marks:
+                marks[flag] = sentence
+        explained = prose and (reason or number or experience) and not dismissive
+        low_sentence = prepare(sentence)
         for concept in present:
-            if concept.search(sentence):
+            if concept.search(sentence, low_sentence):
                 old = hits.get(concept.id)
-                if old is None or (explained and not old.explained):
-                    hits[concept.id] = Hit(concept.id, explained, sentence, prose and reason)
-                elif prose and reason and not old.reasoned:
-                    hits[concept.id] = Hit(concept.id, old.explained, old.quote, True)
+                new = Hit(concept.id, explained, sentence, prose and reason, grounded)
+                if old is None or _strength(new) > _strength(old):
+                    hits[concept.id] = new
 
     salad = len(hits) >= 3 and stopword_ratio(tokens) < 0.12
     if salad:
         hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()}
         flags = {k: False for k in flags}
-    domain = persona.domain_words.search(text)
+    domain = persona.domain_words.search(text, lowered)
     n = len(tokens)
     if n == 0:
         quality = "empty"
@@ -201,8 +291,10 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
         quality = "ok"
     if quality in ("empty", "one_word", "repeated", "gibberish", "injection"):
         hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()} if quality != "repeated" else {}
+    if salad:
+        marks = {}
     return Analysis(text=text, words=n, quality=quality, hits=tuple(hits.values()), injection=injected,
-                    salad=salad, **flags)
+                    salad=salad, marks=tuple(marks.items()), **flags)
 
 
 _VOWELS = re.compile(r"[aeiouy]", re.IGNORECASE)

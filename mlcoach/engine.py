@@ -11,6 +11,7 @@ from pathlib import Path
 from mlcoach import __version__, planner
 from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
 from mlcoach.interviewers import Context, Interviewer
+from mlcoach.judge import OfflineJudge
 from mlcoach.persona import PHASE_IDS, Persona
 from mlcoach.planner import Move
 from mlcoach.sessions import FORMAT, SessionLog, ensure_dir, new_id, read_events, write_summary
@@ -55,8 +56,10 @@ def plan_seconds(persona: Persona, duration_minutes: float) -> dict[str, list[fl
 
 
 class Session:
-    def __init__(self, persona: Persona, clock, log: SessionLog, interviewer: Interviewer, summary_path: Path) -> None:
+    def __init__(self, persona: Persona, clock, log: SessionLog, interviewer: Interviewer, summary_path: Path,
+                 judge=None) -> None:
         self.persona = persona
+        self.judge = judge or OfflineJudge()
         self.clock = clock
         self.log = log
         self.interviewer = interviewer
@@ -68,7 +71,7 @@ class Session:
     @classmethod
     def create(cls, persona: Persona, *, candidate: str, sessions_dir: Path, clock, interviewer: Interviewer,
                scenario: str | None = None, seed: int | None = None, duration: float = 45,
-               persona_ref: str = "", level: str = "", mode: str = "live") -> Session:
+               persona_ref: str = "", level: str = "", mode: str = "live", judge=None) -> Session:
         if scenario:
             persona.scenario(scenario)  # validates the id
         seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
@@ -77,7 +80,7 @@ class Session:
         started = clock.utc()
         sid = new_id(started)
         session = cls(persona, clock, SessionLog(sessions_dir / f"{sid}.jsonl"), interviewer,
-                      sessions_dir / f"{sid}.toml")
+                      sessions_dir / f"{sid}.toml", judge)
         meta = {
             "type": "meta", "format": FORMAT, "session_id": sid, "app": f"mlcoach {__version__}",
             "persona": persona.id, "persona_ref": persona_ref or persona.id, "candidate": candidate.strip(),
@@ -91,10 +94,10 @@ class Session:
         return session
 
     @classmethod
-    def resume(cls, persona: Persona, path: Path, *, clock_factory, interviewer: Interviewer) -> Session:
+    def resume(cls, persona: Persona, path: Path, *, clock_factory, interviewer: Interviewer, judge=None) -> Session:
         loaded = read_events(path)
         last_t = max(float(e.get("t", 0)) for e in loaded.events)
-        session = cls(persona, clock_factory(last_t), SessionLog(path), interviewer, path.with_suffix(".toml"))
+        session = cls(persona, clock_factory(last_t), SessionLog(path), interviewer, path.with_suffix(".toml"), judge)
         for ev in loaded.events:
             session._events.append(ev)
             session.state.apply(ev)
@@ -182,12 +185,25 @@ class Session:
         """End now (/end, Ctrl-C, the last phase done). Always leaves a summary on disk."""
         if self.done:
             return iter(())
+        self._score()
         self._emit({"type": "end", "status": status, "reason": reason or status})
         self._write_summary()
         return iter([Ended(status)])
 
     def close(self) -> None:
         self.log.close()
+
+    def _score(self) -> None:
+        """The judge's verdict, as a `score` event. A failing judge never costs the session: it is noted instead."""
+        try:
+            verdict = self.judge.score(self.state)
+        except Exception as exc:  # noqa: BLE001 - any judge failure becomes a note; the log must still end cleanly
+            self.note("judge_failed", f"{getattr(self.judge, 'name', 'judge')} judge failed: {type(exc).__name__}")
+            return
+        finally:
+            for note in getattr(self.judge, "drain_notes", lambda: [])():
+                self._emit({"type": "note", **note})
+        self._emit(verdict)
 
     # ------------------------------------------------------------------ internals
     def _respond(self) -> Iterator[Output]:
@@ -314,7 +330,7 @@ class Session:
 
     def _emit(self, event: dict) -> None:
         event = {**event, "t": round(self.clock.now(), 2), "at": self.clock.utc().isoformat(timespec="seconds")}
-        self.log.append(event, sync=event["type"] in ("candidate", "end", "meta"))
+        self.log.append(event, sync=event["type"] in ("candidate", "end", "meta", "score"))
         self._events.append(event)
         self.state.apply(event)
 

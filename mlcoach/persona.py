@@ -66,6 +66,9 @@ class Patterns:
         self.sources = sources
         self._where = (path, key)
         self._regex: re.Pattern | None = None
+        # A cheap necessary condition: every pattern starts with a literal that must appear in the lowered text.
+        prefixes = [literal_prefixes(s) for s in sources]
+        self._prefixes = tuple(sorted(set().union(*prefixes))) if sources and all(prefixes) else None
 
     def compile(self) -> re.Pattern:
         if self._regex is None:
@@ -81,7 +84,12 @@ class Patterns:
                 raise
         return self._regex
 
-    def search(self, text: str) -> bool:
+    def search(self, text: str, prepared: str | None = None) -> bool:
+        """`prepared` is prepare(text), when the caller looks up many patterns in one text."""
+        if self._prefixes is not None:
+            low = prepare(text) if prepared is None else prepared
+            if not any(p in low for p in self._prefixes):
+                return False
         return bool(self.compile().search(text))
 
     def __len__(self) -> int:
@@ -91,6 +99,143 @@ class Patterns:
         return f"Patterns({len(self.sources)})"
 
 
+_LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '-_,:/")
+
+
+def _close(source: str, i: int) -> int:
+    """Index just past the group that opens at source[i] ("(")."""
+    depth, escaped, in_class = 0, False, False
+    for j in range(i, len(source)):
+        ch = source[j]
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return -1
+
+
+def _top_alternation(source: str) -> bool:
+    depth, escaped, in_class = 0, False, False
+    for ch in source:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return True
+    return False
+
+
+def _split_top(body: str) -> list[str]:
+    parts, depth, current, escaped = [], 0, [], False
+    for ch in body:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _leading_literal(source: str, i: int = 0) -> tuple[str, int]:
+    out = []
+    while i < len(source) and source[i] in _LITERAL:
+        out.append(source[i].lower())
+        i += 1
+    if i < len(source) and source[i] in "?*{" and out:
+        out.pop()
+    return "".join(out), i
+
+
+def literal_prefixes(source: str, i: int = 0, bounded: bool = False) -> frozenset[str] | None:
+    """Literal strings one of which starts every match of `source`, in `prepare`d form (lowercased, non-word
+    characters as spaces, a leading space where a \\b precedes them), or None when we cannot be sure. Understands
+    a leading \\b, lookarounds, plain literals and a group of literal alternatives, optional or not."""
+    if _top_alternation(source):
+        return None
+    while True:
+        if source.startswith("\\b", i):
+            bounded = True
+            i += 2
+        elif source.startswith(("(?<!", "(?<=", "(?!", "(?="), i):
+            i = _close(source, i)
+            if i < 0:
+                return None
+        else:
+            break
+    if i >= len(source):
+        return None
+    if source[i] == "(":
+        end = _close(source, i)
+        if end < 0:
+            return None
+        body = source[i + 1:end - 1]
+        if body.startswith("?:"):
+            body = body[2:]
+        elif body.startswith("?"):
+            return None
+        alts = {_leading_literal(a)[0] for a in _split_top(body)}
+        if "" in alts:
+            return None
+        alts = {_prepared(a, bounded) for a in alts}
+        quant = source[end:end + 1]
+        if quant in ("?", "*"):
+            rest = literal_prefixes(source[end + 1:], bounded=bounded)
+            return None if rest is None else frozenset(alts | rest)
+        if quant == "{":
+            return None
+        return frozenset(alts)
+    literal, _ = _leading_literal(source, i)
+    return frozenset([_prepared(literal, bounded)]) if literal else None
+
+
+def prepare(text: str) -> str:
+    """The text as prefixes are looked up in: lowercased, every character that is not an ASCII word character a
+    space (one for one), with a leading space so a word at the start is preceded by one."""
+    return " " + text.lower().translate(_NON_WORD_ALL)
+
+
+class _NonWord(dict):
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = ch if ch.isascii() and (ch.isalnum() or ch == "_") else " "
+        self[code] = value
+        return value
+
+
+_NON_WORD_ALL = _NonWord()
+
+
+def _prepared(literal: str, bounded: bool) -> str:
+    body = literal.translate(_NON_WORD_ALL)
+    if bounded and body[:1].strip():
+        return " " + body
+    return body
+
+
 @dataclass(frozen=True)
 class Concept:
     id: str
@@ -98,8 +243,8 @@ class Concept:
     group: str
     patterns: Patterns
 
-    def search(self, text: str) -> bool:
-        return self.patterns.search(text)
+    def search(self, text: str, prepared: str | None = None) -> bool:
+        return self.patterns.search(text, prepared)
 
 
 @dataclass(frozen=True)
@@ -124,6 +269,7 @@ class RedFlag:
     id: str
     label: str
     advice: str
+    concepts: tuple[str, ...] = ()  # the concepts the flag's rule looks for (jumps_to_complex: the complex models)
 
 
 @dataclass(frozen=True)
@@ -355,7 +501,8 @@ def parse(data: dict, path: Path) -> Persona:
     for fid in RED_FLAGS:
         t = r.get(raw_flags, fid, dict, "rubric.red_flags")
         kp = f"rubric.red_flags.{fid}"
-        flags.append(RedFlag(fid, r.get(t, "label", str, kp), r.get(t, "advice", str, kp, default="")))
+        flags.append(RedFlag(fid, r.get(t, "label", str, kp), r.get(t, "advice", str, kp, default=""),
+                             r.strings(t, "concepts", kp, default=())))
 
     hints = {}
     for kp, t in r.tables(data, "hints", "", required=False):
@@ -458,6 +605,8 @@ def _check_references(p: Persona, r: _Reader) -> None:
         need(line.when, f"techniques.discovery.{line.id}.covers")
     for c in p.criteria:
         need(c.concepts, f"rubric.criteria.{c.id}.concepts")
+    for f in p.red_flags:
+        need(f.concepts, f"rubric.red_flags.{f.id}.concepts")
     for key, text in all_questions(p):
         for name in re.findall(r"\{(\w+)\}", text):
             if name not in PLACEHOLDERS:

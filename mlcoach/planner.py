@@ -192,19 +192,19 @@ def transition(state: State, phase_id: str) -> Move | None:
     return Move("transition", f"transition:{phase_id}", fill(text, state), phase_id) if text else None
 
 
+STRONG_BRANCH_AT = 70  # the judge's provisional overall from which the deep dive goes to the advanced branch
+
+
 def choose_branch(state: State) -> str:
-    """Deep-dive branch from how the candidate has done so far. Strong means: most rubric criteria have explained
-    evidence, most answers give reasons, there is first-person experience, and answers explain concepts in depth
-    (on average 1.5 or more explained concepts per answer)."""
-    answers = state.answers
-    if not answers:
+    """Deep-dive branch from how the candidate has done so far, as the judge sees it: the same reading of the
+    answers that will score the session (one analysis, two users). Strong means a provisional overall of
+    STRONG_BRANCH_AT or more, with no red flag raised."""
+    if not state.answers:
         return "fundamentals"
-    criteria = sum(1 for c in state.persona.criteria if set(c.concepts) & state.explained)
-    reasons = sum(1 for a in answers if a.analysis.reasons) / len(answers)
-    experience = any(a.analysis.experience for a in answers)
-    depth = len(state.explained) / len(answers)
-    strong = criteria >= 7 and reasons >= 0.7 and experience and depth >= 1.5
-    return "strong" if strong else "fundamentals"
+    from mlcoach.judge import judge
+
+    verdict = judge(state)
+    return "strong" if verdict.overall >= STRONG_BRANCH_AT and not verdict.red_flags else "fundamentals"
 
 
 def closing_reply(state: State, question: str) -> str:

@@ -17,6 +17,8 @@ class Answer:
     analysis: Analysis
     t: float
     question: str  # the move id it answered
+    asked: str = ""  # the wording of that question
+    turn: int = 0  # 1-based number of this answer in the session
 
 
 @dataclass
@@ -81,8 +83,9 @@ class State:
         elif kind == "candidate":
             text = ev.get("text", "")
             analysis = analyze(text, self.persona, [a.text for a in self.answers])
-            question = (self.last_question or {}).get("move", "")
-            self.answers.append(Answer(ev.get("phase", self.phase), text, analysis, float(ev.get("t", 0)), question))
+            last = self.last_question or {}
+            self.answers.append(Answer(ev.get("phase", self.phase), text, analysis, float(ev.get("t", 0)),
+                                       last.get("move", ""), last.get("text", ""), len(self.answers) + 1))
             if self.phase in ("design", "production", "deep_dive", "closing"):
                 self.scenario_explained |= analysis.explained
             for hit in analysis.hits:

@@ -13,6 +13,13 @@ from mlcoach.cli.options import DurationOpt, JsonOpt, OfflineOpt, PersonaOpt, Se
 from mlcoach.errors import BadInput
 
 
+def _score(summary: dict) -> dict:
+    score = summary.get("score", {})
+    return {"overall": score.get("overall", 0), "band": score.get("band", ""), "judge": score.get("judge", ""),
+            "criteria": {cid: c.get("score", 0) for cid, c in score.get("criteria", {}).items()},
+            "red_flags": list(score.get("red_flags", {}))}
+
+
 def register(app: typer.Typer) -> None:
     app.command()(batch)
 
@@ -53,7 +60,8 @@ def batch(
             step()
     if as_json:
         rows = [{"file": r.file, "session_id": r.session_id, "candidate": r.candidate, "scenario": r.scenario,
-                 "status": r.status, "questions": r.questions, "phases": list(r.phases)} for r in results]
+                 "status": r.status, "questions": r.questions, "phases": list(r.phases), **_score(r.summary)}
+                for r in results]
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:

@@ -95,7 +95,7 @@ def _run(session, io) -> None:
     import threading
 
     from mlcoach.live import run, toolbar
-    from mlcoach.ui.terminal import phase_table
+    from mlcoach.ui.report import report
 
     io.status = lambda: toolbar(session)
     # Compile the persona's regexes while the candidate reads the first question, not after their first answer.
@@ -108,7 +108,7 @@ def _run(session, io) -> None:
     sessions_dir = session.log.path.parent
     if outcome.status == "complete":
         io.info("")
-        io.table(phase_table(session.summary()))
+        io.render(report(session.summary()))
         io.info(f"Saved: {sessions_dir / (session.id + '.jsonl')} and {session.id}.toml")
         io.info(f"See it again with: mlcoach review {session.id}")
         return

@@ -46,9 +46,12 @@ def persona(p) -> None:
 
 
 def batch_table(results, sessions_dir) -> None:
-    table = Table("file", "candidate", "scenario", "status", "questions", "session", box=box.SIMPLE_HEAD)
+    table = Table("file", "candidate", "scenario", "status", "overall", "band", "red flags", "session",
+                  box=box.SIMPLE_HEAD)
     for r in results:
-        table.add_row(os.path.basename(r.file), r.candidate, r.scenario, r.status, str(r.questions), r.session_id)
+        score = r.summary.get("score", {})
+        table.add_row(os.path.basename(r.file), r.candidate, r.scenario, r.status, str(score.get("overall", "")),
+                      score.get("band", ""), ", ".join(score.get("red_flags", {})) or "-", r.session_id)
     out = console()
     out.print(table)
     out.print(f"[dim]sessions in {sessions_dir}[/dim]")

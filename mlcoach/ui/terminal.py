@@ -8,10 +8,8 @@ from collections.abc import Callable, Iterable
 
 from rich.console import Console
 from rich.rule import Rule
-from rich.table import Table
 
 from mlcoach.engine import Chunk, Ended, PhaseStart, Said
-from mlcoach.live import mmss
 from mlcoach.ui.render import console as make_console
 
 
@@ -66,8 +64,9 @@ class PlainIO:
     def info(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
-    def table(self, table: Table) -> None:
-        Console(file=self.out, no_color=True, width=100).print(table)
+    def render(self, renderable) -> None:
+        """A Rich table or report, as plain text."""
+        Console(file=self.out, no_color=True, width=100, highlight=False).print(renderable)
 
 
 class TerminalIO(PlainIO):
@@ -149,13 +148,5 @@ class TerminalIO(PlainIO):
     def info(self, text: str) -> None:
         self.console.print(text, markup=False, highlight=False)
 
-    def table(self, table: Table) -> None:
-        self.console.print(table)
-
-
-def phase_table(summary: dict) -> Table:
-    table = Table("phase", "planned", "used", "questions", title="Time per phase")
-    for record in summary["phases"].values():
-        table.add_row(record["title"], mmss(record["planned_seconds"]), mmss(record["actual_seconds"]),
-                      str(record["questions"]))
-    return table
+    def render(self, renderable) -> None:
+        self.console.print(renderable)
