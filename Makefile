@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install interview test bench lint clean
+.PHONY: install interview test bench calibrate lint clean
 
 $(STAMP): pyproject.toml
 	@# tmux drives the end-to-end terminal tests; install it where it is missing (CI runs as root).
@@ -24,6 +24,9 @@ interview: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+calibrate: $(STAMP)
+	$(BIN)/python bench/calibrate.py
 
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q mlcoach

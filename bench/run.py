@@ -76,6 +76,53 @@ def bench_batch() -> None:
     line("batch throughput", f"{12 / wall:.1f} interviews/s")
 
 
+def fifty_turns() -> list[dict]:
+    """A 50-answer session log: ten answers a phase, taken from the labelled candidates, with their questions."""
+    from mlcoach import script
+
+    by_phase: dict[str, list[str]] = {}
+    for path in CANDIDATES:
+        for phase, items in script.load(path).answers.items():
+            by_phase.setdefault(phase, []).extend(a.text for a in items)
+    events = [{"type": "meta", "format": 1, "session_id": "bench", "persona": "ml-engineer", "candidate": "Bench",
+               "scenario": "spam", "seed": 1, "plan": {}, "t": 0.0}]
+    t = 0.0
+    for phase in ("opening", "experience", "design", "production", "deep_dive"):
+        events.append({"type": "phase", "phase": phase, "title": phase, "t": t})
+        for i, text in enumerate(by_phase[phase][:10]):
+            t += 60
+            events.append({"type": "interviewer", "phase": phase, "kind": "question", "move": f"{phase}.{i}",
+                           "text": "Tell me more.", "t": t})
+            events.append({"type": "candidate", "phase": phase, "text": text, "t": t + 30})
+    return events
+
+
+def bench_scoring() -> None:
+    from mlcoach import persona as personas
+    from mlcoach.judge import judge, judge_events
+    from mlcoach.state import State
+
+    p = personas.load("ml-engineer")
+    p.compile_all()
+    events = fifty_turns()
+    state = State(p)
+    for ev in events:
+        state.apply(ev)
+    assert len(state.answers) == 50
+    judged, rescored = [], []
+    for _ in range(15):
+        t0 = time.perf_counter()
+        judge(state)
+        judged.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        judge_events(events, p)
+        rescored.append((time.perf_counter() - t0) * 1000)
+    line("score a 50-turn session, median", f"{statistics.median(judged):.1f} ms",
+         "target < 50 ms (answers read once, during the session)")
+    line("rescore a 50-turn log from scratch, median", f"{statistics.median(rescored):.1f} ms",
+         "(every answer read again)")
+
+
 def bench_first_question() -> None:
     """From process start to the greeting on stdout, offline, through a pipe."""
     times = []
@@ -103,6 +150,7 @@ def main() -> None:
     finally:
         os.fsync = real_fsync
     bench_batch()
+    bench_scoring()
 
 
 if __name__ == "__main__":

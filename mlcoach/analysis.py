@@ -228,16 +228,18 @@ def _is_repeat(text: str, previous: Sequence[str]) -> bool:
 def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analysis:
     """Read one answer. `previous` are the candidate's earlier answers (to spot repeated text)."""
     text = text or ""
-    tokens = words(text)
     injected = bool(_INJECTION.search(text))
-    # Sentences that instruct the judge are only text: they earn nothing and change nothing.
+    # Sentences that instruct the judge are only text: they earn nothing and change nothing. The rest of the
+    # answer is read as if they were not there.
     clean = [s for s in sentences(text) if not _INJECTION.search(s)]
+    body = " ".join(clean) if injected else text
+    tokens = words(body)
     hits: dict[str, Hit] = {}
     flags = dict(reasons=False, numbers=False, experience=False, hypothetical=False, tradeoff=False,
                  failure=False, definitional=False, grounded=False, disclaims=False)
     marks: dict[str, str] = {}
-    lowered = prepare(text)
-    present = [c for c in persona.concepts.values() if c.search(text, lowered)]  # the whole answer first
+    lowered = prepare(body)
+    present = [c for c in persona.concepts.values() if c.search(body, lowered)]  # the whole answer first
     for sentence in clean:
         stoks = words(sentence)
         prose = len(stoks) >= 4 and stopword_ratio(stoks) >= 0.15
@@ -271,15 +273,13 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
     if salad:
         hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()}
         flags = {k: False for k in flags}
-    domain = persona.domain_words.search(text, lowered)
+    domain = persona.domain_words.search(body, lowered)
     n = len(tokens)
     if n == 0:
-        quality = "empty"
-    elif injected and not any(h.explained for h in hits.values()):
-        quality = "injection"
+        quality = "injection" if injected else "empty"
     elif n <= 2:
         quality = "one_word"
-    elif _is_repeat(text, previous):
+    elif _is_repeat(body, previous):
         quality = "repeated"
     elif not hits and (stopword_ratio(tokens) < 0.1 or _looks_random(tokens)):
         quality = "gibberish"
@@ -289,6 +289,8 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
         quality = "salad"
     else:
         quality = "ok"
+    if injected and quality not in ("ok", "salad"):
+        quality = "injection"  # nothing of substance besides the instruction
     if quality in ("empty", "one_word", "repeated", "gibberish", "injection"):
         hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()} if quality != "repeated" else {}
     if salad:

@@ -85,3 +85,18 @@ def test_a_dozen_offline_interviews_in_one_batch(tmp_path):
     result = runner.invoke(app, ["batch", *files, "--json", "--sessions-dir", str(tmp_path)])
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) == 12 and len(list(tmp_path.glob("*.toml"))) == 12
+
+
+def test_review_shows_one_sessions_feedback_report(tmp_path):
+    out = runner.invoke(app, ["batch", str(CANDIDATES / "weak-vague.toml"), "--json", "--sessions-dir", str(tmp_path)])
+    row = json.loads(out.stdout)[0]
+    result = runner.invoke(app, ["review", row["session_id"][:17], "--sessions-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"Overall {row['overall']}/100" in result.output and row["band"] in result.output
+    assert "Jumps to complex models" in result.output and "Instead:" in result.output
+    assert "A strong answer's structure" in result.output
+    data = json.loads(runner.invoke(app, ["review", row["session_id"], "--json", "--sessions-dir",
+                                          str(tmp_path)]).stdout)
+    assert data["score"]["overall"] == row["overall"]
+    missing = runner.invoke(app, ["review", "19990101T000000Z", "--sessions-dir", str(tmp_path)])
+    assert missing.exit_code == 3 and "no session matches" in missing.output

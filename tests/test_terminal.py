@@ -64,7 +64,7 @@ def test_greeting_toolbar_help_next_and_end(term):
     t.type("I built a churn model at a telecom because retention offers were wasted on loyal customers.")
     t.type("/end")
     screen = t.wait_for("EXIT=0")
-    assert "Time per phase" in screen and "mlcoach review " in screen
+    assert "Overall " in screen and "/100" in screen and "mlcoach review " in screen
     summary = tomllib.loads(next(term.sessions.glob("*.toml")).read_text())
     assert summary["status"] == "complete" and summary["answers"] == 1
 

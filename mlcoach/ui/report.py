@@ -75,7 +75,8 @@ def report(summary: dict) -> Group:
     if flags:
         parts.append(_flags(flags, labels, score.get("advice", {})))
     else:
-        parts.append(Text("No red flags were raised.", style="green"))
+        parts.append(Text("\nNo red flags were raised.", style="green"))
+    parts.append(Text(""))
     parts.append(phase_table(summary))
     if score.get("practice"):
         parts.append(_practice(score["practice"]))
