@@ -189,6 +189,42 @@ def normalize(text: str) -> str:
     return " ".join(w.lower() for w in words(text))
 
 
+MIN_OWN_WORDS = 2
+_BECAUSE_OF = re.compile(r"\b(because of|due to|thanks to)\b", re.IGNORECASE | re.ASCII)
+FILLER = frozenset(
+    "use used using uses chose choose chosen pick picked go went would important things stuff etc lot lots really "
+    "good great well also plus like".split()
+)
+
+
+def own_words(sentence: str, concepts: Sequence) -> tuple[int, int]:
+    """(content words, content words outside every concept's match): how much the sentence says in its own words
+    beyond the names of concepts. Stopwords and filler ("use", "would") are not content."""
+    spans = [m.span() for c in concepts for m in c.patterns.compile().finditer(sentence)]
+    content = own = 0
+    for m in _WORD.finditer(sentence):
+        token = m.group().lower().rstrip(".,;:")
+        if token in STOPWORDS or token in FILLER:
+            continue
+        content += 1
+        if not any(a <= m.start() < b for a, b in spans):
+            own += 1
+    return content, own
+
+
+_LIST_SEPARATOR = re.compile(r",|\b(and|or)\b", re.IGNORECASE)
+
+
+def listy(sentence: str, content: int, own: int, concepts: int) -> bool:
+    """Mostly a list of concept names with a little glue ("I'd use precision, recall and AUC because of class
+    imbalance"): an enumeration where three or more concepts cover two thirds of the content words, or two cover
+    three quarters."""
+    if content == 0 or concepts < 2 or not _LIST_SEPARATOR.search(sentence):
+        return False
+    covered = (content - own) / content
+    return covered >= 0.75 or (concepts >= 3 and covered >= 0.66)
+
+
 def grounded_sentence(sentence: str) -> bool:
     """The sentence speaks of the candidate's own work or plan: "I"/"my"; "we"/"our" with a plan or a past act; a
     step told as an instruction ("Split by store"); a concrete figure outside a definition. A lecture's generic
@@ -243,31 +279,41 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
     for sentence in clean:
         stoks = words(sentence)
         prose = len(stoks) >= 4 and stopword_ratio(stoks) >= 0.15
+        low_sentence = prepare(sentence)
+        named = [c for c in present if c.search(sentence, low_sentence)]
+        content, own = own_words(sentence, named) if named else (len(stoks), len(stoks))
+        glue = listy(sentence, content, own, len(named))  # buzzwords with a little glue: named, nothing more
+        # An explanation says something in its own words besides the concepts' names ("because of scale" does not).
+        worded = (own >= MIN_OWN_WORDS or content >= 5) and not glue
         dismissive = bool(_DISMISSIVE.search(sentence))
-        reason = bool(_REASON.search(sentence)) and not _VACUOUS.search(sentence) and not dismissive
+        reason = bool(_REASON.search(sentence)) and not _VACUOUS.search(sentence) and not dismissive and worded
+        if reason and (short := _BECAUSE_OF.search(sentence)):
+            # "because of latency" names a concept, it does not explain: the reason needs words of its own
+            head, tail = sentence[: short.start()], sentence[short.end():]
+            reason = bool(_REASON.search(head)) or own_words(tail, named)[1] >= 3
         number = bool(_NUMBER.search(sentence))
-        experience = bool((_FIRST_PERSON.search(sentence) or _WE_SPEAK.search(sentence)) and _PAST.search(sentence)) and not _HYPOTHETICAL.search(sentence)
+        speaker = bool(_FIRST_PERSON.search(sentence) or _WE_SPEAK.search(sentence))
+        experience = speaker and bool(_PAST.search(sentence)) and not _HYPOTHETICAL.search(sentence)
+        grounded = prose and grounded_sentence(sentence) and not dismissive and not glue
         flags["reasons"] |= reason and prose
         flags["numbers"] |= number and prose
-        flags["experience"] |= experience and prose
+        flags["experience"] |= experience and prose and not glue
         flags["hypothetical"] |= bool(_HYPOTHETICAL.search(sentence))
-        flags["tradeoff"] |= bool(_TRADEOFF.search(sentence)) and prose and not _NO_TRADEOFF.search(sentence)
-        flags["failure"] |= bool(_FAILURE.search(sentence)) and prose
-        grounded = prose and grounded_sentence(sentence) and not dismissive
+        flags["tradeoff"] |= (bool(_TRADEOFF.search(sentence)) and prose and worded
+                              and not _NO_TRADEOFF.search(sentence))
+        flags["failure"] |= bool(_FAILURE.search(sentence)) and prose and not glue
         flags["definitional"] |= bool(_DEFINITION.search(sentence)) and not experience
         flags["grounded"] |= grounded
         flags["disclaims"] |= bool(_DISCLAIMER.search(sentence))
         for flag in ("experience", "failure", "tradeoff", "definitional", "numbers", "disclaims"):
             if flags[flag] and flag not in marks:
                 marks[flag] = sentence
-        explained = prose and (reason or number or experience) and not dismissive
-        low_sentence = prepare(sentence)
-        for concept in present:
-            if concept.search(sentence, low_sentence):
-                old = hits.get(concept.id)
-                new = Hit(concept.id, explained, sentence, prose and reason, grounded)
-                if old is None or _strength(new) > _strength(old):
-                    hits[concept.id] = new
+        explained = prose and (reason or number or experience) and not dismissive and worded
+        for concept in named:
+            old = hits.get(concept.id)
+            new = Hit(concept.id, explained, sentence, prose and reason, grounded)
+            if old is None or _strength(new) > _strength(old):
+                hits[concept.id] = new
 
     salad = len(hits) >= 3 and stopword_ratio(tokens) < 0.12
     if salad:

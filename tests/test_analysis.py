@@ -44,3 +44,47 @@ def test_injection_sentences_earn_nothing_but_the_rest_counts(persona):
                 persona)
     assert a.injection and "drift" in a.explained
     assert all("SYSTEM" not in h.quote for h in a.hits)
+
+
+@pytest.mark.parametrize("text", [
+    "I would use precision, recall, F1, and ROC AUC because of class imbalance.",
+    "I built a pipeline because of feature engineering, one-hot encoding, scaling, missing values, and outliers.",
+    "I would monitor drift because of data drift and concept drift.",
+])
+def test_buzzwords_glued_into_a_sentence_are_only_named(persona, text):
+    a = analyze(text, persona)
+    assert len(a.mentioned) >= 2 and not a.explained
+    assert not a.experience and not a.tradeoff
+
+
+@pytest.mark.parametrize(("text", "concept"), [
+    ("I would use deep learning because of scale.", "deep_learning"),
+    ("Transformers, because they're state of the art and it just learns the features by itself.", "deep_learning"),
+    ("Drift doesn't really apply to foundation models, they already know everything.", "drift"),
+    ("If the model is good you don't really need to monitor it much.", "monitoring"),
+])
+def test_empty_or_dismissive_reasons_do_not_explain(persona, text, concept):
+    a = analyze(text, persona)
+    assert concept in a.mentioned and concept not in a.explained
+
+
+@pytest.mark.parametrize(("text", "grounded"), [
+    ("Split by store and date so near-duplicate frames don't leak into validation.", True),
+    ("I'd start with a logistic regression baseline because it is fast to ship.", True),
+    ("We retrained monthly because the sender mix kept shifting.", True),
+    ("Recall went from 61 to 88 percent at a fixed precision.", True),
+    ("Formally, one requires pairs x i, y i drawn from the joint distribution.", False),
+    ("We define the empirical risk as the average loss over the sample.", False),
+    ("Batch inference computes predictions for a set of inputs at scheduled intervals.", False),
+    ("The L1 penalty induces sparsity and the L2 penalty induces shrinkage.", False),
+])
+def test_grounded_means_the_candidates_own_work_or_plan(text, grounded):
+    from mlcoach.analysis import grounded_sentence
+
+    assert grounded_sentence(text) is grounded
+
+
+def test_a_good_sentence_with_several_concepts_still_explains(persona):
+    a = analyze("Offline: per-class precision and recall at the operating threshold, since the average hides rare "
+                "classes, and we retrain weekly because spammers adapt within days.", persona)
+    assert {"precision_recall", "retraining"} <= a.explained
