@@ -176,6 +176,11 @@ class Analysis:
         return next((h.quote for h in self.hits if h.concept == concept), "")
 
 
+def is_injection(text: str) -> bool:
+    """The text tries to instruct the interviewer or the judge."""
+    return bool(_INJECTION.search(text))
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text)
 

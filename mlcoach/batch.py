@@ -9,7 +9,7 @@ from pathlib import Path
 from mlcoach import persona as personas
 from mlcoach.clock import SimClock
 from mlcoach.engine import Session
-from mlcoach.interviewers import Interviewer, ScriptedInterviewer
+from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.script import Script
 
 MAX_TURNS = 400  # a guard against a planner bug turning a batch into an endless loop
@@ -29,14 +29,17 @@ class Result:
 
 
 def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = None, seed: int | None = None,
-               duration: float = 45, interviewer_factory: Callable[[], Interviewer] = ScriptedInterviewer,
+               duration: float = 45, factory: Callable[[], tuple] | None = None,
                transcribe: Callable | None = None) -> Result:
+    """One scripted interview on a simulated clock. `factory` gives a fresh (interviewer, judge) for the session
+    (default: scripted and offline)."""
     ref = persona_ref or script.persona or "ml-engineer"
     persona = personas.load(ref)
     if script.scenario:
         persona.scenario(script.scenario)
+    interviewer, judge = factory() if factory else (ScriptedInterviewer(), None)
     session = Session.create(persona, candidate=script.name, sessions_dir=sessions_dir, clock=SimClock(),
-                             interviewer=interviewer_factory(), scenario=script.scenario or None,
+                             interviewer=interviewer, judge=judge, scenario=script.scenario or None,
                              seed=seed if seed is not None else 0, duration=duration, persona_ref=ref,
                              level=script.level, mode="batch")
     try:

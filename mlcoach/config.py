@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mlcoach.errors import BadInput
 
-# key -> (type, environment variable, default)
+# key -> (type, environment variable or "" for none, default)
 KEYS: dict[str, tuple[type, str, Any]] = {
     "name": (str, "MLCOACH_NAME", ""),
     "persona": (str, "MLCOACH_PERSONA", "ml-engineer"),
@@ -19,7 +19,16 @@ KEYS: dict[str, tuple[type, str, Any]] = {
     "sessions_dir": (str, "MLCOACH_SESSIONS_DIR", ""),
     "model": (str, "MLCOACH_MODEL", ""),
     "api_base": (str, "MLCOACH_API_BASE", ""),
+    # Only from this file: otherwise the provider's own variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...).
+    "api_key": (str, "", ""),
+    "judge": (str, "MLCOACH_JUDGE", "auto"),
+    "timeout": (float, "MLCOACH_TIMEOUT", 60.0),
+    "connect_timeout": (float, "MLCOACH_CONNECT_TIMEOUT", 5.0),
+    "retries": (int, "MLCOACH_RETRIES", 2),
+    "max_cost": (float, "MLCOACH_MAX_COST", 0.0),
 }
+SECRET = frozenset({"api_key"})
+JUDGES = ("auto", "llm", "offline")
 
 
 def home() -> Path:
@@ -60,9 +69,38 @@ def read_file(path: Path | None = None) -> dict[str, Any]:
         if key not in KEYS:
             continue  # keys of later versions are ignored, not fatal
         kind = KEYS[key][0]
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise BadInput(f"{path}: {key}: expected {kind.__name__}, got {type(value).__name__}")
+        ok = isinstance(value, int | float) if kind is float else isinstance(value, kind)
+        if not ok or isinstance(value, bool):
+            raise BadInput(f"{path}: {key}: expected {_type_name(kind)}, got {type(value).__name__}")
     return data
+
+
+def _type_name(kind: type) -> str:
+    return {str: "a string", int: "an integer", float: "a number"}.get(kind, kind.__name__)
+
+
+def parse(key: str, raw: str, where: str) -> Any:
+    """A value for `key` from text (an environment variable, `config set`), or a one-line BadInput."""
+    if key not in KEYS:
+        raise BadInput(f"{where}: unknown key {key!r} (known: {', '.join(KEYS)})")
+    kind = KEYS[key][0]
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise BadInput(f"{where}: {key}: expected {_type_name(kind)}, got {raw!r}") from None
+    check(key, value, where)
+    return value
+
+
+def check(key: str, value: Any, where: str) -> None:
+    if key == "judge" and value not in JUDGES:
+        raise BadInput(f"{where}: judge: expected one of {', '.join(JUDGES)}, got {value!r}")
+    if key in ("timeout", "connect_timeout") and value <= 0:
+        raise BadInput(f"{where}: {key}: must be a positive number of seconds, got {value}")
+    if key in ("retries", "max_cost") and value < 0:
+        raise BadInput(f"{where}: {key}: must not be negative, got {value}")
+    if key == "duration" and value <= 0:
+        raise BadInput(f"{where}: duration: must be a positive number of minutes, got {value}")
 
 
 @dataclass(frozen=True)
@@ -73,29 +111,34 @@ class Settings:
     sessions_dir: Path
     model: str
     api_base: str
+    api_key: str = field(default="", repr=False)
+    judge: str = "auto"
+    timeout: float = 60.0
+    connect_timeout: float = 5.0
+    retries: int = 2
+    max_cost: float = 0.0
+    sources: dict = field(default_factory=dict, compare=False)  # key -> flag | environment | file | default
 
 
 def resolve(**flags: Any) -> Settings:
     """Resolve every key in one place. `flags` holds command-line values (None = not given)."""
-    file = read_file()
+    path = config_path()
+    file = read_file(path)
     values: dict[str, Any] = {}
-    for key, (kind, env, default) in KEYS.items():
+    sources: dict[str, str] = {}
+    for key, (_kind, env, default) in KEYS.items():
         flag = flags.get(key)
         if flag is not None and flag != "":
-            values[key] = flag
-        elif os.environ.get(env):
-            raw = os.environ[env]
-            try:
-                values[key] = kind(raw)
-            except ValueError:
-                raise BadInput(f"environment: {env}: expected {kind.__name__}, got {raw!r}") from None
+            values[key], sources[key] = flag, "flag"
+            check(key, flag, f"--{key.replace('_', '-')}")
+        elif env and os.environ.get(env):
+            values[key], sources[key] = parse(key, os.environ[env], f"environment: {env}"), "environment"
         elif key in file:
-            values[key] = file[key]
+            values[key], sources[key] = file[key], "file"
+            check(key, file[key], str(path))
         else:
-            values[key] = default
+            values[key], sources[key] = default, "default"
     sessions = Path(values["sessions_dir"]).expanduser() if values["sessions_dir"] else _data_dir() / "sessions"
-    if values["duration"] <= 0:
-        raise BadInput(f"duration: must be a positive number of minutes, got {values['duration']}")
     return Settings(
         name=values["name"],
         persona=values["persona"],
@@ -103,4 +146,39 @@ def resolve(**flags: Any) -> Settings:
         sessions_dir=sessions,
         model=values["model"],
         api_base=values["api_base"],
+        api_key=values["api_key"],
+        judge=values["judge"],
+        timeout=float(values["timeout"]),
+        connect_timeout=float(values["connect_timeout"]),
+        retries=int(values["retries"]),
+        max_cost=float(values["max_cost"]),
+        sources=sources,
     )
+
+
+def write_key(key: str, value: Any | None) -> Path:
+    """Set (or with None, remove) one key in the config file, atomically, readable only by its owner."""
+    import tempfile
+
+    import tomli_w
+
+    path = config_path()
+    data = read_file(path)
+    if value is None:
+        data.pop(key, None)
+    else:
+        data[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(tomli_w.dumps(data).encode("utf-8"))
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mlcoach import __version__, planner
@@ -45,7 +45,14 @@ class Ended:
     status: str
 
 
-Output = PhaseStart | Chunk | Said | Ended
+@dataclass(frozen=True)
+class Notice:
+    """Something the candidate should know that is not the interviewer speaking (the model is unreachable...)."""
+
+    text: str
+
+
+Output = PhaseStart | Chunk | Said | Ended | Notice
 
 
 def plan_seconds(persona: Persona, duration_minutes: float) -> dict[str, list[float]]:
@@ -84,7 +91,8 @@ class Session:
         meta = {
             "type": "meta", "format": FORMAT, "session_id": sid, "app": f"mlcoach {__version__}",
             "persona": persona.id, "persona_ref": persona_ref or persona.id, "candidate": candidate.strip(),
-            "scenario": scenario, "interviewer": interviewer.name, "seed": seed, "duration_minutes": duration,
+            "scenario": scenario, "interviewer": interviewer.name, "judge": session.judge.name, "seed": seed,
+            "duration_minutes": duration,
             "plan": plan_seconds(persona, duration), "mode": mode,
         }
         if level:
@@ -103,6 +111,10 @@ class Session:
             session.state.apply(ev)
         session._emit({"type": "note", "note": "resumed", "text": f"resumed with the {interviewer.name} interviewer"})
         return session
+
+    @property
+    def _combines(self) -> bool:
+        return bool(getattr(self.interviewer, "combines_leads", False))
 
     @property
     def id(self) -> str:
@@ -227,7 +239,10 @@ class Session:
             move = moves[0]
             ack = planner.ack(state)
             if ack is not None:
-                yield from self._say(ack)
+                if self._combines:
+                    move = replace(move, lead=ack.text)
+                else:
+                    yield from self._say(ack)
         yield from self._say(move)
 
     def _plan(self, fill_minimum: bool) -> list[Move]:
@@ -266,11 +281,13 @@ class Session:
             yield from self._say(Move("closing", "closing.invite", planner.fill(self.persona.closing_invite, self.state),
                                       "general", (), "closing"))
             return
-        if phase_id != PHASE_IDS[0]:
-            move = planner.transition(self.state, phase_id)
-            if move:
-                yield from self._say(move)
+        lead = planner.transition(self.state, phase_id) if phase_id != PHASE_IDS[0] else None
         moves = self._plan(True)
+        if lead and moves and self._combines:
+            yield from self._say(replace(moves[0], lead=lead.text))
+            return
+        if lead:
+            yield from self._say(lead)
         if moves:
             yield from self._say(moves[0])
         else:
@@ -297,10 +314,13 @@ class Session:
             self._emit({"type": "note", **note})
             if note.get("note") == "fallback":
                 source = "scripted"
-        text = "".join(pieces).strip() or move.text
+            if note.get("warn"):
+                yield Notice(note.get("text", ""))
+        meta = getattr(self.interviewer, "drain_meta", lambda: {})()
+        text = "".join(pieces).strip() or (f"{move.lead} {move.text}" if move.lead else move.text)
         self.clock.advance(speaking_seconds(text, INTERVIEWER_WPM))
         self._emit({"type": "interviewer", "phase": self.state.phase, "kind": move.kind, "move": move.id,
-                    "text": text, "source": source, "why": move.why})
+                    "text": text, "source": source, "why": move.why, **meta})
         yield Said(move.kind, text, move.id)
 
     def _welcome_back(self) -> Iterator[Output]:
@@ -324,9 +344,12 @@ class Session:
             elif ev["type"] == "candidate":
                 tail.append(("candidate", ev["text"]))
         labels = tuple(self.persona.concepts[c].label for c in sorted(state.explained))
+        later: tuple[str, ...] = ()
+        if self._combines and state.phase and move.kind in ("question", "probe"):
+            later = tuple(m.text for m in self._plan(False) if m.id != move.id)[:2]
         return Context(self.persona, state.scenario, self.persona.phase(state.phase or PHASE_IDS[0]),
                        max(0.0, self.phase_left()) if state.phase else 0.0, state.meta.get("candidate", ""),
-                       labels, tuple(tail))
+                       labels, tuple(tail), later)
 
     def _emit(self, event: dict) -> None:
         event = {**event, "t": round(self.clock.now(), 2), "at": self.clock.utc().isoformat(timespec="seconds")}

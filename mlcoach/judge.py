@@ -125,22 +125,33 @@ def judge_events(events: list[dict], persona: Persona) -> Verdict:
     return judge(state)
 
 
+def judged_answers(state: State) -> list[Answer]:
+    """The answers a judge reads: the interview's, not the candidate's questions at the close."""
+    return [a for a in state.answers if a.phase in ANSWERED_PHASES or not a.phase]
+
+
 def judge(state: State) -> Verdict:
     persona = state.persona
-    answers = [a for a in state.answers if a.phase in ANSWERED_PHASES or not a.phase]
+    answers = judged_answers(state)
     relevant = _relevant_concepts(state)
     criteria = tuple(_criterion(c, answers, persona, relevant) for c in persona.criteria)
-    by_id = {c.id: c for c in criteria}
-    flags = _red_flags(answers, by_id, persona)
+    flags = _red_flags(answers, {c.id: c for c in criteria}, persona)
+    summary = _summary(answers, criteria, flags, persona, [p.id for p in state.phases])
+    return assemble(state, "offline", criteria, flags, summary)
+
+
+def assemble(state: State, name: str, criteria: tuple[CriterionScore, ...], flags, summary: str) -> Verdict:
+    """A verdict from criteria and flags, whoever judged them: the overall always comes from FORMULA here."""
+    persona = state.persona
+    answers = judged_answers(state)
     engaged = sum(1 for a in answers if a.analysis.quality == "ok") / len(answers) if answers else 0.0
     overall = overall_for([c.score for c in criteria], len(flags), engaged) if answers else 0
     labels = {c.id: c.label for c in persona.criteria} | {f.id: f.label for f in persona.red_flags}
-    concept_labels = {cid: persona.concepts[cid].label for c in criteria for cid in c.missing}
+    concept_labels = {cid: persona.concepts[cid].label for c in criteria for cid in c.missing
+                      if cid in persona.concepts}
     advice = {f.id: f.advice for f in persona.red_flags if f.id in dict(flags)}
-    return Verdict("offline", overall, band_for(overall), criteria, flags,
-                   _practice(criteria, flags, persona), _weakest(answers, persona),
-                   _summary(answers, criteria, flags, persona, [p.id for p in state.phases]), labels, advice,
-                   concept_labels)
+    return Verdict(name, overall, band_for(overall), criteria, tuple(flags), _practice(criteria, flags, persona),
+                   _weakest(answers, persona), summary, labels, advice, concept_labels)
 
 
 # ---------------------------------------------------------------------------------------------- criteria

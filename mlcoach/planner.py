@@ -28,6 +28,7 @@ class Move:
     topic: str = "general"
     covers: tuple[str, ...] = ()
     why: str = ""  # the planner's reason, for the log and an LLM's prompt
+    lead: str = ""  # an acknowledgement or transition to open with (interviewers that word them together)
 
 
 def fill(template: str, state: State, **extra: str) -> str:

@@ -40,6 +40,7 @@ def summarize(events: list[dict]) -> dict:
         "candidate": meta.get("candidate", ""),
         "scenario": meta.get("scenario", ""),
         "interviewer": meta.get("interviewer", "scripted"),
+        "judge": meta.get("judge", "offline"),
         "mode": meta.get("mode", "live"),
         "started": meta.get("at", ""),
         "ended": ended,
@@ -55,7 +56,28 @@ def summarize(events: list[dict]) -> dict:
     }
     if meta.get("level"):
         summary["level"] = meta["level"]
+    usage = _usage(events)
+    if usage["calls"]:
+        summary["usage"] = usage
     scores = [e for e in events if e["type"] == "score"]
     if scores:
         summary["score"] = {k: v for k, v in scores[-1].items() if k not in ("type", "t", "at")}
     return summary
+
+
+def _usage(events: list[dict]) -> dict:
+    """Tokens and cost of every model call in the session; the cost is "unknown" if any call had no price."""
+    total = {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0}
+    cost, known = 0.0, True
+    for ev in events:
+        usage = ev.get("usage")
+        if not isinstance(usage, dict):
+            continue
+        for key in total:
+            total[key] += int(usage.get(key, 0) or 0)
+        if "cost_usd" in usage:
+            cost += float(usage["cost_usd"])
+        else:
+            known = False
+    total["cost_usd"] = round(cost, 6) if known else "unknown"
+    return total

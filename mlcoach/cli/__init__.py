@@ -53,11 +53,12 @@ def _root(
 
 
 def _register() -> None:
-    from mlcoach.cli import batch, interview, personas, review
+    from mlcoach.cli import batch, interview, personas, review, settings
 
     interview.register(app)
     batch.register(app)
     review.register(app)
+    app.add_typer(settings.app, name="config")
     app.add_typer(personas.app, name="personas")
 
 

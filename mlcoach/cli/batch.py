@@ -9,7 +9,19 @@ from typing import Annotated
 
 import typer
 
-from mlcoach.cli.options import DurationOpt, JsonOpt, OfflineOpt, PersonaOpt, SeedOpt, SessionsDir
+from mlcoach.cli.options import (
+    ApiBaseOpt,
+    DurationOpt,
+    JsonOpt,
+    JudgeOpt,
+    MaxCostOpt,
+    ModelOpt,
+    OfflineOpt,
+    PersonaOpt,
+    SeedOpt,
+    SessionsDir,
+    TimeoutOpt,
+)
 from mlcoach.errors import BadInput
 
 
@@ -18,6 +30,20 @@ def _score(summary: dict) -> dict:
     return {"overall": score.get("overall", 0), "band": score.get("band", ""), "judge": score.get("judge", ""),
             "criteria": {cid: c.get("score", 0) for cid, c in score.get("criteria", {}).items()},
             "red_flags": list(score.get("red_flags", {}))}
+
+
+def _shard(files: list[Path], spec: str | None) -> list[Path]:
+    """The K-th of N interleaved slices of the files, in a stable order (sorted paths)."""
+    if not spec:
+        return files
+    try:
+        k, n = (int(x) for x in spec.split("/"))
+        if not 1 <= k <= n:
+            raise ValueError
+    except ValueError:
+        raise BadInput(f"--shard: expected K/N with 1 <= K <= N, got {spec!r}") from None
+    ordered = sorted(files, key=str)
+    return [f for i, f in enumerate(ordered) if i % n == k - 1]
 
 
 def register(app: typer.Typer) -> None:
@@ -32,18 +58,31 @@ def batch(
     seed: SeedOpt = None,
     persona: PersonaOpt = None,
     duration: DurationOpt = None,
+    model: ModelOpt = None,
+    api_base: ApiBaseOpt = None,
+    judge: JudgeOpt = None,
+    max_cost: MaxCostOpt = None,
+    timeout: TimeoutOpt = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-j", min=1, max=64,
+                                             help="Sessions run at once (useful with a model).")] = 1,
+    shard: Annotated[str | None, typer.Option("--shard", help="K/N: run only the K-th of N slices of the files "
+                                              "(1-based), to split a large run across machines.",
+                                              show_default=False)] = None,
 ) -> None:
     """Run one full mock interview per candidate script on a simulated clock.
 
     Every file is validated first; a bad one stops the batch before anything runs.
     Example: mlcoach batch tests/candidates/strong-spam.toml --offline --json
     """
-    from mlcoach import config, script
+    from mlcoach import config, script, wiring
     from mlcoach import persona as personas
     from mlcoach.batch import run_script
     from mlcoach.ui import render
 
-    settings = config.resolve(sessions_dir=str(sessions_dir) if sessions_dir else None, duration=duration)
+    settings = config.resolve(sessions_dir=str(sessions_dir) if sessions_dir else None, duration=duration,
+                              model=model, api_base=api_base, judge=judge, max_cost=max_cost, timeout=timeout)
+    wiring.build(settings, offline)  # a bad combination fails here, before anything runs
+    files = _shard(files, shard)
     scripts = [script.load(f) for f in files]
     for s in scripts:  # personas and scenarios are checked before the first interview starts
         p = personas.load(persona or s.persona or settings.persona)
@@ -52,12 +91,24 @@ def batch(
                 p.scenario(s.scenario)
             except BadInput as exc:
                 raise BadInput(f"{s.path}: {exc}") from None
+    def one(s):
+        return run_script(s, sessions_dir=settings.sessions_dir, persona_ref=persona or s.persona or settings.persona,
+                          seed=seed, duration=settings.duration, factory=lambda: wiring.build(settings, offline))
+
     results = []
     with render.progress(len(scripts), enabled=len(scripts) > 3) as step:
-        for s in scripts:
-            results.append(run_script(s, sessions_dir=settings.sessions_dir, persona_ref=persona or s.persona or
-                                      settings.persona, seed=seed, duration=settings.duration))
-            step()
+        if concurrency == 1 or len(scripts) <= 1:
+            for s in scripts:
+                results.append(one(s))
+                step()
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                futures = [pool.submit(one, s) for s in scripts]
+                for future in futures:  # in the order of the files
+                    results.append(future.result())
+                    step()
     if as_json:
         rows = [{"file": r.file, "session_id": r.session_id, "candidate": r.candidate, "scenario": r.scenario,
                  "status": r.status, "questions": r.questions, "phases": list(r.phases), **_score(r.summary)}

@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from mlcoach.cli.options import DurationOpt, OfflineOpt, PersonaOpt, ScenarioOpt, SeedOpt, SessionsDir
+from mlcoach.cli.options import (
+    ApiBaseOpt,
+    DurationOpt,
+    JudgeOpt,
+    MaxCostOpt,
+    ModelOpt,
+    OfflineOpt,
+    PersonaOpt,
+    ScenarioOpt,
+    SeedOpt,
+    SessionsDir,
+    TimeoutOpt,
+)
 from mlcoach.errors import ExitCode
 
 
@@ -24,27 +36,34 @@ def interview(
     duration: DurationOpt = None,
     seed: SeedOpt = None,
     offline: OfflineOpt = False,
+    model: ModelOpt = None,
+    api_base: ApiBaseOpt = None,
+    judge: JudgeOpt = None,
+    max_cost: MaxCostOpt = None,
+    timeout: TimeoutOpt = None,
     sessions_dir: SessionsDir = None,
 ) -> None:
     """Start a mock interview. Type answers; /help lists the commands (/next, /hint, /end, ...).
 
+    Offline (the scripted interviewer and judge) unless a model is configured.
     Example: mlcoach interview --name Priya --scenario spam --offline
     """
-    from mlcoach import config
+    from mlcoach import config, wiring
     from mlcoach import persona as personas
     from mlcoach.clock import RealClock
     from mlcoach.engine import Session
-    from mlcoach.interviewers import ScriptedInterviewer
 
-    settings = config.resolve(name=name, persona=persona, duration=duration,
+    settings = config.resolve(name=name, persona=persona, duration=duration, model=model, api_base=api_base,
+                              judge=judge, max_cost=max_cost, timeout=timeout,
                               sessions_dir=str(sessions_dir) if sessions_dir else None)
     p = personas.load(settings.persona)
     if scenario:
         p.scenario(scenario)
+    interviewer, session_judge = wiring.build(settings, offline)
     io = _io(p.name)
     candidate = (name or "").strip() or io.ask("Your name", settings.name) or "there"
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
-                             interviewer=ScriptedInterviewer(), scenario=scenario, seed=seed,
+                             interviewer=interviewer, scenario=scenario, seed=seed, judge=session_judge,
                              duration=settings.duration, persona_ref=settings.persona)
     _run(session, io)
 
@@ -53,20 +72,25 @@ def resume(
     session_id: Annotated[str | None, typer.Argument(help="A session id or unique prefix [default: the latest "
                                                      "incomplete session].", show_default=False)] = None,
     offline: OfflineOpt = False,
+    model: ModelOpt = None,
+    api_base: ApiBaseOpt = None,
+    judge: JudgeOpt = None,
+    max_cost: MaxCostOpt = None,
+    timeout: TimeoutOpt = None,
     sessions_dir: SessionsDir = None,
 ) -> None:
     """Resume an incomplete session where it stopped, in the same session files.
 
     Example: mlcoach resume 20261129T091500Z
     """
-    from mlcoach import config, history, sessions
+    from mlcoach import config, history, sessions, wiring
     from mlcoach import persona as personas
     from mlcoach.clock import RealClock
     from mlcoach.engine import Session
     from mlcoach.errors import NotFound
-    from mlcoach.interviewers import ScriptedInterviewer
 
-    settings = config.resolve(sessions_dir=str(sessions_dir) if sessions_dir else None)
+    settings = config.resolve(model=model, api_base=api_base, judge=judge, max_cost=max_cost, timeout=timeout,
+                              sessions_dir=str(sessions_dir) if sessions_dir else None)
     if session_id:
         path = sessions.find(settings.sessions_dir, session_id)
     else:
@@ -76,7 +100,10 @@ def resume(
     meta = sessions.read_events(path).events[0]
     p = personas.load(meta.get("persona_ref") or meta.get("persona") or "ml-engineer")
     io = _io(p.name)
-    session = Session.resume(p, path, clock_factory=lambda t: RealClock(offset=t), interviewer=ScriptedInterviewer())
+    interviewer, session_judge = wiring.build(settings, offline)
+    session = Session.resume(p, path, clock_factory=lambda t: RealClock(offset=t), interviewer=interviewer,
+                             judge=session_judge)
+    wiring.carry_spend(interviewer, session.events)
     if session.done:
         io.info(f"Session {session.id} is already complete. See it with: mlcoach review {session.id}")
         return

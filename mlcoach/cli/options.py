@@ -21,3 +21,14 @@ ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="A sce
                         "(recommendation, spam, house-prices, sentiment, object-detection) [default: random].",
                         show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")]
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="A LiteLLM model string (e.g. openai/gpt-4o-mini, "
+                     "ollama/llama3.1) [default: $MLCOACH_MODEL or the config file; none: offline].",
+                     show_default=False)]
+ApiBaseOpt = Annotated[str | None, typer.Option("--api-base", help="The model's endpoint, for self-hosted servers or "
+                       "a LiteLLM proxy [default: $MLCOACH_API_BASE or the config file].", show_default=False)]
+JudgeOpt = Annotated[str | None, typer.Option("--judge", help="llm, offline, or auto (llm when a model is set) "
+                     "[default: auto].", show_default=False)]
+MaxCostOpt = Annotated[float | None, typer.Option("--max-cost", min=0, help="US dollars; past this the session goes "
+                       "on scripted [default: no limit].", show_default=False)]
+TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.1, help="Seconds to wait for the model's reply "
+                       "(connect timeout: the config's connect_timeout) [default: 60].", show_default=False)]

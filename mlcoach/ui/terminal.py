@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from rich.console import Console
 from rich.rule import Rule
 
-from mlcoach.engine import Chunk, Ended, PhaseStart, Said
+from mlcoach.engine import Chunk, Ended, Notice, PhaseStart, Said
 from mlcoach.ui.render import console as make_console
 
 
@@ -38,6 +38,9 @@ class PlainIO:
                 self._end_line()
             elif isinstance(out, Ended):
                 self._end_line()
+            elif isinstance(out, Notice):
+                self._end_line()
+                print(f"mlcoach: {out.text}", file=self.out)
         self.out.flush()
 
     def _end_line(self) -> None:
@@ -114,6 +117,9 @@ class TerminalIO(PlainIO):
                 self.console.print(out.text, end="", markup=False, highlight=False, soft_wrap=True)
             elif isinstance(out, Said | Ended):
                 self._end_line()
+            elif isinstance(out, Notice):
+                self._end_line()
+                self.console.print(f"mlcoach: {out.text}", style="yellow", markup=False, highlight=False)
 
     def _end_line(self) -> None:
         if self._open:

@@ -1,0 +1,74 @@
+"""`mlcoach config show | set KEY VALUE | unset KEY | path`: the settings file, with secrets kept hidden."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Show and change settings ($MLCOACH_HOME/config.toml).", no_args_is_help=True)
+
+
+@app.command("show")
+def show() -> None:
+    """Every setting, its value and where it comes from (flag, environment, file, default). Keys are hidden.
+
+    Example: mlcoach config show
+    """
+    from rich.table import Table
+
+    from mlcoach import config
+    from mlcoach.ui import render
+
+    settings = config.resolve()
+    table = Table("key", "value", "from", "environment", box=None)
+    for key, (_kind, env, _default) in config.KEYS.items():
+        value = getattr(settings, key)
+        if key in config.SECRET:
+            shown = "set (hidden)" if value else "not set"
+        elif key == "sessions_dir":
+            shown = str(value)
+        else:
+            shown = str(value) if value not in ("", None) else "-"
+        table.add_row(key, shown, settings.sources.get(key, ""), env or "-")
+    out = render.console()
+    out.print(table)
+    out.print(f"[dim]file: {config.config_path()}[/dim]")
+
+
+@app.command("set")
+def set_(key: Annotated[str, typer.Argument(help="A setting (see `mlcoach config show`).")],
+         value: Annotated[str, typer.Argument(help="Its new value.")]) -> None:
+    """Set one setting in the config file.
+
+    Example: mlcoach config set model ollama/llama3.1
+    """
+    from mlcoach import config
+
+    parsed = config.parse(key, value, "config set")
+    path = config.write_key(key, parsed)
+    shown = "(hidden)" if key in config.SECRET else repr(parsed)
+    print(f"{key} = {shown} in {path}")
+
+
+@app.command("unset")
+def unset(key: Annotated[str, typer.Argument(help="A setting to remove from the config file.")]) -> None:
+    """Remove one setting from the config file (its default, or the environment, applies again).
+
+    Example: mlcoach config unset model
+    """
+    from mlcoach import config
+    from mlcoach.errors import BadInput
+
+    if key not in config.KEYS:
+        raise BadInput(f"config unset: unknown key {key!r} (known: {', '.join(config.KEYS)})")
+    path = config.write_key(key, None)
+    print(f"{key} removed from {path}")
+
+
+@app.command("path")
+def path() -> None:
+    """Print the config file's path."""
+    from mlcoach import config
+
+    print(config.config_path())

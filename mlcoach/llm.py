@@ -1,0 +1,250 @@
+"""The one place litellm is imported: lazily, on the first call to a model, never on an offline path.
+
+A Client streams or completes chat messages with our own timeouts and retries (429, 5xx, timeouts and streams
+that break before any text: backoff, honouring retry-after), keeps the token and cost tally, and raises LLMError
+with a one-line, key-free message when it gives up. Callers decide what to fall back to.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+RETRYABLE = ("rate_limit", "server", "timeout", "truncated")
+MAX_RETRY_AFTER = 30.0
+_import_lock = threading.Lock()
+_litellm = None
+
+
+def litellm():
+    """Import litellm once, offline: the price map from the package, no network at import, no banners."""
+    global _litellm
+    if _litellm is None:
+        with _import_lock:
+            if _litellm is None:
+                os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+                os.environ["LITELLM_OFFLINE_MODE"] = "true"
+                os.environ.setdefault("LITELLM_LOG", "ERROR")
+                import logging
+
+                import litellm as module
+
+                module.suppress_debug_info = True
+                module.set_verbose = False
+                module.telemetry = False
+                module.drop_params = True  # a provider without stream_options or response_format still answers
+                for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm", "httpx"):
+                    logging.getLogger(name).setLevel(logging.ERROR)
+                _litellm = module
+    return _litellm
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    model: str
+    api_base: str = ""
+    api_key: str = field(default="", repr=False)  # never printed, logged or put in a message
+    connect_timeout: float = 5.0
+    read_timeout: float = 60.0
+    retries: int = 2
+    backoff: float = 0.5  # seconds before the first retry, doubling
+
+    def scrub(self, text: str) -> str:
+        """`text` with the API key (if any) blanked out: for error messages and notes."""
+        return text.replace(self.api_key, "[key]") if self.api_key and len(self.api_key) >= 4 else text
+
+
+class LLMError(Exception):
+    def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind  # unreachable | rate_limit | server | timeout | truncated | auth | bad_request | other
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in RETRYABLE
+
+
+@dataclass
+class Usage:
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    cost_known: bool = True  # False once any call's cost could not be priced
+
+    def add(self, other: dict) -> None:
+        self.calls += 1
+        self.prompt_tokens += int(other.get("prompt_tokens", 0))
+        self.completion_tokens += int(other.get("completion_tokens", 0))
+        if "cost_usd" in other:
+            self.cost_usd += float(other["cost_usd"])
+        else:
+            self.cost_known = False
+
+
+class Client:
+    """One model, shared by a session's interviewer and judge. Thread-safe enough for one session per thread."""
+
+    def __init__(self, config: ModelConfig, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.config = config
+        self.sleep = sleep
+        self.usage = Usage()
+        self.notes: list[dict] = []  # retries and the like, drained into the session log by the caller
+
+    # ------------------------------------------------------------------ calls
+    def stream(self, messages: list[dict], **extra) -> Iterator[str]:
+        """Text deltas as they arrive. Retries happen only before the first delta; a stream that breaks after
+        text was produced raises LLMError("truncated") so the caller can finish the turn another way."""
+        attempt = 0
+        while True:
+            produced = False
+            try:
+                for delta in self._stream_once(messages, **extra):
+                    produced = True
+                    yield delta
+                return
+            except LLMError as exc:
+                if produced or not self._retry(exc, attempt):
+                    raise
+                attempt += 1
+
+    def complete(self, messages: list[dict], **extra) -> str:
+        attempt = 0
+        while True:
+            try:
+                return self._complete_once(messages, **extra)
+            except LLMError as exc:
+                if not self._retry(exc, attempt):
+                    raise
+                attempt += 1
+
+    def _retry(self, exc: LLMError, attempt: int) -> bool:
+        if not exc.retryable or attempt >= self.config.retries:
+            return False
+        wait = self.config.backoff * (2 ** attempt)
+        if exc.retry_after is not None:
+            wait = min(MAX_RETRY_AFTER, max(0.0, exc.retry_after))
+        self.notes.append({"note": "llm_retry", "text": f"{exc.kind} ({exc}); retry {attempt + 1} of "
+                                                        f"{self.config.retries} in {wait:.1f} s"})
+        self.sleep(wait)
+        return True
+
+    def _kwargs(self, extra: dict) -> dict:
+        import httpx
+
+        c = self.config
+        kw = {"model": c.model, "timeout": httpx.Timeout(c.read_timeout, connect=c.connect_timeout),
+              "num_retries": 0, "max_retries": 0, **extra}
+        if c.api_base:
+            kw["api_base"] = c.api_base
+        if c.api_key:
+            kw["api_key"] = c.api_key
+        return kw
+
+    def _stream_once(self, messages: list[dict], **extra) -> Iterator[str]:
+        lib = litellm()
+        finished = False
+        usage: dict = {}
+        pieces: list[str] = []
+        try:
+            response = lib.completion(messages=messages, stream=True, stream_options={"include_usage": True},
+                                      **self._kwargs(extra))
+            for chunk in response:
+                if getattr(chunk, "usage", None):
+                    usage = _usage_dict(chunk.usage)
+                for choice in chunk.choices or ():
+                    text = getattr(choice.delta, "content", None) or ""
+                    if text:
+                        pieces.append(text)
+                        yield text
+                    if choice.finish_reason:
+                        finished = True
+        except LLMError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every provider fault becomes one LLMError
+            raise self._error(exc) from None
+        if not finished:
+            raise LLMError("truncated", "the stream ended before the model finished")
+        self._account(usage, messages, "".join(pieces))
+
+    def _complete_once(self, messages: list[dict], **extra) -> str:
+        lib = litellm()
+        try:
+            response = lib.completion(messages=messages, **self._kwargs(extra))
+            text = response.choices[0].message.content or ""
+            usage = _usage_dict(getattr(response, "usage", None))
+        except Exception as exc:  # noqa: BLE001
+            raise self._error(exc) from None
+        self._account(usage, messages, text)
+        return text
+
+    # ------------------------------------------------------------------ bookkeeping
+    def _account(self, usage: dict, messages: list[dict], text: str) -> dict:
+        if not usage:  # a server that sends no usage: count roughly, words as tokens
+            usage = {"prompt_tokens": sum(len(str(m.get("content", "")).split()) for m in messages),
+                     "completion_tokens": len(text.split())}
+        try:
+            prompt_cost, completion_cost = litellm().cost_per_token(
+                model=self.config.model, prompt_tokens=usage["prompt_tokens"],
+                completion_tokens=usage["completion_tokens"])
+            usage["cost_usd"] = round(prompt_cost + completion_cost, 6)
+        except Exception:  # noqa: BLE001 - not in the price map: the cost is unknown, not zero
+            pass
+        self.usage.add(usage)
+        self.last_usage = usage
+        return usage
+
+    def _error(self, exc: Exception) -> LLMError:
+        lib = litellm()
+        message = self.config.scrub(_first_line(exc))
+        status = getattr(exc, "status_code", None)
+        if isinstance(exc, lib.exceptions.Timeout) or "timed out" in message.lower():
+            return LLMError("timeout", message)
+        if isinstance(exc, lib.exceptions.RateLimitError) or status == 429:
+            return LLMError("rate_limit", message, _retry_after(exc))
+        if isinstance(exc, lib.exceptions.MidStreamFallbackError) or "stream ended" in message.lower():
+            return LLMError("truncated", message)
+        if "connection error" in message.lower() or isinstance(exc, lib.exceptions.APIConnectionError) and \
+                not status:
+            return LLMError("unreachable", message)
+        if isinstance(exc, lib.exceptions.AuthenticationError) or status in (401, 403):
+            return LLMError("auth", message)
+        if isinstance(exc, lib.exceptions.BadRequestError | lib.exceptions.NotFoundError) or status in (400, 404,
+                                                                                                       422):
+            return LLMError("bad_request", message)
+        if status and int(status) >= 500 or isinstance(exc, lib.exceptions.InternalServerError |
+                                                       lib.exceptions.ServiceUnavailableError):
+            return LLMError("server", message, _retry_after(exc))
+        return LLMError("other", message)
+
+
+def _usage_dict(usage) -> dict:
+    if not usage:
+        return {}
+    return {"prompt_tokens": int(getattr(usage, "prompt_tokens", 0) or 0),
+            "completion_tokens": int(getattr(usage, "completion_tokens", 0) or 0)}
+
+
+def _retry_after(exc: Exception) -> float | None:
+    headers = getattr(exc, "litellm_response_headers", None)
+    if headers is None:
+        response = getattr(exc, "response", None)
+        headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    value = headers.get("retry-after") or headers.get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    for prefix in ("litellm.", "litellm.APIConnectionError: ", "APIConnectionError: "):
+        text = text.removeprefix(prefix)
+    return text[:200]

@@ -1,0 +1,167 @@
+"""The LLM judge: the model proposes scores and quotes; we keep only what the candidate really said.
+
+The verdict is asked for as JSON (a JSON schema through `response_format` where the model supports one, else a
+strict instruction) and validated with pydantic; partial verdicts are accepted and unknown keys ignored. Every
+quote must be a verbatim span (case and whitespace folded) of the candidate's own answers: others are dropped, a
+criterion left without evidence scores 0, a red flag without evidence is not raised, and the overall is always
+recomputed by the offline judge's formula. On any failure the offline verdict is used, and a note says why.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mlcoach import prompts
+from mlcoach.analysis import is_injection
+from mlcoach.judge import CriterionScore, Evidence, assemble, judge, judged_answers
+from mlcoach.llm import Client, LLMError
+from mlcoach.state import Answer, State
+
+MIN_QUOTE_WORDS = 3
+MAX_EVIDENCE = 3
+
+
+class CriterionVerdict(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    score: int = Field(default=0)
+    evidence: list[str] = Field(default_factory=list)
+
+    @field_validator("score", mode="before")
+    @classmethod
+    def _clamp(cls, value):
+        value = int(float(value))
+        return max(0, min(4, value))
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _listify(cls, value):
+        if value is None:
+            return []
+        return [value] if isinstance(value, str) else value
+
+
+class LLMVerdict(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    criteria: dict[str, CriterionVerdict] = Field(default_factory=dict)
+    red_flags: dict[str, list[str]] = Field(default_factory=dict)
+    summary: str = ""
+
+    @field_validator("red_flags", mode="before")
+    @classmethod
+    def _flags(cls, value):
+        if isinstance(value, list):  # ["flag_id", ...] without quotes: flags with no evidence
+            return {str(v): [] for v in value}
+        return {k: ([v] if isinstance(v, str) else (v or [])) for k, v in (value or {}).items()}
+
+
+def locate(quote: str, answers: list[Answer]) -> Evidence | None:
+    """The candidate's own span that `quote` copies (case and whitespace folded), or None."""
+    words = quote.strip().strip("\"'“”‘’").split()
+    if len(words) < MIN_QUOTE_WORDS:
+        return None
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+    for a in answers:
+        m = pattern.search(a.text)
+        if m and not is_injection(m.group()):  # an instruction to the judge is never evidence
+            return Evidence(a.turn, a.phase, m.group(), "llm")
+    return None
+
+
+class LLMJudge:
+    def __init__(self, client: Client, max_cost: float | None = None) -> None:
+        self.client = client
+        self.name = f"llm:{client.config.model}"
+        self.max_cost = max_cost
+        self._notes: list[dict] = []
+
+    def drain_notes(self) -> list[dict]:
+        notes, self._notes = self._notes + self.client.notes, []
+        self.client.notes.clear()
+        return notes
+
+    def score(self, state: State) -> dict:
+        offline = judge(state)
+        answers = judged_answers(state)
+        if not answers:
+            return offline.to_event()
+        usage = self.client.usage
+        if self.max_cost is not None and usage.cost_known and usage.cost_usd >= self.max_cost:
+            self._note(f"cost ${usage.cost_usd:.4f} reached --max-cost ${self.max_cost:g}; offline judge used")
+            return offline.to_event()
+        before = (usage.calls, usage.prompt_tokens, usage.completion_tokens, usage.cost_usd)
+        try:
+            verdict = self._ask(state, answers)
+        except LLMError as exc:
+            self._note(f"LLM judge failed ({exc.kind}: {exc}); offline judge used")
+            return offline.to_event()
+        except (ValueError, ValidationError) as exc:
+            self._note(f"LLM judge gave no valid verdict ({_short(exc)}); offline judge used")
+            return offline.to_event()
+        event = self._merge(state, answers, verdict, offline).to_event()
+        event["usage"] = {"calls": usage.calls - before[0], "prompt_tokens": usage.prompt_tokens - before[1],
+                          "completion_tokens": usage.completion_tokens - before[2]}
+        if usage.cost_known:
+            event["usage"]["cost_usd"] = round(usage.cost_usd - before[3], 6)
+        return event
+
+    # ------------------------------------------------------------------ internals
+    def _ask(self, state: State, answers: list[Answer]) -> LLMVerdict:
+        persona = state.persona
+        messages = prompts.judge_messages(
+            persona, [(a.turn, a.phase, a.asked, a.text) for a in answers], state.meta.get("scenario", ""))
+        extra: dict = {"temperature": 0}
+        if _supports_schema(self.client.config.model):
+            extra["response_format"] = {"type": "json_schema", "json_schema": {
+                "name": "verdict", "schema": prompts.verdict_schema(persona)}}
+        text = self.client.complete(messages, **extra)
+        return LLMVerdict.model_validate(prompts.parse_json(text))
+
+    def _merge(self, state: State, answers: list[Answer], verdict: LLMVerdict, offline):
+        persona = state.persona
+        dropped = 0
+        criteria = []
+        for c, base in zip(persona.criteria, offline.criteria, strict=True):
+            proposed = verdict.criteria.get(c.id, CriterionVerdict())
+            evidence: list[Evidence] = []
+            for quote in proposed.evidence:
+                found = locate(str(quote), answers)
+                if found is None:
+                    dropped += 1
+                elif found.quote not in {e.quote for e in evidence}:
+                    evidence.append(found)
+            score = proposed.score if evidence else 0
+            criteria.append(CriterionScore(c.id, score, float(score), tuple(evidence[:MAX_EVIDENCE]), base.missing))
+        known = {f.id for f in persona.red_flags}
+        flags = []
+        for fid, quotes in verdict.red_flags.items():
+            if fid not in known:
+                continue
+            evidence = [e for e in (locate(str(q), answers) for q in quotes) if e is not None]
+            dropped += len(quotes) - len(evidence)
+            if evidence:
+                flags.append((fid, tuple(evidence[:MAX_EVIDENCE])))
+        order = [f.id for f in persona.red_flags]
+        flags.sort(key=lambda f: order.index(f[0]))
+        if dropped:
+            self._note(f"{dropped} quote{'s' if dropped != 1 else ''} from the LLM judge not found in the "
+                       "candidate's answers were dropped")
+        summary = " ".join(verdict.summary.split())[:600] or offline.summary
+        return assemble(state, self.name, tuple(criteria), tuple(flags), summary)
+
+    def _note(self, text: str) -> None:
+        self._notes.append({"note": "judge", "text": self.client.config.scrub(text)})
+
+
+def _supports_schema(model: str) -> bool:
+    from mlcoach.llm import litellm
+
+    try:
+        return bool(litellm().supports_response_schema(model=model))
+    except Exception:  # noqa: BLE001 - unknown models: use the strict instruction instead
+        return False
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:160]

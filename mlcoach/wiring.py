@@ -1,0 +1,53 @@
+"""Which interviewer and judge a session gets, from the settings: scripted and offline unless a model is set."""
+
+from __future__ import annotations
+
+from mlcoach.config import Settings
+from mlcoach.errors import BadInput
+
+
+def uses_model(settings: Settings, offline: bool) -> bool:
+    return bool(settings.model) and not offline
+
+
+def build(settings: Settings, offline: bool = False):
+    """(interviewer, judge) for one session. A model's client is shared by both, for one tally of cost."""
+    from mlcoach.interviewers import ScriptedInterviewer
+    from mlcoach.judge import OfflineJudge
+
+    if not uses_model(settings, offline):
+        if settings.judge == "llm" and not offline:
+            raise BadInput("judge: llm needs a model (--model M, MLCOACH_MODEL or `mlcoach config set model M`)")
+        return ScriptedInterviewer(), OfflineJudge()
+    from mlcoach.interviewers.llm import LLMInterviewer
+    from mlcoach.llm import Client, ModelConfig
+    from mlcoach.llm_judge import LLMJudge
+
+    client = Client(ModelConfig(settings.model, settings.api_base, settings.api_key, settings.connect_timeout,
+                                settings.timeout, settings.retries))
+    max_cost = settings.max_cost or None
+    judge = OfflineJudge() if settings.judge == "offline" else LLMJudge(client, max_cost)
+    return LLMInterviewer(client, max_cost), judge
+
+
+def spent(events: list[dict]) -> dict:
+    """The model usage already logged in a session (for --max-cost across a resume)."""
+    total = {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0}
+    for ev in events:
+        usage = ev.get("usage")
+        if isinstance(usage, dict):
+            for key in total:
+                total[key] += usage.get(key, 0) or 0
+    return total
+
+
+def carry_spend(interviewer, events: list[dict]) -> None:
+    """After a resume, count what the session already spent towards --max-cost."""
+    client = getattr(interviewer, "client", None)
+    if client is None:
+        return
+    total = spent(events)
+    client.usage.calls += int(total["calls"])
+    client.usage.prompt_tokens += int(total["prompt_tokens"])
+    client.usage.completion_tokens += int(total["completion_tokens"])
+    client.usage.cost_usd += float(total["cost_usd"])
