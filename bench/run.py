@@ -123,6 +123,62 @@ def bench_scoring() -> None:
          "(every answer read again)")
 
 
+def bench_llm() -> None:
+    """Time to first token through mlcoach's client, against the loopback OpenAI server's own, and the batch
+    speed-up from concurrency with a provider that answers in constant time."""
+    import httpx
+
+    from mlcoach.llm import Client, ModelConfig
+    from tests.fake_openai import FakeOpenAI
+
+    messages = [{"role": "system", "content": "You are an interviewer."}, {"role": "user", "content": "Hi"}]
+    with FakeOpenAI(default={"text": "Thanks. How would you check the labels are reliable?"}) as server:
+        client = Client(ModelConfig("openai/bench-model", server.url, "sk-bench", 2.0, 10.0, 0))
+        t0 = time.perf_counter()
+        next(iter(client.stream(messages)))  # includes importing litellm
+        line("first model call incl. importing litellm", f"{(time.perf_counter() - t0) * 1000:.0f} ms")
+        ours, raw = [], []
+        body = {"model": "bench-model", "messages": messages, "stream": True}
+        with httpx.Client() as http:
+            for _ in range(40):
+                t0 = time.perf_counter()
+                with http.stream("POST", server.url + "/chat/completions", json=body) as response:
+                    for _chunk in response.iter_lines():
+                        if '"content": "Thanks' in _chunk or '"content":"Thanks' in _chunk:
+                            break
+                raw.append((time.perf_counter() - t0) * 1000)
+                t0 = time.perf_counter()
+                stream = client.stream(messages)
+                next(iter(stream))
+                ours.append((time.perf_counter() - t0) * 1000)
+                for _ in stream:
+                    pass
+        p50 = statistics.median(ours) - statistics.median(raw)
+        line("time to first token, loopback server alone, p50", f"{statistics.median(raw):.1f} ms")
+        line("time to first token through mlcoach, p50", f"{statistics.median(ours):.1f} ms")
+        line("time to first token overhead, p50", f"{p50:.1f} ms", "target < 30 ms")
+    walls = {}
+    with FakeOpenAI(default={"text": "Thanks. How would you check the labels?", "delay": 0.3}) as server, \
+            tempfile.TemporaryDirectory() as scripts:
+        files = []
+        for i in range(8):  # short interviews: one answer a phase, so the model's 0.3 s dominates
+            path = Path(scripts) / f"c{i}.toml"
+            path.write_text(f'name = "C{i}"\nscenario = "spam"\n[answers]\n' + "".join(
+                f'{ph} = ["I built a spam filter and we cut false positives by half because users complained."]\n'
+                for ph in ("opening", "experience", "design", "production", "deep_dive", "closing")))
+            files.append(str(path))
+        for concurrency in (1, 4):
+            with tempfile.TemporaryDirectory() as d:
+                t0 = time.perf_counter()
+                subprocess.run([*MLCOACH, "batch", "--model", "openai/bench-model", "--api-base", server.url,
+                                "--concurrency", str(concurrency), "--json", "--sessions-dir", d, *files],
+                               capture_output=True, check=True, env={**os.environ, "OPENAI_API_KEY": "sk-bench"})
+                walls[concurrency] = time.perf_counter() - t0
+    line("batch of 8 short interviews, model 0.3 s a call, -j1", f"{walls[1]:.2f} s")
+    line("batch of 8 short interviews, model 0.3 s a call, -j4", f"{walls[4]:.2f} s",
+         f"speed-up {walls[1] / walls[4]:.1f}x (target: -j4 under half of -j1)")
+
+
 def bench_first_question() -> None:
     """From process start to the greeting on stdout, offline, through a pipe."""
     times = []
@@ -151,6 +207,7 @@ def main() -> None:
         os.fsync = real_fsync
     bench_batch()
     bench_scoring()
+    bench_llm()
 
 
 if __name__ == "__main__":

@@ -307,21 +307,35 @@ class Session:
         pieces: list[str] = []
         source = self.interviewer.name
         chunks = self.interviewer.say(move, ctx) if stream else iter([move.text])
+        fallback = False
         for chunk in chunks:
+            for notice in self._drain_interviewer_notes():  # a warning shows before the words it explains
+                fallback |= notice is None
+                if notice is not None:
+                    yield notice
             pieces.append(chunk)
             yield Chunk(move.kind, chunk)
-        for note in getattr(self.interviewer, "drain_notes", lambda: [])():
-            self._emit({"type": "note", **note})
-            if note.get("note") == "fallback":
-                source = "scripted"
-            if note.get("warn"):
-                yield Notice(note.get("text", ""))
+        for notice in self._drain_interviewer_notes():
+            fallback |= notice is None
+            if notice is not None:
+                yield notice
+        if fallback:
+            source = "scripted"
         meta = getattr(self.interviewer, "drain_meta", lambda: {})()
         text = "".join(pieces).strip() or (f"{move.lead} {move.text}" if move.lead else move.text)
         self.clock.advance(speaking_seconds(text, INTERVIEWER_WPM))
         self._emit({"type": "interviewer", "phase": self.state.phase, "kind": move.kind, "move": move.id,
                     "text": text, "source": source, "why": move.why, **meta})
         yield Said(move.kind, text, move.id)
+
+    def _drain_interviewer_notes(self) -> Iterator[Notice | None]:
+        """Log the interviewer's notes; yield a Notice for each warning and None for each fallback."""
+        for note in getattr(self.interviewer, "drain_notes", lambda: [])():
+            self._emit({"type": "note", **note})
+            if note.get("note") == "fallback":
+                yield None
+            if note.get("warn"):
+                yield Notice(note.get("text", ""))
 
     def _welcome_back(self) -> Iterator[Output]:
         rec = self.state.phases[-1]

@@ -143,6 +143,8 @@ class Client:
             kw["api_base"] = c.api_base
         if c.api_key:
             kw["api_key"] = c.api_key
+        elif c.api_base and not _provider_key_set(c.model):
+            kw["api_key"] = "no-key"  # a self-hosted server (llama.cpp, Ollama, vLLM) that wants none
         return kw
 
     def _stream_once(self, messages: list[dict], **extra) -> Iterator[str]:
@@ -208,11 +210,13 @@ class Client:
             return LLMError("rate_limit", message, _retry_after(exc))
         if isinstance(exc, lib.exceptions.MidStreamFallbackError) or "stream ended" in message.lower():
             return LLMError("truncated", message)
-        if "connection error" in message.lower() or isinstance(exc, lib.exceptions.APIConnectionError) and \
-                not status:
-            return LLMError("unreachable", message)
-        if isinstance(exc, lib.exceptions.AuthenticationError) or status in (401, 403):
+        lowered = message.lower()
+        if isinstance(exc, lib.exceptions.AuthenticationError) or status in (401, 403) or any(
+                word in lowered for word in ("missing credentials", "api_key", "api key", "unauthorized",
+                                             "authentication")):
             return LLMError("auth", message)
+        if "connection error" in lowered or isinstance(exc, lib.exceptions.APIConnectionError) and not status:
+            return LLMError("unreachable", message)
         if isinstance(exc, lib.exceptions.BadRequestError | lib.exceptions.NotFoundError) or status in (400, 404,
                                                                                                        422):
             return LLMError("bad_request", message)
@@ -220,6 +224,12 @@ class Client:
                                                        lib.exceptions.ServiceUnavailableError):
             return LLMError("server", message, _retry_after(exc))
         return LLMError("other", message)
+
+
+def _provider_key_set(model: str) -> bool:
+    """Whether the provider's usual key variable is set (OPENAI_API_KEY for openai/..., and so on)."""
+    provider = model.split("/", 1)[0].upper().replace("-", "_") if "/" in model else "OPENAI"
+    return any(k.startswith(provider) and k.endswith("_API_KEY") and os.environ.get(k) for k in os.environ)
 
 
 def _usage_dict(usage) -> dict:
@@ -244,7 +254,11 @@ def _retry_after(exc: Exception) -> float | None:
 
 
 def _first_line(exc: Exception) -> str:
+    """The provider's message without litellm's stacked class names: "Connection error.", not
+    "litellm.InternalServerError: InternalServerError: OpenAIException - Connection error."."""
+    import re
+
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    for prefix in ("litellm.", "litellm.APIConnectionError: ", "APIConnectionError: "):
-        text = text.removeprefix(prefix)
-    return text[:200]
+    text = re.sub(r"^(litellm\.)?(\w+(Error|Exception): )+", "", text)
+    text = re.sub(r"^\w+Exception - ", "", text)
+    return text[:200] or type(exc).__name__

@@ -207,3 +207,40 @@ def test_a_narrow_terminal_stays_readable(tmp_path, _isolated_home):
         assert all(len(line.rstrip()) <= 40 for line in t.screen(joined=False).splitlines())
     finally:
         t.kill()
+
+
+@needs_tmux
+def test_a_model_words_the_interview_in_the_terminal(term):
+    from tests.fake_openai import FakeOpenAI
+
+    with FakeOpenAI(default={"text": "Great to meet you. What ML problem are you proudest of solving?",
+                             "chunk_delay": 0.02}) as server:
+        t = term("interview", "--name", "Ana", "--scenario", "spam", "--model", "openai/fake-model", "--api-base",
+                 server.url, "--judge", "offline")
+        t.wait_for("What ML problem are you proudest of solving?", timeout=30)
+        t.wait_for("left · total")
+        t.type("I built a churn model at a telecom because retention offers were wasted on loyal customers.")
+        t.type("/end")
+        screen = t.wait_for("EXIT=0", timeout=30)
+        assert "Overall " in screen
+    log = _events(_logs(term.sessions)[0])
+    assert log[0]["interviewer"] == "openai/fake-model"
+    assert [e["source"] for e in log if e["type"] == "interviewer"][0] == "openai/fake-model"
+
+
+@needs_tmux
+def test_an_unreachable_model_warns_once_and_the_interview_goes_on(term):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t = term("interview", "--name", "Ana", "--scenario", "spam", "--model", "openai/fake-model", "--api-base",
+             f"http://127.0.0.1:{port}/v1")
+    screen = t.wait_for("left · total", timeout=30)
+    assert screen.count("mlcoach: model openai/fake-model unreachable") == 1
+    assert "Traceback" not in screen
+    assert "Tell me about your experience with machine learning" in screen
+    t.type("/end")
+    screen = t.wait_for("EXIT=0", timeout=30)
+    assert "Traceback" not in screen

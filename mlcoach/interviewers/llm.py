@@ -122,15 +122,22 @@ class LLMInterviewer:
             yield ("" if said.endswith(" ") else " ") + move.text  # the model broke off before its question
 
     def _fault(self, exc: LLMError, move: Move) -> None:
+        self._pull_client_notes()  # the retries came first
         if exc.kind in FATAL:
             self.disabled = f"{exc.kind}: {exc}"
-            self._note("llm_unavailable", f"model {self.name} {exc.kind} ({exc}); the scripted interviewer "
-                       "takes over for the rest of the session", warn=True)
+            why = {"unreachable": "unreachable", "auth": "refused the API key (set the provider's key variable, "
+                   "e.g. OPENAI_API_KEY, or `mlcoach config set api_key ...`)",
+                   "bad_request": "rejected the request (check the model name)"}[exc.kind]
+            self._note("llm_unavailable", f"model {self.name} {why}; going on with the scripted interviewer "
+                       f"({exc})", warn=True)
         self._note("fallback", f"scripted wording for {move.id} after {exc.kind}: {exc}")
 
-    def _drain_client(self, before: tuple) -> None:
-        self._notes[:0] = self.client.notes
+    def _pull_client_notes(self) -> None:
+        self._notes.extend(self.client.notes)
         self.client.notes.clear()
+
+    def _drain_client(self, before: tuple) -> None:
+        self._pull_client_notes()
         now = _snapshot(self.client)
         if now[0] > before[0]:
             usage = {"calls": now[0] - before[0], "prompt_tokens": now[1] - before[1],
