@@ -355,3 +355,11 @@ def test_shards_split_the_files(tmp_path):
     assert seen[0] | seen[1] == set(files) and not seen[0] & seen[1] and len(seen[0]) == 3
     bad = _cli(["batch", *files, "--shard", "3/2"], {}, tmp_path)
     assert bad.returncode == 2 and "--shard" in bad.stderr
+
+
+def test_one_question_at_a_time(tmp_path, fake):
+    fake.plan = [{"text": "Hi Jonas, I'm Alex. What have you built with ML? And which tools do you like? Also, why?"}]
+    _, evs = run(tmp_path, factory=factory(fake, judge="offline"))
+    first = said(evs)[0]
+    assert first["text"] == "Hi Jonas, I'm Alex. What have you built with ML?"
+    assert first["usage"]["completion_tokens"] > 0

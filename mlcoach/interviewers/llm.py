@@ -43,14 +43,18 @@ class LLMInterviewer:
         messages = prompts.interviewer_messages(move, ctx, move.lead)
         shown: list[str] = []
         before = _snapshot(self.client)
+        asked = False
         try:
             for sentence in self._sentences(self.client.stream(messages)):
+                if asked:  # one question at a time: the rest is read (for the usage tally) but not said
+                    continue
                 broken = ctx.persona.violations(sentence)
                 if broken:
                     yield from self._regenerate(move, ctx, messages, shown, sentence, broken)
                     return
                 shown.append(sentence)
                 yield sentence
+                asked = sentence.rstrip().rstrip("\"')").endswith("?")
             if not "".join(shown).strip():
                 raise LLMError("other", "the model returned no text")
         except LLMError as exc:
