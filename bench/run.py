@@ -179,6 +179,35 @@ def bench_llm() -> None:
          f"speed-up {walls[1] / walls[4]:.1f}x (target: -j4 under half of -j1)")
 
 
+def bench_review() -> None:
+    """Listing 5,000 sessions (first without the index, then with it) and showing one, as the CLI does."""
+    from mlcoach import script
+    from mlcoach.batch import run_script
+
+    with tempfile.TemporaryDirectory() as src, tempfile.TemporaryDirectory() as d:
+        templates = []
+        for path in CANDIDATES[:5]:
+            result = run_script(script.load(path), sessions_dir=Path(src), seed=1)
+            sid = result.session_id
+            templates.append((sid, (Path(src) / f"{sid}.jsonl").read_text(), (Path(src) / f"{sid}.toml").read_text()))
+        for i in range(5000):
+            sid, log, summary = templates[i % len(templates)]
+            new = f"2026{1 + i // 28 % 12:02d}{1 + i % 28:02d}T{i // 336 % 24:02d}{i // 60 % 60:02d}{i % 60:02d}Z-{i % 65536:04x}"
+            (Path(d) / f"{new}.jsonl").write_text(log.replace(sid, new))
+            (Path(d) / f"{new}.toml").write_text(summary.replace(sid, new))
+        for label in ("no index yet", "with the index"):
+            t0 = time.perf_counter()
+            subprocess.run([*MLCOACH, "review", "-n", "20", "--sessions-dir", d], capture_output=True, check=True)
+            line(f"review: list 5,000 sessions, {label}", f"{(time.perf_counter() - t0) * 1000:.0f} ms",
+                 "target < 2 s")
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            subprocess.run([*MLCOACH, "review", new, "--sessions-dir", d], capture_output=True, check=True)
+            times.append(time.perf_counter() - t0)
+        line("review: show one session, median", f"{statistics.median(times) * 1000:.0f} ms", "target < 0.3 s")
+
+
 def bench_first_question() -> None:
     """From process start to the greeting on stdout, offline, through a pipe."""
     times = []
@@ -207,6 +236,7 @@ def main() -> None:
         os.fsync = real_fsync
     bench_batch()
     bench_scoring()
+    bench_review()
     bench_llm()
 
 

@@ -78,7 +78,8 @@ class Session:
     @classmethod
     def create(cls, persona: Persona, *, candidate: str, sessions_dir: Path, clock, interviewer: Interviewer,
                scenario: str | None = None, seed: int | None = None, duration: float = 45,
-               persona_ref: str = "", level: str = "", mode: str = "live", judge=None) -> Session:
+               persona_ref: str = "", level: str = "", mode: str = "live", judge=None,
+               focus: tuple[str, ...] = ()) -> Session:
         if scenario:
             persona.scenario(scenario)  # validates the id
         seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
@@ -97,6 +98,8 @@ class Session:
         }
         if level:
             meta["level"] = level
+        if focus:
+            meta["focus"] = list(focus)
         session._emit(meta)
         session._write_summary()
         return session
@@ -361,9 +364,10 @@ class Session:
         later: tuple[str, ...] = ()
         if self._combines and state.phase and move.kind in ("question", "probe"):
             later = tuple(m.text for m in self._plan(False) if m.id != move.id)[:2]
+        focus = tuple(c.label for c in self.persona.criteria if c.id in (state.meta.get("focus") or ()))
         return Context(self.persona, state.scenario, self.persona.phase(state.phase or PHASE_IDS[0]),
                        max(0.0, self.phase_left()) if state.phase else 0.0, state.meta.get("candidate", ""),
-                       labels, tuple(tail), later)
+                       labels, tuple(tail), later, focus)
 
     def _emit(self, event: dict) -> None:
         event = {**event, "t": round(self.clock.now(), 2), "at": self.clock.utc().isoformat(timespec="seconds")}

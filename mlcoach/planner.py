@@ -95,13 +95,35 @@ def when_not(state: State) -> Move | None:
                 f"explained {label} but raised no trade-off")
 
 
+def focus_concepts(state: State) -> set[str]:
+    """The concepts of the criteria this session practises (`--focus`), from the meta record."""
+    focus = set(state.meta.get("focus") or ())
+    return {cid for c in state.persona.criteria if c.id in focus for cid in c.concepts}
+
+
+def focused(moves: list[Move], state: State) -> list[Move]:
+    """The same moves, those aimed at the focus criteria first (a stable reordering; nothing is dropped)."""
+    wanted = focus_concepts(state)
+    if not wanted:
+        return moves
+    return sorted(moves, key=lambda m: not (set(m.covers) & wanted))
+
+
 def core_moves(state: State) -> list[Move]:
-    """The phase's plan, in order, of what is still worth asking."""
+    """The phase's plan, in order, of what is still worth asking (with --focus, its questions first)."""
     p = state.persona
     phase = state.phase
     if phase in ("opening", "experience", "production"):
-        return [_from_question(q, state, "greeting" if q.id == p.phase("opening").questions[0].id else "question",
-                               "next in the phase plan") for q in p.phase(phase).questions if not q.extra and _open(q, state)]
+        moves = [_from_question(q, state, "greeting" if q.id == p.phase("opening").questions[0].id else "question",
+                                "next in the phase plan") for q in p.phase(phase).questions
+                 if not q.extra and _open(q, state)]
+        if phase == "opening":
+            return moves
+        # with --focus, a focused extra question joins the plan, and focused questions come first
+        wanted = focus_concepts(state)
+        extras = [_from_question(q, state, "question", "the session's focus") for q in p.phase(phase).questions
+                  if q.extra and _open(q, state) and set(q.covers) & wanted]
+        return focused(moves + extras, state)
     if phase == "design":
         s = state.scenario
         moves = []
@@ -109,8 +131,8 @@ def core_moves(state: State) -> list[Move]:
             moves.append(Move("question", f"scenario:{s.id}", fill(s.prompt, state), "design", (), "pose the scenario"))
         moves += [_from_question(q, state, "question", f"guide question ({q.topic}) not yet answered")
                   for q in s.guide if _open(q, state)]
-        moves += [_from_question(q, state, "probe", f"left out: {', '.join(q.covers) or q.id}")
-                  for q in s.probes if _open(q, state)]
+        moves += focused([_from_question(q, state, "probe", f"left out: {', '.join(q.covers) or q.id}")
+                          for q in s.probes if _open(q, state)], state)
         return moves
     if phase == "deep_dive":
         branch = state.branch or "fundamentals"

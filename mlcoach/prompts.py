@@ -52,6 +52,9 @@ def interviewer_system(move: Move, ctx: Context, lead: str = "") -> str:
     ]
     if lead:
         lines.append(f"Open with a brief acknowledgement or transition first, in the spirit of: \"{lead}\"")
+    if ctx.focus:
+        lines.append("This practice session focuses on: " + "; ".join(ctx.focus) + ". Where the plan leaves room, "
+                     "let your follow-up lean toward these.")
     if ctx.next_moves:
         lines.append("Later the plan will ask: " + " | ".join(ctx.next_moves[:2]))
     lines += [

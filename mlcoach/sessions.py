@@ -16,11 +16,15 @@ import tomli_w
 from mlcoach.errors import BadInput, MlcoachError, NotFound
 
 FORMAT = 1
+QUESTION_KINDS = ("greeting", "question", "probe", "closing")  # interviewer events that ask something
 EVENT_TYPES = ("meta", "phase", "interviewer", "candidate", "note", "end", "score")
 
 
 def new_id(now: datetime) -> str:
-    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+    """UTC start time, then 4 hex digits: the first two count 1/256 s within the second (so ids sort by start even
+    within one second), the last two are random."""
+    fraction = min(255, now.microsecond * 256 // 1_000_000)
+    return now.strftime("%Y%m%dT%H%M%SZ") + f"-{fraction:02x}" + secrets.token_hex(1)
 
 
 def ensure_dir(path: Path) -> Path:

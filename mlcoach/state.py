@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 from mlcoach.analysis import Analysis, Hit, analyze
 from mlcoach.persona import Persona, Scenario
-
-QUESTION_KINDS = ("greeting", "question", "probe", "closing")
+from mlcoach.sessions import QUESTION_KINDS  # noqa: F401 - re-exported: one definition, in the format module
 
 
 @dataclass

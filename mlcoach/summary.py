@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from mlcoach.sessions import FORMAT
-from mlcoach.state import QUESTION_KINDS
+from mlcoach.sessions import FORMAT, QUESTION_KINDS
 
 
 def summarize(events: list[dict]) -> dict:
@@ -52,14 +51,18 @@ def summarize(events: list[dict]) -> dict:
         "answers": sum(1 for e in events if e["type"] == "candidate"),
         "hints": sum(1 for e in events if e["type"] == "interviewer" and e.get("move") == "hint"),
         "notes": sum(1 for e in events if e["type"] == "note"),
-        "phases": phases,
     }
+    scores = [e for e in events if e["type"] == "score"]
+    if scores:  # the headline first, so a listing can read it without parsing the whole file
+        summary["overall"] = scores[-1].get("overall", 0)
+        summary["band"] = scores[-1].get("band", "")
+        summary["scores"] = {cid: c.get("score", 0) for cid, c in scores[-1].get("criteria", {}).items()}
+    summary["phases"] = phases
     if meta.get("level"):
         summary["level"] = meta["level"]
     usage = _usage(events)
     if usage["calls"]:
         summary["usage"] = usage
-    scores = [e for e in events if e["type"] == "score"]
     if scores:
         summary["score"] = {k: v for k, v in scores[-1].items() if k not in ("type", "t", "at")}
     return summary

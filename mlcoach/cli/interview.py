@@ -41,6 +41,9 @@ def interview(
     judge: JudgeOpt = None,
     max_cost: MaxCostOpt = None,
     timeout: TimeoutOpt = None,
+    focus: Annotated[str | None, typer.Option("--focus", help="weakest (your weakest criteria so far) or rubric "
+                                              "criterion ids, comma-separated: their questions come first.",
+                                              show_default=False)] = None,
     sessions_dir: SessionsDir = None,
 ) -> None:
     """Start a mock interview. Type answers; /help lists the commands (/next, /hint, /end, ...).
@@ -60,11 +63,14 @@ def interview(
     if scenario:
         p.scenario(scenario)
     interviewer, session_judge = wiring.build(settings, offline)
+    chosen, note = _focus(focus, p, settings.sessions_dir)
     io = _io(p.name)
+    if note:
+        io.info(note)
     candidate = (name or "").strip() or io.ask("Your name", settings.name) or "there"
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
                              interviewer=interviewer, scenario=scenario, seed=seed, judge=session_judge,
-                             duration=settings.duration, persona_ref=settings.persona)
+                             duration=settings.duration, persona_ref=settings.persona, focus=chosen)
     _run(session, io)
 
 
@@ -108,6 +114,30 @@ def resume(
         io.info(f"Session {session.id} is already complete. See it with: mlcoach review {session.id}")
         return
     _run(session, io)
+
+
+def _focus(spec: str | None, persona, sessions_dir) -> tuple[tuple[str, ...], str]:
+    """(criterion ids to focus on, a line to show). "weakest": the two lowest in the recent scored sessions."""
+    from mlcoach.errors import BadInput
+
+    if not spec:
+        return (), ""
+    known = [c.id for c in persona.criteria]
+    labels = {c.id: c.label for c in persona.criteria}
+    if spec.strip() == "weakest":
+        from mlcoach import history
+        from mlcoach.trend import trend
+
+        rows, _ = history.list_sessions(sessions_dir)
+        weakest = tuple(c for c in trend(rows).weakest if c in known)[:2]
+        if not weakest:
+            return (), "No scored sessions yet, so --focus weakest has nothing to go on: a balanced interview it is."
+        return weakest, "Focus: " + "; ".join(labels[c] for c in weakest) + " (your weakest lately)."
+    chosen = tuple(x.strip() for x in spec.split(",") if x.strip())
+    for c in chosen:
+        if c not in known:
+            raise BadInput(f"--focus: unknown criterion {c!r} (weakest, or one of: {', '.join(known)})")
+    return chosen, "Focus: " + "; ".join(labels[c] for c in chosen) + "."
 
 
 def _io(interviewer_name: str):

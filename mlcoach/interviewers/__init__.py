@@ -22,6 +22,7 @@ class Context:
     covered: tuple[str, ...]  # concept labels the candidate has explained so far
     history: tuple[tuple[str, str], ...]  # (speaker, text), most recent last, a bounded tail
     next_moves: tuple[str, ...] = ()  # what the scripted planner would ask after this move
+    focus: tuple[str, ...] = ()  # labels of the rubric criteria this session practises (--focus)
 
 
 class Interviewer(Protocol):

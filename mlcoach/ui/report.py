@@ -13,7 +13,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from mlcoach.live import mmss
+from mlcoach.transcript import clock as mmss
 
 BAND_STYLE = {"strong hire": "bold green", "hire": "green", "lean no": "yellow", "no hire": "red"}
 QUOTE_CHARS = 160

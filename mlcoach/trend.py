@@ -1,0 +1,54 @@
+"""Scores across sessions: per-criterion series, the overall's, and the weakest criteria. Pure: index rows in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlcoach.persona import CRITERIA
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+RECENT = 5  # the weakest criteria are judged on this many latest sessions
+
+
+@dataclass(frozen=True)
+class Trend:
+    sessions: tuple[str, ...]  # session ids, oldest first
+    dates: tuple[str, ...]
+    overall: tuple[int, ...]
+    criteria: dict[str, tuple[int | None, ...]]  # criterion id -> score per session (None: not scored)
+    weakest: tuple[str, ...]  # criterion ids, weakest first
+
+    def mean(self, cid: str, last: int | None = None) -> float | None:
+        values = [v for v in self.criteria[cid][-last if last else 0:] if v is not None]
+        return sum(values) / len(values) if values else None
+
+    def change(self, cid: str) -> float | None:
+        """Mean of the latest three minus the mean of the first three (needs four sessions or more)."""
+        values = [v for v in self.criteria[cid] if v is not None]
+        if len(values) < 4:
+            return None
+        return sum(values[-3:]) / 3 - sum(values[:3]) / 3
+
+
+def trend(rows: list[dict]) -> Trend:
+    scored = sorted((r for r in rows if r.get("overall") is not None and r.get("scores")),
+                    key=lambda r: (r.get("started") or "", r.get("session_id") or ""))
+    ids = [c for c in CRITERIA if any(c in r["scores"] for r in scored)]
+    ids += sorted({c for r in scored for c in r["scores"]} - set(ids))
+    criteria = {c: tuple(r["scores"].get(c) for r in scored) for c in ids}
+    t = Trend(tuple(r["session_id"] for r in scored), tuple(str(r.get("started") or "")[:10] for r in scored),
+              tuple(int(r["overall"]) for r in scored), criteria, ())
+    means = {c: t.mean(c, RECENT) for c in ids}
+    weakest = tuple(sorted((c for c in ids if means[c] is not None), key=lambda c: (means[c], ids.index(c))))
+    return Trend(t.sessions, t.dates, t.overall, criteria, weakest)
+
+
+def spark(values, top: float) -> str:
+    """A sparkline; a gap for a missing value."""
+    out = []
+    for v in values:
+        if v is None:
+            out.append(" ")
+        else:
+            out.append(BLOCKS[min(len(BLOCKS) - 1, max(0, round(v / top * (len(BLOCKS) - 1))))])
+    return "".join(out)

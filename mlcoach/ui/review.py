@@ -1,0 +1,143 @@
+"""Rich views for review: the session list, one transcript, the replay, the trend table and its plot."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from rich import box
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from mlcoach.transcript import Line, clock, lines
+from mlcoach.trend import Trend, spark
+from mlcoach.ui.report import BAND_STYLE
+
+MAX_GAP = 30.0  # seconds: a longer silence (a break, a resume) replays as this long, before scaling
+
+
+def sessions_table(rows: list[dict], total: int) -> Table | Text:
+    if not rows:
+        return Text("No sessions match." if total else "No sessions yet. Start one with: mlcoach interview")
+    personas = {r.get("persona") for r in rows}
+    interviewers = {r.get("interviewer") or "scripted" for r in rows}
+    same = [f"{name}: {next(iter(values))}" for name, values in (("persona", personas), ("interviewer", interviewers))
+            if len(values) == 1]
+    years = {str(r.get("started") or "")[:4] for r in rows}
+    cut = 5 if len(years) == 1 else 0  # one year: "11-29 07:14" is enough
+    counted = [f"{len(rows)} of {total} sessions"] if total > len(rows) else []
+    table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold underline", caption_justify="left",
+                  caption=" · ".join(counted + same) or None)
+    table.add_column("date", no_wrap=True)
+    table.add_column("candidate", overflow="ellipsis", no_wrap=True, max_width=16)
+    if len(personas) > 1:  # one persona for all (the usual case) needs no column
+        table.add_column("persona", overflow="ellipsis", no_wrap=True, max_width=16)
+    table.add_column("scenario", overflow="ellipsis", no_wrap=True)
+    if len(interviewers) > 1:
+        table.add_column("interviewer", overflow="ellipsis", no_wrap=True, max_width=20)
+    table.add_column("status", no_wrap=True)
+    table.add_column("overall", justify="right", no_wrap=True)
+    table.add_column("band", no_wrap=True)
+    table.add_column("session", no_wrap=True)
+    for r in rows:
+        overall = "-" if r.get("overall") is None else str(r["overall"])
+        band = r.get("band") or "-"
+        status = r.get("status") or ""
+        cells = [str(r.get("started") or "")[cut:16].replace("T", " "), r.get("candidate") or "-"]
+        if len(personas) > 1:
+            cells.append(r.get("persona") or "")
+        cells.append(r.get("scenario") or "")
+        if len(interviewers) > 1:
+            cells.append(r.get("interviewer") or "scripted")
+        cells += [Text(status, style="yellow" if status == "incomplete" else ""), overall,
+                  Text(band, style=BAND_STYLE.get(band, "")), r.get("session_id") or ""]
+        table.add_row(*cells)
+    return table
+
+
+def _line(line: Line) -> Padding | Rule | Text:
+    if line.kind == "phase":
+        branch = f" · {line.detail}" if line.detail else ""
+        return Rule(f"{line.text}{branch} · {clock(line.t)}", style="magenta")
+    if line.kind == "interviewer":
+        return Padding(Text(f"[{clock(line.t)}] ", style="dim") + Text(f"{line.who}: ", style="bold cyan") +
+                       Text(line.text), (0, 0, 0, 0))
+    if line.kind == "candidate":
+        tag = " (voice)" if line.detail == "voice" else ""
+        return Padding(Text(f"[{clock(line.t)}] ", style="dim") + Text(f"{line.who}{tag}: ", style="bold green") +
+                       Text(line.text), (0, 0, 0, 0))
+    if line.kind == "end":
+        return Text(f"[{clock(line.t)}] session {line.text} ({line.detail})", style="dim")
+    return Text(f"[{clock(line.t)}] {line.text}", style="dim italic")
+
+
+def transcript(events: list[dict], interviewer_name: str) -> Group:
+    return Group(*[_line(x) for x in lines(events, interviewer_name)])
+
+
+def replay(events: list[dict], interviewer_name: str, console: Console, speed: float,
+           sleep: Callable[[float], None] = time.sleep) -> None:
+    """Play the session back with its own pacing, `speed` times faster. Ctrl-C (KeyboardInterrupt) stops it."""
+    previous = None
+    for line in lines(events, interviewer_name):
+        if previous is not None:
+            gap = min(MAX_GAP, max(0.0, line.t - previous))
+            if gap > 0:
+                sleep(gap / speed)
+        previous = line.t
+        console.print(_line(line))
+
+
+def trend_view(t: Trend, labels: dict[str, str]) -> Group:
+    table = Table("criterion", "sessions", "mean", "latest", "change", box=box.SIMPLE_HEAD,
+                  title=f"Scores across {len(t.sessions)} sessions ({t.dates[0]} to {t.dates[-1]})",
+                  title_justify="left")
+    for cid, values in t.criteria.items():
+        mean = t.mean(cid)
+        change = t.change(cid)
+        latest = next((v for v in reversed(values) if v is not None), None)
+        arrow = "" if change is None else f"{change:+.1f}"
+        style = "" if change is None else "green" if change > 0.2 else "red" if change < -0.2 else ""
+        table.add_row(labels.get(cid, cid), spark(values, 4), "-" if mean is None else f"{mean:.1f}",
+                      "-" if latest is None else f"{latest}/4", Text(arrow, style=style))
+    overall_change = ""
+    if len(t.overall) >= 4:
+        overall_change = f"{sum(t.overall[-3:]) / 3 - sum(t.overall[:3]) / 3:+.0f}"
+    table.add_row("Overall (0-100)", spark(t.overall, 100), f"{sum(t.overall) / len(t.overall):.0f}",
+                  str(t.overall[-1]), overall_change, style="bold")
+    weakest = ", ".join(labels.get(c, c) for c in t.weakest[:3])
+    return Group(table, Text("Weakest lately (last sessions' mean): " + weakest if weakest else ""),
+                 Text("Practise them with: mlcoach interview --focus weakest", style="dim"))
+
+
+def plot(t: Trend, labels: dict[str, str], path) -> None:
+    """A PNG of the overall and per-criterion scores over the sessions (needs matplotlib: the `plot` extra)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = list(range(1, len(t.sessions) + 1))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8), sharex=True, gridspec_kw={"height_ratios": [1, 2]})
+    top.plot(x, t.overall, marker="o", color="#5b2a86")
+    top.set_ylim(0, 100)
+    top.set_ylabel("overall")
+    top.set_title("mlcoach: scores across sessions")
+    top.grid(alpha=0.3)
+    for cid, values in t.criteria.items():
+        pts = [(i, v) for i, v in zip(x, values, strict=True) if v is not None]
+        if pts:
+            bottom.plot([p[0] for p in pts], [p[1] for p in pts], marker=".", label=labels.get(cid, cid)[:40])
+    bottom.set_ylim(-0.2, 4.2)
+    bottom.set_ylabel("criterion score (0-4)")
+    bottom.set_xlabel("session")
+    bottom.grid(alpha=0.3)
+    bottom.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    step = max(1, len(x) // 10)
+    bottom.set_xticks(x[::step], [t.dates[i - 1] for i in x[::step]], rotation=30, fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
