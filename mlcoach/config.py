@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import tomllib
@@ -93,6 +94,8 @@ def parse(key: str, raw: str, where: str) -> Any:
 
 
 def check(key: str, value: Any, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadInput(f"{where}: {key}: must be a finite number, got {value}")
     if key == "judge" and value not in JUDGES:
         raise BadInput(f"{where}: judge: expected one of {', '.join(JUDGES)}, got {value!r}")
     if key in ("timeout", "connect_timeout") and value <= 0:

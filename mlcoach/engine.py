@@ -112,7 +112,8 @@ class Session:
         for ev in loaded.events:
             session._events.append(ev)
             session.state.apply(ev)
-        session._emit({"type": "note", "note": "resumed", "text": f"resumed with the {interviewer.name} interviewer"})
+        session._emit({"type": "note", "note": "resumed", "text": f"resumed with the {interviewer.name} interviewer",
+                       "interviewer": interviewer.name, "judge": session.judge.name})
         return session
 
     @property
@@ -214,7 +215,10 @@ class Session:
             verdict = self.judge.score(self.state)
         except Exception as exc:  # noqa: BLE001 - any judge failure becomes a note; the log must still end cleanly
             self.note("judge_failed", f"{getattr(self.judge, 'name', 'judge')} judge failed: {type(exc).__name__}")
-            return
+            try:
+                verdict = OfflineJudge().score(self.state)
+            except Exception:  # noqa: BLE001 - not even the offline judge: the session ends unscored
+                return
         finally:
             for note in getattr(self.judge, "drain_notes", lambda: [])():
                 self._emit({"type": "note", **note})

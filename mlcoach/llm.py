@@ -8,6 +8,7 @@ with a one-line, key-free message when it gives up. Callers decide what to fall 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -53,8 +54,21 @@ class ModelConfig:
     backoff: float = 0.5  # seconds before the first retry, doubling
 
     def scrub(self, text: str) -> str:
-        """`text` with the API key (if any) blanked out: for error messages and notes."""
-        return text.replace(self.api_key, "[key]") if self.api_key and len(self.api_key) >= 4 else text
+        """`text` with every key blanked out: the configured one, any *_API_KEY/*_TOKEN in the environment (the
+        provider's own variable is what litellm sends), and anything shaped like a bearer token or an sk- key."""
+        return scrub(text, self.api_key)
+
+
+_SECRETISH = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=\-]{6,}|\bsk-[A-Za-z0-9_\-]{6,}")
+
+
+def scrub(text: str, *keys: str) -> str:
+    secrets = [k for k in keys if k and len(k) >= 6]
+    secrets += [v for name, v in os.environ.items() if v and len(v) >= 8 and
+                (name.endswith(("_API_KEY", "_KEY", "_TOKEN", "_SECRET")) or "API_KEY" in name)]
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        text = text.replace(secret, "[key]")
+    return _SECRETISH.sub(lambda m: "Bearer [key]" if m.group(1) else "[key]", text)
 
 
 class LLMError(Exception):
@@ -94,6 +108,7 @@ class Client:
         self.sleep = sleep
         self.usage = Usage()
         self.notes: list[dict] = []  # retries and the like, drained into the session log by the caller
+        self.disabled = ""  # set once the model is known to be unusable (unreachable, a refused key)
 
     # ------------------------------------------------------------------ calls
     def stream(self, messages: list[dict], **extra) -> Iterator[str]:
@@ -202,7 +217,7 @@ class Client:
 
     def _error(self, exc: Exception) -> LLMError:
         lib = litellm()
-        message = self.config.scrub(_first_line(exc))
+        message = _first_line(self.config.scrub(str(exc)) or type(exc).__name__)
         status = getattr(exc, "status_code", None)
         if isinstance(exc, lib.exceptions.Timeout) or "timed out" in message.lower():
             return LLMError("timeout", message)
@@ -240,25 +255,35 @@ def _usage_dict(usage) -> dict:
 
 
 def _retry_after(exc: Exception) -> float | None:
+    """Seconds to wait from retry-after-ms, or retry-after in seconds or as an HTTP date; None without either."""
     headers = getattr(exc, "litellm_response_headers", None)
     if headers is None:
         response = getattr(exc, "response", None)
         headers = getattr(response, "headers", None)
     if not headers:
         return None
-    value = headers.get("retry-after") or headers.get("Retry-After")
     try:
-        return float(value) if value is not None else None
-    except ValueError:
+        ms = headers.get("retry-after-ms")
+        if ms is not None:
+            return float(ms) / 1000.0
+        value = headers.get("retry-after") or headers.get("Retry-After")
+        if value is None:
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            from datetime import UTC, datetime
+            from email.utils import parsedate_to_datetime
+
+            return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
         return None
 
 
-def _first_line(exc: Exception) -> str:
+def _first_line(raw: str) -> str:
     """The provider's message without litellm's stacked class names: "Connection error.", not
     "litellm.InternalServerError: InternalServerError: OpenAIException - Connection error."."""
-    import re
-
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = raw.strip().splitlines()[0] if raw.strip() else "error"
     text = re.sub(r"^(litellm\.)?(\w+(Error|Exception): )+", "", text)
     text = re.sub(r"^\w+Exception - ", "", text)
-    return text[:200] or type(exc).__name__
+    return text[:200] or "error"

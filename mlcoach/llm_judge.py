@@ -9,6 +9,7 @@ recomputed by the offline judge's formula. On any failure the offline verdict is
 
 from __future__ import annotations
 
+import math
 import re
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -31,15 +32,21 @@ class CriterionVerdict(BaseModel):
     @field_validator("score", mode="before")
     @classmethod
     def _clamp(cls, value):
-        value = int(float(value))
-        return max(0, min(4, value))
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValueError("score is not a number")
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError("score is not a finite number")
+        return max(0, min(4, round(number)))
 
     @field_validator("evidence", mode="before")
     @classmethod
     def _listify(cls, value):
         if value is None:
             return []
-        return [value] if isinstance(value, str) else value
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value if isinstance(v, str | int | float)] if isinstance(value, list) else []
 
 
 class LLMVerdict(BaseModel):
@@ -48,12 +55,30 @@ class LLMVerdict(BaseModel):
     red_flags: dict[str, list[str]] = Field(default_factory=dict)
     summary: str = ""
 
+    @field_validator("criteria", mode="before")
+    @classmethod
+    def _criteria(cls, value):
+        if not isinstance(value, dict):
+            return {}
+        return {str(k): v for k, v in value.items() if isinstance(v, dict)}
+
     @field_validator("red_flags", mode="before")
     @classmethod
     def _flags(cls, value):
         if isinstance(value, list):  # ["flag_id", ...] without quotes: flags with no evidence
-            return {str(v): [] for v in value}
-        return {k: ([v] if isinstance(v, str) else (v or [])) for k, v in (value or {}).items()}
+            return {str(v): [] for v in value if isinstance(v, str)}
+        if not isinstance(value, dict):
+            return {}
+        out = {}
+        for k, v in value.items():
+            quotes = [v] if isinstance(v, str) else v if isinstance(v, list) else []
+            out[str(k)] = [str(q) for q in quotes if isinstance(q, str)]
+        return out
+
+    @field_validator("summary", mode="before")
+    @classmethod
+    def _summary(cls, value):
+        return value if isinstance(value, str) else ""
 
 
 def locate(quote: str, answers: list[Answer]) -> Evidence | None:
@@ -61,7 +86,7 @@ def locate(quote: str, answers: list[Answer]) -> Evidence | None:
     words = quote.strip().strip("\"'“”‘’").split()
     if len(words) < MIN_QUOTE_WORDS:
         return None
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)", re.IGNORECASE)
     for a in answers:
         m = pattern.search(a.text)
         if m and not is_injection(m.group()):  # an instruction to the judge is never evidence
@@ -87,23 +112,30 @@ class LLMJudge:
         if not answers:
             return offline.to_event()
         usage = self.client.usage
+        if self.client.disabled:
+            self._note(f"the model is unavailable ({self.client.disabled}); offline judge used")
+            return offline.to_event()
         if self.max_cost is not None and usage.cost_known and usage.cost_usd >= self.max_cost:
             self._note(f"cost ${usage.cost_usd:.4f} reached --max-cost ${self.max_cost:g}; offline judge used")
             return offline.to_event()
         before = (usage.calls, usage.prompt_tokens, usage.completion_tokens, usage.cost_usd)
         try:
             verdict = self._ask(state, answers)
+            event = self._merge(state, answers, verdict, offline).to_event()
         except LLMError as exc:
             self._note(f"LLM judge failed ({exc.kind}: {exc}); offline judge used")
-            return offline.to_event()
+            event = offline.to_event()
         except (ValueError, ValidationError) as exc:
             self._note(f"LLM judge gave no valid verdict ({_short(exc)}); offline judge used")
-            return offline.to_event()
-        event = self._merge(state, answers, verdict, offline).to_event()
-        event["usage"] = {"calls": usage.calls - before[0], "prompt_tokens": usage.prompt_tokens - before[1],
-                          "completion_tokens": usage.completion_tokens - before[2]}
-        if usage.cost_known:
-            event["usage"]["cost_usd"] = round(usage.cost_usd - before[3], 6)
+            event = offline.to_event()
+        except Exception as exc:  # noqa: BLE001 - whatever the model sent, the session still gets a score
+            self._note(f"LLM judge gave an unusable verdict ({type(exc).__name__}); offline judge used")
+            event = offline.to_event()
+        if usage.calls > before[0]:  # paid for even when its verdict was not used
+            event["usage"] = {"calls": usage.calls - before[0], "prompt_tokens": usage.prompt_tokens - before[1],
+                              "completion_tokens": usage.completion_tokens - before[2]}
+            if usage.cost_known:
+                event["usage"]["cost_usd"] = round(usage.cost_usd - before[3], 6)
         return event
 
     # ------------------------------------------------------------------ internals

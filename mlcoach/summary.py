@@ -38,8 +38,8 @@ def summarize(events: list[dict]) -> dict:
         "persona": meta.get("persona", ""),
         "candidate": meta.get("candidate", ""),
         "scenario": meta.get("scenario", ""),
-        "interviewer": meta.get("interviewer", "scripted"),
-        "judge": meta.get("judge", "offline"),
+        "interviewer": _latest(events, "interviewer", meta.get("interviewer", "scripted")),
+        "judge": _latest(events, "judge", meta.get("judge", "offline")),
         "mode": meta.get("mode", "live"),
         "started": meta.get("at", ""),
         "ended": ended,
@@ -84,3 +84,11 @@ def _usage(events: list[dict]) -> dict:
             known = False
     total["cost_usd"] = round(cost, 6) if known else "unknown"
     return total
+
+
+def _latest(events: list[dict], key: str, default: str) -> str:
+    """The meta's value, or the one the last resume set."""
+    for ev in reversed(events):
+        if ev.get("type") == "note" and ev.get("note") == "resumed" and ev.get(key):
+            return ev[key]
+    return default

@@ -204,7 +204,8 @@ def test_a_failing_judge_is_noted_and_the_session_still_ends(tmp_path, persona):
     list(session.submit("We shipped a fraud model."))
     list(session.finish("complete"))
     kinds = [e["type"] for e in session.events]
-    assert "score" not in kinds and kinds[-1] == "end"
+    assert kinds[-2:] == ["score", "end"]  # the offline judge stepped in
+    assert next(e for e in session.events if e["type"] == "score")["judge"] == "offline"
     assert any(e.get("note") == "judge_failed" for e in session.events)
 
 

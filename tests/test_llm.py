@@ -363,3 +363,83 @@ def test_one_question_at_a_time(tmp_path, fake):
     first = said(evs)[0]
     assert first["text"] == "Hi Jonas, I'm Alex. What have you built with ML?"
     assert first["usage"]["completion_tokens"] > 0
+
+
+# ---------------------------------------------------------------------------------------------- regressions
+
+
+def test_a_key_echoed_by_the_server_is_scrubbed_everywhere(tmp_path, fake, monkeypatch):
+    env_key = "sk-envsecret-ABCDEFGH12345678"
+    monkeypatch.setenv("OPENAI_API_KEY", env_key)
+    original = fake._answer
+
+    def echo(h, body, reply):  # a server that repeats the credentials in its error message
+        auth_header = h.headers.get("Authorization", "")
+        payload = json.dumps({"error": {"message": "Incorrect API key provided: " + "x" * 170 + " " +
+                                        auth_header}}).encode()
+        h.send_response(401)
+        h.send_header("content-type", "application/json")
+        h.send_header("content-length", str(len(payload)))
+        h.end_headers()
+        h.wfile.write(payload)
+
+    fake._answer = echo
+
+    def make():
+        client = Client(ModelConfig("openai/fake-model", fake.url, "", 1.0, 5.0, 0, backoff=0.0))
+        return LLMInterviewer(client), LLMJudge(client)
+
+    result, evs = run(tmp_path, factory=make)
+    text = "".join(p.read_text() for p in tmp_path.iterdir() if p.is_file())
+    assert env_key not in text and "ABCDEFGH" not in text
+    assert notes(evs, "llm_unavailable")
+    del original
+
+
+@pytest.mark.parametrize("verdict", [
+    '{"criteria": {"production": {"score": null, "evidence": []}}}',
+    '{"criteria": {"production": {"score": [3], "evidence": []}}}',
+    '{"criteria": {"production": {"score": 1e999, "evidence": []}}}',
+    '{"criteria": [], "red_flags": "none", "summary": 5}',
+    '[' * 50000 + ']' * 50000,
+])
+def test_odd_verdicts_still_leave_a_score(tmp_path, fake, verdict):
+    original = fake._answer
+
+    def answer(h, body, r):
+        original(h, body, {"text": verdict} if not body.get("stream") else r)
+
+    fake._answer = answer
+    result, evs = run(tmp_path, factory=factory(fake, judge="llm", retries=0))
+    score = next(e for e in evs if e["type"] == "score")
+    assert score["overall"] >= 0 and score["band"]
+    assert result.summary["usage"]["calls"] == len(fake.requests)  # the failed judge call is counted too
+
+
+def test_quotes_must_be_whole_words(persona):
+    from mlcoach.llm_judge import locate
+    from mlcoach.state import State
+
+    state = State(persona)
+    state.apply({"type": "meta", "scenario": "spam", "t": 0})
+    state.apply({"type": "phase", "phase": "design", "title": "Design", "t": 0})
+    state.apply({"type": "candidate", "phase": "design", "t": 1,
+                 "text": "The old model was ineffective in production, so we retrained monthly."})
+    answers = state.answers
+    assert locate("we retrained monthly", answers) is not None
+    assert locate("e retrained monthl", answers) is None
+    assert locate("effective in production", answers) is None
+
+
+def test_a_guardrail_rejected_stream_is_still_counted(tmp_path, fake):
+    fake.plan = [{"text": "Welcome! Can you derive the gradient of the loss for logistic regression?"},
+                 {"text": "Welcome! Tell me about an ML project you worked on?"}]
+    result, evs = run(tmp_path, factory=factory(fake, judge="offline"))
+    assert said(evs)[0]["usage"]["calls"] == 2
+    assert result.summary["usage"]["calls"] == len(fake.requests)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_non_finite_numbers_are_refused(value, tmp_path):
+    out = _cli(["config", "set", "timeout", value], {}, tmp_path)
+    assert out.returncode == 2 and "finite" in out.stderr

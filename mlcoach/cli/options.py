@@ -29,6 +29,6 @@ ApiBaseOpt = Annotated[str | None, typer.Option("--api-base", help="The model's 
 JudgeOpt = Annotated[str | None, typer.Option("--judge", help="llm, offline, or auto (llm when a model is set) "
                      "[default: auto].", show_default=False)]
 MaxCostOpt = Annotated[float | None, typer.Option("--max-cost", min=0, help="US dollars; past this the session goes "
-                       "on scripted [default: no limit].", show_default=False)]
+                       "on scripted (0: no limit) [default: no limit].", show_default=False)]
 TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.1, help="Seconds to wait for the model's reply "
                        "(connect timeout: the config's connect_timeout) [default: 60].", show_default=False)]

@@ -16,7 +16,8 @@ from mlcoach.interviewers import Context
 from mlcoach.llm import Client, LLMError
 from mlcoach.planner import Move
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|(?<=[。？！])")
+_QUESTION_END = ("?", "？")
 # Faults after which the model is not tried again this session.
 FATAL = ("unreachable", "auth", "bad_request")
 
@@ -44,17 +45,21 @@ class LLMInterviewer:
         shown: list[str] = []
         before = _snapshot(self.client)
         asked = False
+        bad: tuple[str, list[str]] | None = None
         try:
             for sentence in self._sentences(self.client.stream(messages)):
-                if asked:  # one question at a time: the rest is read (for the usage tally) but not said
+                if asked or bad:  # the rest is read to the end (the call's usage comes last) but not said
                     continue
                 broken = ctx.persona.violations(sentence)
                 if broken:
-                    yield from self._regenerate(move, ctx, messages, shown, sentence, broken)
-                    return
+                    bad = (sentence, broken)
+                    continue
                 shown.append(sentence)
                 yield sentence
-                asked = sentence.rstrip().rstrip("\"')").endswith("?")
+                asked = sentence.rstrip().rstrip("\"')").endswith(_QUESTION_END)
+            if bad:
+                yield from self._regenerate(move, ctx, messages, shown, *bad)
+                return
             if not "".join(shown).strip():
                 raise LLMError("other", "the model returned no text")
         except LLMError as exc:
@@ -73,7 +78,8 @@ class LLMInterviewer:
 
     # ------------------------------------------------------------------ internals
     def _usable(self) -> bool:
-        if self.disabled:
+        if self.disabled or self.client.disabled:
+            self.disabled = self.disabled or self.client.disabled
             return False
         usage = self.client.usage
         if self.max_cost is not None:
@@ -129,6 +135,7 @@ class LLMInterviewer:
         self._pull_client_notes()  # the retries came first
         if exc.kind in FATAL:
             self.disabled = f"{exc.kind}: {exc}"
+            self.client.disabled = self.disabled
             why = {"unreachable": "unreachable", "auth": "refused the API key (set the provider's key variable, "
                    "e.g. OPENAI_API_KEY, or `mlcoach config set api_key ...`)",
                    "bad_request": "rejected the request (check the model name)"}[exc.kind]
