@@ -7,9 +7,12 @@ STAMP := $(VENV)/.installed
 .PHONY: install interview test bench calibrate lint clean
 
 $(STAMP): pyproject.toml
-	@# tmux drives the end-to-end terminal tests; install it where it is missing (CI runs as root).
-	@command -v tmux >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; } \
-		|| echo "warning: could not install tmux; the terminal tests will be skipped"
+	@# tmux drives the end-to-end terminal tests and espeak-ng makes the speech the voice tests transcribe;
+	@# install them where they are missing (CI runs as root).
+	@missing=""; command -v tmux >/dev/null 2>&1 || missing="$$missing tmux"; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	if [ -n "$$missing" ]; then { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; } \
+		|| echo "warning: could not install$$missing; the tests that need them will be skipped (or fail in CI)"; fi
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

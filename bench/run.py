@@ -208,6 +208,43 @@ def bench_review() -> None:
         line("review: show one session, median", f"{statistics.median(times) * 1000:.0f} ms", "target < 0.3 s")
 
 
+def bench_voice() -> None:
+    """Offline transcription's real-time factor on this machine's cores, and offline speech's time to first
+    audio (the time to synthesize a typical question, before a player starts)."""
+    import shutil
+
+    from mlcoach.voice.stt import Transcriber
+    from mlcoach.voice.tts import synthesize
+
+    if not shutil.which("espeak-ng"):
+        line("voice", "skipped", "espeak-ng is not installed (make test installs it)")
+        return
+    text = ("I built a churn model for a telecom company. We used call records and billing data, and the first "
+            "version was a logistic regression baseline. Later we moved to gradient boosting because it handled "
+            "the interactions better, and recall went up by twelve points.")
+    with tempfile.TemporaryDirectory() as d:
+        wav = Path(d) / "answer.wav"
+        subprocess.run(["espeak-ng", "-s", "150", "-w", str(wav), text], check=True, capture_output=True)
+        t = Transcriber()
+        t0 = time.perf_counter()
+        t.load()
+        line("whisper-local model load (once per session)", f"{(time.perf_counter() - t0) * 1000:.0f} ms")
+        factors = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            heard = t.file(wav)
+            factors.append((time.perf_counter() - t0) / heard.duration_seconds)
+        line(f"offline transcription real-time factor ({os.cpu_count()} cores)", f"{statistics.median(factors):.3f}",
+             "target < 0.3")
+        firsts = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            synthesize("Walk me through an ML project from start to finish. How did you approach it?",
+                       Path(d) / "q.wav", "offline")
+            firsts.append(time.perf_counter() - t0)
+        line("offline speech, time to first audio, median", f"{statistics.median(firsts) * 1000:.0f} ms")
+
+
 def bench_first_question() -> None:
     """From process start to the greeting on stdout, offline, through a pipe."""
     times = []
@@ -237,6 +274,7 @@ def main() -> None:
     bench_batch()
     bench_scoring()
     bench_review()
+    bench_voice()
     bench_llm()
 
 

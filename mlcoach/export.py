@@ -63,6 +63,8 @@ def _md_feedback(summary: dict) -> list[str]:
         out.append(f"- **{labels.get(fid, fid)}**: " + "; ".join(f"“{e['quote']}” ({_where(e)})" for e in evidence[:2]))
         if score.get("advice", {}).get(fid):
             out.append(f"  - Instead: {score['advice'][fid]}")
+    if summary.get("delivery"):
+        out += ["", "### Delivery (spoken answers)", ""] + [f"- {line}" for line in summary["delivery"]]
     out += ["", "### Time per phase", "", "| phase | planned | used | questions |", "|---|---|---|---:|"]
     for record in summary.get("phases", {}).values():
         out.append(f"| {record.get('title', '')} | {clock(record.get('planned_seconds', 0))} | "
@@ -170,6 +172,9 @@ def _html_feedback(summary: dict) -> list[str]:
         advice = score.get("advice", {}).get(fid, "")
         out.append(f'<p><span class="flag">⚑ {_e(labels.get(fid, fid))}</span><br>{quotes}'
                    + (f"<br><em>Instead:</em> {_e(advice)}" if advice else "") + "</p>")
+    if summary.get("delivery"):
+        out.append("<h3>Delivery (spoken answers)</h3><ul>" + "".join(f"<li>{_e(x)}</li>" for x in
+                                                                     summary["delivery"]) + "</ul>")
     out.append("<h3>Time per phase</h3><table><tr><th>phase</th><th>planned</th><th>used</th><th>questions</th>"
                "</tr>")
     for record in summary.get("phases", {}).values():

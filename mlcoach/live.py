@@ -54,6 +54,9 @@ def run(session: Session, io) -> Outcome:
             if text is None:
                 io.show(session.finish("incomplete", "input ended"))
                 return Outcome("incomplete", "eof")
+            if not isinstance(text, str):  # a spoken answer, with its delivery metrics
+                io.show(session.submit(text.text, input="voice", **text.extra))
+                continue
             if text.startswith("/"):
                 if _command(session, io, text):
                     return Outcome("complete", "ended")

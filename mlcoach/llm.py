@@ -137,6 +137,18 @@ class Client:
                     raise
                 attempt += 1
 
+    def transcribe(self, path, model: str = "whisper-1") -> str:
+        """Speech to text through LiteLLM's transcription (the OpenAI Whisper API, or a compatible server)."""
+        lib = litellm()
+        try:
+            with open(path, "rb") as f:
+                kwargs = self._kwargs({"model": model})
+                kwargs.pop("num_retries", None)
+                response = lib.transcription(file=f, **kwargs)
+        except Exception as exc:  # noqa: BLE001
+            raise self._error(exc) from None
+        return getattr(response, "text", "") or ""
+
     def _retry(self, exc: LLMError, attempt: int) -> bool:
         if not exc.retryable or attempt >= self.config.retries:
             return False

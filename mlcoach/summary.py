@@ -60,6 +60,11 @@ def summarize(events: list[dict]) -> dict:
     summary["phases"] = phases
     if meta.get("level"):
         summary["level"] = meta["level"]
+    spoken = [e for e in events if e["type"] == "candidate" and e.get("input") == "voice"]
+    if spoken:
+        from mlcoach.voice.metrics import observations
+
+        summary["delivery"] = observations(spoken)
     usage = _usage(events)
     if usage["calls"]:
         summary["usage"] = usage

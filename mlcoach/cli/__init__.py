@@ -53,13 +53,14 @@ def _root(
 
 
 def _register() -> None:
-    from mlcoach.cli import batch, interview, personas, review, settings
+    from mlcoach.cli import batch, interview, personas, review, settings, voice
 
     interview.register(app)
     batch.register(app)
     review.register(app)
     app.add_typer(settings.app, name="config")
     app.add_typer(personas.app, name="personas")
+    app.add_typer(voice.app, name="voice")
 
 
 _register()

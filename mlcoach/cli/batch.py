@@ -20,6 +20,8 @@ from mlcoach.cli.options import (
     PersonaOpt,
     SeedOpt,
     SessionsDir,
+    SttModelOpt,
+    SttOpt,
     TimeoutOpt,
 )
 from mlcoach.errors import BadInput
@@ -68,6 +70,8 @@ def batch(
     shard: Annotated[str | None, typer.Option("--shard", help="K/N: run only the K-th of N slices of the files "
                                               "(1-based), to split a large run across machines.",
                                               show_default=False)] = None,
+    stt: SttOpt = "whisper-local",
+    stt_model: SttModelOpt = None,
 ) -> None:
     """Run one full mock interview per candidate script on a simulated clock.
 
@@ -91,9 +95,22 @@ def batch(
                 p.scenario(s.scenario)
             except BadInput as exc:
                 raise BadInput(f"{s.path}: {exc}") from None
+    transcribe = None
+    if any(a.audio is not None for s in scripts for items in s.answers.values() for a in items):
+        from mlcoach.voice.stt import Transcriber
+
+        client = None
+        if stt == "openai":
+            interviewer, _ = wiring.build(settings, offline)
+            client = getattr(interviewer, "client", None)
+        transcriber = Transcriber(stt, stt_model or "", client=client)
+        transcriber.load()  # once for the whole batch; a missing part stops it here, before any interview
+        transcribe = transcriber.file
+
     def one(s):
         return run_script(s, sessions_dir=settings.sessions_dir, persona_ref=persona or s.persona or settings.persona,
-                          seed=seed, duration=settings.duration, factory=lambda: wiring.build(settings, offline))
+                          seed=seed, duration=settings.duration, factory=lambda: wiring.build(settings, offline),
+                          transcribe=transcribe)
 
     results = []
     with render.progress(len(scripts), enabled=len(scripts) > 3) as step:

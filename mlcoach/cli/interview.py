@@ -14,11 +14,17 @@ from mlcoach.cli.options import (
     MaxCostOpt,
     ModelOpt,
     OfflineOpt,
+    PauseOpt,
     PersonaOpt,
+    PushOpt,
     ScenarioOpt,
     SeedOpt,
     SessionsDir,
+    SttModelOpt,
+    SttOpt,
     TimeoutOpt,
+    TtsOpt,
+    VoiceOpt,
 )
 from mlcoach.errors import ExitCode
 
@@ -44,6 +50,12 @@ def interview(
     focus: Annotated[str | None, typer.Option("--focus", help="weakest (your weakest criteria so far) or rubric "
                                               "criterion ids, comma-separated: their questions come first.",
                                               show_default=False)] = None,
+    voice: VoiceOpt = False,
+    stt: SttOpt = "whisper-local",
+    stt_model: SttModelOpt = None,
+    tts: TtsOpt = None,
+    pause_seconds: PauseOpt = 2.0,
+    push_to_talk: PushOpt = False,
     sessions_dir: SessionsDir = None,
 ) -> None:
     """Start a mock interview. Type answers; /help lists the commands (/next, /hint, /end, ...).
@@ -64,7 +76,7 @@ def interview(
         p.scenario(scenario)
     interviewer, session_judge = wiring.build(settings, offline)
     chosen, note = _focus(focus, p, settings.sessions_dir)
-    io = _io(p.name)
+    io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, interviewer)
     if note:
         io.info(note)
     candidate = (name or "").strip() or io.ask("Your name", settings.name) or "there"
@@ -83,6 +95,12 @@ def resume(
     judge: JudgeOpt = None,
     max_cost: MaxCostOpt = None,
     timeout: TimeoutOpt = None,
+    voice: VoiceOpt = False,
+    stt: SttOpt = "whisper-local",
+    stt_model: SttModelOpt = None,
+    tts: TtsOpt = None,
+    pause_seconds: PauseOpt = 2.0,
+    push_to_talk: PushOpt = False,
     sessions_dir: SessionsDir = None,
 ) -> None:
     """Resume an incomplete session where it stopped, in the same session files.
@@ -105,8 +123,8 @@ def resume(
             raise NotFound(f"{settings.sessions_dir}: no incomplete session to resume")
     meta = sessions.read_events(path).events[0]
     p = personas.load(meta.get("persona_ref") or meta.get("persona") or "ml-engineer")
-    io = _io(p.name)
     interviewer, session_judge = wiring.build(settings, offline)
+    io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, interviewer)
     session = Session.resume(p, path, clock_factory=lambda t: RealClock(offset=t), interviewer=interviewer,
                              judge=session_judge)
     wiring.carry_spend(interviewer, session.events)
@@ -138,6 +156,33 @@ def _focus(spec: str | None, persona, sessions_dir) -> tuple[tuple[str, ...], st
         if c not in known:
             raise BadInput(f"--focus: unknown criterion {c!r} (weakest, or one of: {', '.join(known)})")
     return chosen, "Focus: " + "; ".join(labels[c] for c in chosen) + "."
+
+
+def _voice(io, voice: bool, stt: str, stt_model: str | None, tts: str | None, pause_seconds: float,
+           push_to_talk: bool, interviewer):
+    """The voice front end around the text one, when asked for; every missing part is one line and exit 2."""
+    if not voice and not tts:
+        return io
+    from mlcoach.voice.tts import Speaker
+
+    speaker = Speaker(tts or "offline")
+    if not voice:  # questions spoken, answers typed
+        from mlcoach.ui.voice import VoiceIO
+
+        class Spoken(VoiceIO):
+            def read(self):
+                return self.base.read()
+
+        return Spoken(io, speaker, None, None)
+    from mlcoach.ui.voice import VoiceIO
+    from mlcoach.voice.listen import Listener, microphone
+    from mlcoach.voice.stt import Transcriber
+
+    microphone()  # PyAudio and a device, checked before the session starts
+    transcriber = Transcriber(stt, stt_model or "", client=getattr(interviewer, "client", None))
+    io.info("Loading speech recognition...")
+    transcriber.load()  # once per session, reused for every answer
+    return VoiceIO(io, speaker, Listener(microphone, pause_seconds, push_to_talk), transcriber)
 
 
 def _io(interviewer_name: str):

@@ -32,3 +32,17 @@ MaxCostOpt = Annotated[float | None, typer.Option("--max-cost", min=0, help="US 
                        "on scripted (0: no limit) [default: no limit].", show_default=False)]
 TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=0.1, help="Seconds to wait for the model's reply "
                        "(connect timeout: the config's connect_timeout) [default: 60].", show_default=False)]
+VoiceOpt = Annotated[bool, typer.Option("--voice", help="Speak the questions and answer by microphone (typing stays "
+                     "possible). Needs the voice extra and PyAudio.")]
+SttOpt = Annotated[str, typer.Option("--stt", help="Speech to text: whisper-local, sphinx, google (online) or openai "
+                   "(the Whisper API through LiteLLM).")]
+SttModelOpt = Annotated[str | None, typer.Option("--stt-model", help="whisper-local: a CTranslate2 Whisper model "
+                        "directory [default: the bundled tiny.en]; openai: a transcription model [default: "
+                        "whisper-1].", show_default=False)]
+TtsOpt = Annotated[str | None, typer.Option("--tts", help="Text to speech: offline (espeak-ng or pyttsx3), gtts "
+                   "(online) or none [default with --voice: offline]. Alone, speaks the questions only.",
+                   show_default=False)]
+PauseOpt = Annotated[float, typer.Option("--pause-seconds", min=0.3, max=30, help="Silence that ends a spoken "
+                     "answer.")]
+PushOpt = Annotated[bool, typer.Option("--push-to-talk", help="Record until you press Enter instead of stopping at "
+                    "a pause.")]

@@ -76,6 +76,9 @@ def report(summary: dict) -> Group:
         parts.append(_flags(flags, labels, score.get("advice", {})))
     else:
         parts.append(Text("\nNo red flags were raised.", style="green"))
+    if summary.get("delivery"):
+        parts.append(Text("\nDelivery (spoken answers)", style="bold"))
+        parts += [indent(Text(line), 2) for line in summary["delivery"]]
     parts.append(Text(""))
     parts.append(phase_table(summary))
     if score.get("practice"):

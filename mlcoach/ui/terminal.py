@@ -67,6 +67,17 @@ class PlainIO:
     def info(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
+    def line(self, prompt: str) -> str | None:
+        """One line, blank allowed (None at the end of input)."""
+        print(prompt, end="", file=self.out, flush=True)
+        text = self.stdin.readline()
+        return None if not text else text.rstrip("\n")
+
+    def edit(self, text: str) -> str:
+        """Let the candidate correct a transcript (here: a replacement line; blank keeps it)."""
+        print(f"Edit (blank keeps it): {text}\n> ", end="", file=self.out, flush=True)
+        return self.stdin.readline().strip() or text
+
     def render(self, renderable) -> None:
         """A Rich table or report, as plain text."""
         Console(file=self.out, no_color=True, width=100, highlight=False).print(renderable)
@@ -153,6 +164,20 @@ class TerminalIO(PlainIO):
 
     def info(self, text: str) -> None:
         self.console.print(text, markup=False, highlight=False)
+
+    def line(self, prompt: str) -> str | None:
+        try:
+            return self.prompt.prompt([("bold", prompt)])
+        except EOFError:
+            return None
+
+    def edit(self, text: str) -> str:
+        from prompt_toolkit import prompt as ask
+
+        try:
+            return ask("Edit › ", default=text).strip() or text
+        except EOFError:
+            return text
 
     def render(self, renderable) -> None:
         self.console.print(renderable)

@@ -1,0 +1,98 @@
+"""`mlcoach voice transcribe | say | check`: the voice parts on their own."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlcoach.cli.options import SttModelOpt
+
+app = typer.Typer(help="Transcribe audio, speak text, and check what voice support is installed.",
+                  no_args_is_help=True)
+
+SttOpt = Annotated[str, typer.Option("--engine", "-e", help="whisper-local, sphinx, google (online) or openai "
+                                     "(the Whisper API through LiteLLM).")]
+
+
+@app.command("transcribe")
+def transcribe(
+    file: Annotated[Path, typer.Argument(help="An audio file (WAV; whisper-local also reads MP3, FLAC, ...).",
+                                         show_default=False)],
+    engine: SttOpt = "whisper-local",
+    stt_model: SttModelOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: text, words, duration_seconds, wpm, "
+                                          "fillers, pauses.")] = False,
+) -> None:
+    """Print what was said, and how: words per minute, fillers per 100 words, long pauses.
+
+    Example: mlcoach voice transcribe answer.wav --json
+    """
+    from mlcoach.voice.stt import Transcriber
+
+    heard = Transcriber(engine, stt_model or "", client=_client_for(engine)).file(file)
+    data = heard.as_json()
+    if as_json:
+        json.dump({k: v for k, v in data.items() if k != "segments"} | {"segments": data["segments"]}, sys.stdout,
+                  indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    print(heard.text or "(nothing heard)")
+    print(f"{data['words']} words in {data['duration_seconds']:.1f} s: {data['wpm']:.0f} words per minute, "
+          f"{data['fillers']:.1f} fillers per 100 words, {data['pauses']} pauses over 2 s")
+
+
+@app.command("say")
+def say(
+    text: Annotated[str, typer.Argument(help="What to say.", show_default=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The audio file to write (WAV for offline, MP3 "
+                                         "for gtts).", show_default=False)],
+    engine: Annotated[str, typer.Option("--engine", "-e", help="offline (espeak-ng or pyttsx3) or gtts "
+                                        "(online).")] = "offline",
+) -> None:
+    """Write speech to a file.
+
+    Example: mlcoach voice say "Tell me about a model you shipped." -o q.wav
+    """
+    from mlcoach.errors import BadInput, MlcoachError
+    from mlcoach.voice.tts import SpeechFailed, synthesize
+
+    if engine not in ("offline", "gtts"):
+        raise BadInput(f"--engine: expected offline or gtts, got {engine!r}")
+    try:
+        synthesize(text, output, engine)
+    except SpeechFailed as exc:
+        raise MlcoachError(f"{output}: {exc}") from None
+    except OSError as exc:
+        raise BadInput(f"{output}: cannot write ({exc.strerror})") from None
+    print(f"Wrote {output}")
+
+
+@app.command("check")
+def check() -> None:
+    """What voice support is installed: engines, microphones, players, and what is missing.
+
+    Example: mlcoach voice check
+    """
+    from mlcoach.voice.check import report
+
+    for line in report():
+        print(line)
+
+
+def _client_for(engine: str):
+    if engine != "openai":
+        return None
+    from mlcoach import config, wiring
+
+    settings = config.resolve()
+    if not settings.model:
+        from mlcoach.errors import BadInput
+
+        raise BadInput("--engine openai: needs a model configured for its endpoint and key "
+                       "(`mlcoach config set model openai/gpt-4o-mini`)")
+    interviewer, _ = wiring.build(settings)
+    return interviewer.client
