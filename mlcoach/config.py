@@ -161,9 +161,9 @@ def resolve(**flags: Any) -> Settings:
 
 def write_key(key: str, value: Any | None) -> Path:
     """Set (or with None, remove) one key in the config file, atomically, readable only by its owner."""
-    import tempfile
-
     import tomli_w
+
+    from mlcoach.sessions import atomic_write
 
     path = config_path()
     data = read_file(path)
@@ -172,16 +172,5 @@ def write_key(key: str, value: Any | None) -> Path:
     else:
         data[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".config.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(tomli_w.dumps(data).encode("utf-8"))
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
     return path

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from mlcoach.errors import MlcoachError
-from mlcoach.sessions import FORMAT, read_events, read_summary
+from mlcoach.sessions import FORMAT, atomic_write, read_events, read_summary
 from mlcoach.summary import summarize
 
 FIELDS = ("session_id", "started", "candidate", "persona", "scenario", "status")
@@ -144,11 +143,8 @@ def _load_index(path: Path) -> dict:
 def _save_index(path: Path, sessions: dict) -> None:
     """Best effort: a read-only directory just means no cache."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"format": INDEX_FORMAT, "sessions": sessions}, f, separators=(",", ":"))
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        atomic_write(path, json.dumps({"format": INDEX_FORMAT, "sessions": sessions},
+                                      separators=(",", ":")).encode("utf-8"))
     except OSError:
         pass
 

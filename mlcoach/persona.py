@@ -102,10 +102,11 @@ class Patterns:
 _LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '-_,:/")
 
 
-def _close(source: str, i: int) -> int:
-    """Index just past the group that opens at source[i] ("(")."""
+def _syntax(source: str, start: int = 0):
+    """(index, character, depth before it) for each character of a regex that is syntax: not escaped and not
+    inside a character class."""
     depth, escaped, in_class = 0, False, False
-    for j in range(i, len(source)):
+    for j in range(start, len(source)):
         ch = source[j]
         if escaped:
             escaped = False
@@ -115,31 +116,21 @@ def _close(source: str, i: int) -> int:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
+        else:
+            yield j, ch, depth
+            depth += (ch == "(") - (ch == ")")
+
+
+def _close(source: str, i: int) -> int:
+    """Index just past the group that opens at source[i] ("(")."""
+    for j, ch, depth in _syntax(source, i):
+        if ch == ")" and depth == 1:
+            return j + 1
     return -1
 
 
 def _top_alternation(source: str) -> bool:
-    depth, escaped, in_class = 0, False, False
-    for ch in source:
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch in "()":
-            depth += 1 if ch == "(" else -1
-        elif ch == "|" and depth == 0:
-            return True
-    return False
+    return any(ch == "|" and depth == 0 for _, ch, depth in _syntax(source))
 
 
 def _split_top(body: str) -> list[str]:

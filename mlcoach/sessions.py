@@ -114,8 +114,11 @@ def read_events(path: Path) -> Loaded:
 
 
 def write_summary(path: Path, summary: dict) -> None:
-    """Atomically: a temporary file in the same directory, then a rename."""
-    data = tomli_w.dumps(_no_none(summary)).encode("utf-8")
+    atomic_write(path, tomli_w.dumps(_no_none(summary)).encode("utf-8"))
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """A whole file at once, readable only by its owner: a temporary file in the same directory, then a rename."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
