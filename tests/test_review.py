@@ -225,6 +225,8 @@ def test_rescore_with_an_llm_judge(sessions, tmp_path):
     assert "REVIEWKEY" not in (d / f"{ids[4]}.jsonl").read_text() + (d / f"{ids[4]}.toml").read_text()
     shown = review(ids[4], d=d)
     assert "llm:openai/fake judge" in shown.output
+    exported = review(ids[4], "--export", "html", d=d)
+    assert exported.exit_code == 0 and "REVIEWKEY" not in exported.output
 
 
 def test_focus_puts_the_weak_criteria_first(tmp_path, persona):

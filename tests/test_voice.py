@@ -242,6 +242,25 @@ def test_a_gtts_failure_mid_session_switches_to_offline_speech():
     assert [n["note"] for n in notes] == ["tts_fallback"] and notes[0]["warn"]
 
 
+@needs_espeak
+def test_speech_problems_are_logged(tmp_path, persona, audio, transcriber):
+    from mlcoach.clock import SimClock
+    from mlcoach.engine import Session
+    from mlcoach.interviewers import ScriptedInterviewer
+    from mlcoach.live import run
+    from mlcoach.ui.terminal import PlainIO
+    from mlcoach.ui.voice import VoiceIO
+    from mlcoach.voice.tts import Speaker
+
+    front = VoiceIO(PlainIO("Alex", stdin=io.StringIO("/end\n"), stdout=io.StringIO()),
+                    Speaker("gtts", play=lambda p: True), FakeListener(audio[0]), transcriber)
+    session = Session.create(persona, candidate="Ana", sessions_dir=tmp_path, clock=SimClock(),
+                             interviewer=ScriptedInterviewer(), scenario="spam", seed=1)
+    front.on_note = session.note
+    run(session, front)
+    assert [e["note"] for e in session.events if e["type"] == "note"][:1] == ["tts_fallback"]
+
+
 def test_no_player_is_said_once_then_text_only():
     from mlcoach.voice.tts import Speaker
 
@@ -289,6 +308,7 @@ def test_a_spoken_interview_end_to_end(transcriber, audio, tmp_path, persona):
     front = VoiceIO(PlainIO("Alex", stdin=keys, stdout=out), speaker, FakeListener(audio[0]), transcriber)
     session = Session.create(persona, candidate="Ana", sessions_dir=tmp_path, clock=SimClock(),
                              interviewer=ScriptedInterviewer(), scenario="spam", seed=1)
+    front.on_note = session.note
     outcome = run(session, front)
     assert outcome.status == "complete"
     answers = [e for e in session.events if e["type"] == "candidate"]

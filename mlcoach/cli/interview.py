@@ -200,6 +200,8 @@ def _run(session, io) -> None:
     from mlcoach.ui.report import report
 
     io.status = lambda: toolbar(session)
+    if hasattr(io, "speaker"):
+        io.on_note = session.note
     # Compile the persona's regexes while the candidate reads the first question, not after their first answer.
     threading.Thread(target=_warm, args=(session.persona,), daemon=True).start()
 

@@ -21,6 +21,7 @@ class VoiceIO:
         self.speaker = speaker
         self.listener = listener
         self.transcriber = transcriber
+        self.on_note = None  # the session's note(): speech problems go into the log too
 
     def __getattr__(self, name):  # info, render, ask, status, read_raw ... as the text front end does them
         return getattr(self.base, name)
@@ -37,6 +38,8 @@ class VoiceIO:
             if isinstance(out, Said):
                 self.speaker.say(out.text)
                 for note in self.speaker.drain_notes():
+                    if self.on_note is not None:
+                        self.on_note(note["note"], note["text"])
                     if note.get("warn"):
                         self.base.show([Notice(note["text"])])
 
