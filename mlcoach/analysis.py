@@ -280,12 +280,15 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
                  failure=False, definitional=False, grounded=False, disclaims=False)
     marks: dict[str, str] = {}
     lowered = prepare(body)
-    present = [c for c in persona.concepts.values() if c.search(body, lowered)]  # the whole answer first
+    finder = persona.finder
+    found = finder.present(body, lowered)  # the whole answer first
+    present = [c for c in persona.concepts.values() if c.id in found]
     for sentence in clean:
         stoks = words(sentence)
         prose = len(stoks) >= 4 and stopword_ratio(stoks) >= 0.15
         low_sentence = prepare(sentence)
-        named = [c for c in present if c.search(sentence, low_sentence)]
+        in_sentence = finder.present(sentence, low_sentence, among=found) if found else set()
+        named = [c for c in present if c.id in in_sentence]
         content, own = own_words(sentence, named) if named else (len(stoks), len(stoks))
         glue = listy(sentence, content, own, len(named))  # buzzwords with a little glue: named, nothing more
         # An explanation says something in its own words besides the concepts' names ("because of scale" does not).

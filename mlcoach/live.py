@@ -45,10 +45,13 @@ def toolbar(session: Session) -> tuple[str, str]:
     return f"{title} · {mmss(left)} left{note} · {total}{paused}", level
 
 
-def run(session: Session, io) -> Outcome:
-    """Drive a session to its end. Ctrl-C (KeyboardInterrupt) and end of input leave it incomplete and saved."""
+def run(session: Session, io, on_started=None) -> Outcome:
+    """Drive a session to its end. Ctrl-C (KeyboardInterrupt) and end of input leave it incomplete and saved.
+    `on_started` runs once the first question is on screen (warm-up work that must not delay it)."""
     try:
         io.show(session.start())
+        if on_started is not None:
+            on_started()
         while not session.done:
             text = io.read()
             if text is None:

@@ -203,10 +203,11 @@ def _run(session, io) -> None:
     if hasattr(io, "speaker"):
         io.on_note = session.note
     # Compile the persona's regexes while the candidate reads the first question, not after their first answer.
-    threading.Thread(target=_warm, args=(session.persona,), daemon=True).start()
+    def warm() -> None:
+        threading.Thread(target=_warm, args=(session.persona,), daemon=True).start()
 
     try:
-        outcome = run(session, io)
+        outcome = run(session, io, on_started=warm)
     finally:
         session.close()
     sessions_dir = session.log.path.parent
