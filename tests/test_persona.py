@@ -156,3 +156,18 @@ def test_literal_prefixes(source, prefixes):
 
     got = literal_prefixes(source)
     assert (set(got) if got is not None else None) == prefixes
+
+
+def test_the_concept_finder_agrees_with_the_regexes(persona):
+    import tomllib
+
+    from tests.helpers import CANDIDATES
+
+    texts = []
+    for path in CANDIDATES.glob("*.toml"):
+        for items in tomllib.loads(path.read_text()).get("answers", {}).values():
+            texts += [a if isinstance(a, str) else a.get("text", "") for a in items]
+    texts += [t.upper() for t in texts] + [t.replace(" ", "-") for t in texts] + ["İstanbul A/B tests, K-fold CV"]
+    for text in texts:
+        expected = {c.id for c in persona.concepts.values() if c.patterns.compile().search(text)}
+        assert persona.finder.present(text) == expected, text[:80]

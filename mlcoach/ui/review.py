@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group
@@ -13,8 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from mlcoach.transcript import Line, clock, lines
-from mlcoach.trend import Trend, spark
 from mlcoach.ui.report import BAND_STYLE
+
+if TYPE_CHECKING:
+    from mlcoach.trend import Trend
 
 MAX_GAP = 30.0  # seconds: a longer silence (a break, a resume) replays as this long, before scaling
 
@@ -92,6 +95,8 @@ def replay(events: list[dict], interviewer_name: str, console: Console, speed: f
 
 
 def trend_view(t: Trend, labels: dict[str, str]) -> Group:
+    from mlcoach.trend import spark
+
     table = Table("criterion", "sessions", "mean", "latest", "change", box=box.SIMPLE_HEAD,
                   title=f"Scores across {len(t.sessions)} sessions ({t.dates[0]} to {t.dates[-1]})",
                   title_justify="left")
