@@ -41,3 +41,16 @@ def persona():
 
 def candidate_files() -> list[Path]:
     return sorted(p for p in CANDIDATES.glob("*.toml") if p.name != "labels.toml")
+
+
+@pytest.fixture(scope="session")
+def candidate_runs(tmp_path_factory):
+    """Every labelled candidate interviewed once (seed 7) for the whole test run: id -> (result, events)."""
+    from tests.helpers import candidate_ids, events, run
+
+    d = tmp_path_factory.mktemp("candidates")
+    out = {}
+    for cid in candidate_ids():
+        result = run(cid, d)
+        out[cid] = (result, events(d / f"{result.session_id}.jsonl"))
+    return out

@@ -13,13 +13,8 @@ CANDIDATES = candidate_ids()
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    d = tmp_path_factory.mktemp("sessions")
-    out = {}
-    for cid in CANDIDATES:
-        result = run(cid, d)
-        out[cid] = (result, events(d / f"{result.session_id}.jsonl"))
-    return out
+def runs(candidate_runs):
+    return candidate_runs
 
 
 def test_there_are_a_dozen_varied_candidates():

@@ -15,20 +15,15 @@ from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.judge import BANDS, FLAG_PENALTY, band_for, judge, judge_events, overall_for
 from mlcoach.persona import CRITERIA, RED_FLAGS
 from mlcoach.summary import summarize
-from tests.helpers import CANDIDATES, LABELS, candidate_ids, events, run
+from tests.helpers import CANDIDATES, LABELS, candidate_ids
 
 IDS = candidate_ids()
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory):
-    d = tmp_path_factory.mktemp("judged")
-    out = {}
-    for cid in IDS:
-        result = run(cid, d)
-        evs = events(d / f"{result.session_id}.jsonl")
-        out[cid] = (result, evs, next(e for e in evs if e["type"] == "score"))
-    return out
+def scored(candidate_runs):
+    return {cid: (result, evs, next(e for e in evs if e["type"] == "score"))
+            for cid, (result, evs) in candidate_runs.items()}
 
 
 def level(cid: str) -> str:
