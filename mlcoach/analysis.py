@@ -327,7 +327,7 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
     if salad:
         hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()}
         flags = {k: False for k in flags}
-    domain = persona.domain_words.search(body, lowered)
+    domain = persona.domain_words.search(body)
     n = len(tokens)
     if n == 0:
         quality = "injection" if injected else "empty"

@@ -314,19 +314,13 @@ class Session:
         pieces: list[str] = []
         source = self.interviewer.name
         chunks = self.interviewer.say(move, ctx) if stream else iter([move.text])
-        fallback = False
+        notes: list[dict] = []
         for chunk in chunks:
-            for notice in self._drain_interviewer_notes():  # a warning shows before the words it explains
-                fallback |= notice is None
-                if notice is not None:
-                    yield notice
+            yield from self._log_notes(notes)  # a warning shows before the words it explains
             pieces.append(chunk)
             yield Chunk(move.kind, chunk)
-        for notice in self._drain_interviewer_notes():
-            fallback |= notice is None
-            if notice is not None:
-                yield notice
-        if fallback:
+        yield from self._log_notes(notes)
+        if any(n.get("note") == "fallback" for n in notes):
             source = "scripted"
         meta = getattr(self.interviewer, "drain_meta", lambda: {})()
         text = "".join(pieces).strip() or (f"{move.lead} {move.text}" if move.lead else move.text)
@@ -335,12 +329,11 @@ class Session:
                     "text": text, "source": source, "why": move.why, **meta})
         yield Said(move.kind, text, move.id)
 
-    def _drain_interviewer_notes(self) -> Iterator[Notice | None]:
-        """Log the interviewer's notes; yield a Notice for each warning and None for each fallback."""
+    def _log_notes(self, into: list[dict]) -> Iterator[Notice]:
+        """Log the interviewer's pending notes (collected in `into`); a Notice for each warning."""
         for note in getattr(self.interviewer, "drain_notes", lambda: [])():
             self._emit({"type": "note", **note})
-            if note.get("note") == "fallback":
-                yield None
+            into.append(note)
             if note.get("warn"):
                 yield Notice(note.get("text", ""))
 

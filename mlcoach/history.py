@@ -17,7 +17,6 @@ from mlcoach.errors import MlcoachError
 from mlcoach.sessions import FORMAT, atomic_write, read_events, read_summary
 from mlcoach.summary import summarize
 
-FIELDS = ("session_id", "started", "candidate", "persona", "scenario", "status")
 ROW_KEYS = ("session_id", "started", "ended", "candidate", "persona", "scenario", "interviewer", "judge", "mode",
             "status", "overall", "band", "answers", "duration_seconds")
 INDEX = ".index.json"

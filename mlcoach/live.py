@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlcoach.engine import Session
+from mlcoach.transcript import clock as mmss
 
 COMMANDS = {
     "/help": "list these commands",
@@ -22,11 +23,6 @@ COMMANDS = {
 class Outcome:
     status: str  # complete | incomplete
     how: str  # finished | ended | eof | interrupted
-
-
-def mmss(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 def toolbar(session: Session) -> tuple[str, str]:

@@ -56,9 +56,6 @@ class Scenario:
     probes: tuple[Question, ...]  # the scenario's own probes, then the shared ones it lists, in priority order
 
 
-GATE_MIN = 3  # letters a literal prefix needs to be worth checking before a regex
-
-
 class Patterns:
     """Regexes from a persona, matched case-insensitively as one alternation. Compiled on first use: a thousand
     patterns take a fifth of a second to compile, which the first question on screen should not wait for."""
@@ -69,16 +66,6 @@ class Patterns:
         self.sources = sources
         self._where = (path, key)
         self._regex: re.Pattern | None = None
-        # A cheap necessary condition: a pattern can match only where one of its literal prefixes is in the
-        # prepared text. Patterns with distinctive prefixes are gated by them; the rest (no prefix, or one as
-        # common as " a") form a smaller regex that always runs.
-        prefixes = [literal_prefixes(s) for s in sources]
-        gated = [i for i, p in enumerate(prefixes) if p and all(len(x.strip()) >= GATE_MIN for x in p)]
-        self._gate = tuple(sorted(set().union(*(prefixes[i] for i in gated)))) if gated else ()
-        self._gated_sources = tuple(sources[i] for i in gated)
-        self._open_sources = tuple(s for i, s in enumerate(sources) if i not in set(gated))
-        self._prefixes = tuple(sorted(set().union(*prefixes))) if sources and all(prefixes) else None
-        self._parts: tuple[re.Pattern | None, re.Pattern | None] | None = None
 
     def compile(self) -> re.Pattern:
         if self._regex is None:
@@ -94,28 +81,8 @@ class Patterns:
                 raise
         return self._regex
 
-    def search(self, text: str, prepared: str | None = None) -> bool:
-        """`prepared` is prepare(text), when the caller looks up many patterns in one text."""
-        if self._parts is None:
-            self.compile()  # reports a bad pattern by name
-            self._parts = tuple(re.compile("|".join(f"(?:{s})" for s in group), self.FLAGS) if group else None
-                                for group in (self._open_sources, self._gated_sources))
-        always, gated = self._parts
-        if always is not None and always.search(text):
-            return True
-        if gated is None:
-            return False
-        low = prepare(text) if prepared is None else prepared
-        if len(low) != len(text) + 1:  # lowering changed the length (rare Unicode): positions do not line up
-            return any(p in low for p in self._gate) and bool(gated.search(text))
-        # Try the patterns only where one of their prefixes starts, instead of scanning the whole text.
-        for prefix in self._gate:
-            at = low.find(prefix)
-            while at >= 0:
-                if gated.match(text, at if prefix[0] == " " else at - 1):
-                    return True
-                at = low.find(prefix, at + 1)
-        return False
+    def search(self, text: str) -> bool:
+        return bool(self.compile().search(text))
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -314,8 +281,8 @@ class Concept:
     group: str
     patterns: Patterns
 
-    def search(self, text: str, prepared: str | None = None) -> bool:
-        return self.patterns.search(text, prepared)
+    def search(self, text: str) -> bool:
+        return self.patterns.search(text)
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def summarize(events: list[dict]) -> dict:
         from mlcoach.voice.metrics import observations
 
         summary["delivery"] = observations(spoken)
-    usage = _usage(events)
+    usage = usage_total(events)
     if usage["calls"]:
         summary["usage"] = usage
     if scores:
@@ -73,7 +73,7 @@ def summarize(events: list[dict]) -> dict:
     return summary
 
 
-def _usage(events: list[dict]) -> dict:
+def usage_total(events: list[dict]) -> dict:
     """Tokens and cost of every model call in the session; the cost is "unknown" if any call had no price."""
     total = {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0}
     cost, known = 0.0, True

@@ -30,24 +30,18 @@ def build(settings: Settings, offline: bool = False):
     return LLMInterviewer(client, max_cost), judge
 
 
-def spent(events: list[dict]) -> dict:
-    """The model usage already logged in a session (for --max-cost across a resume)."""
-    total = {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0, "cost_usd": 0.0}
-    for ev in events:
-        usage = ev.get("usage")
-        if isinstance(usage, dict):
-            for key in total:
-                total[key] += usage.get(key, 0) or 0
-    return total
-
-
 def carry_spend(interviewer, events: list[dict]) -> None:
     """After a resume, count what the session already spent towards --max-cost."""
+    from mlcoach.summary import usage_total
+
     client = getattr(interviewer, "client", None)
     if client is None:
         return
-    total = spent(events)
-    client.usage.calls += int(total["calls"])
-    client.usage.prompt_tokens += int(total["prompt_tokens"])
-    client.usage.completion_tokens += int(total["completion_tokens"])
-    client.usage.cost_usd += float(total["cost_usd"])
+    total = usage_total(events)
+    client.usage.calls += total["calls"]
+    client.usage.prompt_tokens += total["prompt_tokens"]
+    client.usage.completion_tokens += total["completion_tokens"]
+    if total["cost_usd"] == "unknown":
+        client.usage.cost_known = False
+    else:
+        client.usage.cost_usd += total["cost_usd"]

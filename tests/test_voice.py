@@ -382,3 +382,28 @@ def test_sphinx_is_there_but_weak(audio):
 
     heard = Transcriber("sphinx").file(audio[0])
     assert heard.engine == "sphinx" and len(heard.text.split()) >= 10  # it hears speech, not the words well
+
+
+def test_a_failing_microphone_mid_session_falls_back_to_typing(tmp_path, persona):
+    from mlcoach.clock import SimClock
+    from mlcoach.engine import Session
+    from mlcoach.interviewers import ScriptedInterviewer
+    from mlcoach.live import run
+    from mlcoach.ui.terminal import PlainIO
+    from mlcoach.ui.voice import VoiceIO
+    from mlcoach.voice.tts import Speaker
+
+    class Unplugged(FakeListener):
+        def record(self, wait_for_enter=None):
+            raise OSError("device unavailable")
+
+    out = io.StringIO()
+    front = VoiceIO(PlainIO("Alex", stdin=io.StringIO("\nI typed this answer about churn instead.\n/end\n"), stdout=out),
+                    Speaker("none"), Unplugged(Path("unused.wav")), type("NoEngine", (), {"audio": None})())
+    session = Session.create(persona, candidate="Ana", sessions_dir=tmp_path, clock=SimClock(),
+                             interviewer=ScriptedInterviewer(), scenario="spam", seed=1)
+    front.on_note = session.note
+    assert run(session, front).status == "complete"
+    assert "voice input failed (device unavailable); type your answer instead" in out.getvalue()
+    assert [e["input"] for e in session.events if e["type"] == "candidate"] == ["text"]
+    assert any(e.get("note") == "voice_failed" for e in session.events)

@@ -163,18 +163,12 @@ def _voice(io, voice: bool, stt: str, stt_model: str | None, tts: str | None, pa
     """The voice front end around the text one, when asked for; every missing part is one line and exit 2."""
     if not voice and not tts:
         return io
+    from mlcoach.ui.voice import VoiceIO
     from mlcoach.voice.tts import Speaker
 
     speaker = Speaker(tts or "offline")
     if not voice:  # questions spoken, answers typed
-        from mlcoach.ui.voice import VoiceIO
-
-        class Spoken(VoiceIO):
-            def read(self):
-                return self.base.read()
-
-        return Spoken(io, speaker, None, None)
-    from mlcoach.ui.voice import VoiceIO
+        return VoiceIO(io, speaker, None, None)
     from mlcoach.voice.listen import Listener, microphone
     from mlcoach.voice.stt import Transcriber
 

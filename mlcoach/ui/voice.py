@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlcoach.engine import Notice, Said
+from mlcoach.errors import MlcoachError
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class VoiceIO:
                         self.base.show([Notice(note["text"])])
 
     def read(self):
+        if self.listener is None:  # questions spoken, answers typed
+            return self.base.read()
         mode = "press Enter to stop" if self.listener.push_to_talk else \
             f"a {self.listener.pause_seconds:g} s pause ends it"
         again = False
@@ -56,8 +59,13 @@ class VoiceIO:
                     return typed.strip()
             again = False
             self.base.info(f"Listening ({mode})...")
-            audio = self.listener.record(wait_for_enter=lambda: self.base.line(""))
-            heard = self.transcriber.audio(audio)
+            try:
+                heard = self.transcriber.audio(self.listener.record(wait_for_enter=lambda: self.base.line("")))
+            except (MlcoachError, OSError) as exc:  # a lost microphone or a failing engine: the session goes on
+                if self.on_note is not None:
+                    self.on_note("voice_failed", str(exc))
+                self.base.show([Notice(f"voice input failed ({exc}); type your answer instead")])
+                continue
             if not heard.text:
                 self.base.info("Nothing was heard. Try again, or type your answer.")
                 continue

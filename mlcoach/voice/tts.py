@@ -43,7 +43,11 @@ def synthesize(text: str, path: Path, engine: str, timeout: float = GTTS_TIMEOUT
     if engine == "offline":
         program = espeak()
         if program:
-            done = subprocess.run([program, "-s", "165", "-w", str(path), text], capture_output=True, timeout=60)
+            try:
+                done = subprocess.run([program, "-s", "165", "-w", str(path), text], capture_output=True,
+                                      timeout=60)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                raise SpeechFailed(f"espeak-ng failed ({type(exc).__name__})") from None
             if done.returncode != 0 or not path.exists():
                 raise SpeechFailed(f"espeak-ng failed: {done.stderr.decode(errors='replace').strip()[:120]}")
             return path
@@ -52,9 +56,12 @@ def synthesize(text: str, path: Path, engine: str, timeout: float = GTTS_TIMEOUT
         except ImportError:
             raise MissingPart("offline speech needs espeak-ng (apt-get install espeak-ng) or pyttsx3 "
                               "(pip install pyttsx3)") from None
-        engine_ = pyttsx3.init()
-        engine_.save_to_file(text, str(path))
-        engine_.runAndWait()
+        try:
+            engine_ = pyttsx3.init()
+            engine_.save_to_file(text, str(path))
+            engine_.runAndWait()
+        except Exception as exc:  # noqa: BLE001 - pyttsx3 raises whatever its driver raises
+            raise SpeechFailed(f"pyttsx3 failed ({type(exc).__name__})") from None
         return path
     raise BadInput(f"--tts: unknown engine {engine!r} (one of: {', '.join(ENGINES)})")
 
