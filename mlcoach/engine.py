@@ -87,12 +87,11 @@ class Session:
         ensure_dir(sessions_dir)
         started = clock.utc()
         sid = new_id(started)
-        session = cls(persona, clock, SessionLog(sessions_dir / f"{sid}.jsonl"), interviewer,
-                      sessions_dir / f"{sid}.toml", judge)
+        judge = judge or OfflineJudge()
         meta = {
             "type": "meta", "format": FORMAT, "session_id": sid, "app": f"mlcoach {__version__}",
             "persona": persona.id, "persona_ref": persona_ref or persona.id, "candidate": candidate.strip(),
-            "scenario": scenario, "interviewer": interviewer.name, "judge": session.judge.name, "seed": seed,
+            "scenario": scenario, "interviewer": interviewer.name, "judge": judge.name, "seed": seed,
             "duration_minutes": duration,
             "plan": plan_seconds(persona, duration), "mode": mode,
         }
@@ -100,7 +99,10 @@ class Session:
             meta["level"] = level
         if focus:
             meta["focus"] = list(focus)
-        session._emit(meta)
+        meta = {**meta, "t": round(clock.now(), 2), "at": clock.utc().isoformat(timespec="seconds")}
+        log = SessionLog.create(sessions_dir / f"{sid}.jsonl", meta)
+        session = cls(persona, clock, log, interviewer, sessions_dir / f"{sid}.toml", judge)
+        session._record(meta)
         session._write_summary()
         return session
 
@@ -369,6 +371,9 @@ class Session:
     def _emit(self, event: dict) -> None:
         event = {**event, "t": round(self.clock.now(), 2), "at": self.clock.utc().isoformat(timespec="seconds")}
         self.log.append(event, sync=event["type"] in ("candidate", "end", "meta", "score"))
+        self._record(event)
+
+    def _record(self, event: dict) -> None:
         self._events.append(event)
         self.state.apply(event)
 

@@ -48,6 +48,31 @@ class SessionLog:
         self._file = os.fdopen(fd, "a", encoding="utf-8")
         self._needs_newline = self._ends_without_newline()
 
+    @classmethod
+    def create(cls, path: Path, first: dict) -> SessionLog:
+        """A new log that holds its first event from the moment it exists: the line goes to a temporary file,
+        is made durable, then linked into place. A crash can never leave an empty log, and an existing log with
+        the same name is never overwritten."""
+        line = json.dumps(first, ensure_ascii=False, separators=(",", ":")) + "\n"
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(line.encode("utf-8"))
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o600)
+            os.link(tmp, path)
+        except FileExistsError:
+            raise MlcoachError(f"{path}: a session log with this id already exists") from None
+        except OSError as exc:
+            raise MlcoachError(f"{path}: cannot create the session log ({exc.strerror})") from None
+        finally:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        return cls(path)
+
     def _ends_without_newline(self) -> bool:
         try:
             with open(self.path, "rb") as f:

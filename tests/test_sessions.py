@@ -9,6 +9,8 @@ import sys
 import time
 import tomllib
 
+import pytest
+
 from mlcoach.sessions import FORMAT, read_events
 from tests.helpers import CANDIDATES, candidate_ids, events, run
 
@@ -69,7 +71,6 @@ def test_an_unknown_format_is_refused_clearly(sessions_dir):
     meta = json.loads(lines[0])
     meta["format"] = 99
     log.write_text("\n".join([json.dumps(meta)] + lines[1:]) + "\n")
-    import pytest
 
     from mlcoach.errors import BadInput
 
@@ -90,12 +91,29 @@ def test_kill_9_in_the_middle_of_a_batch_keeps_every_finished_turn(tmp_path):
     logs = sorted(d.glob("*.jsonl"))
     assert len(logs) >= 4
     for log in logs:
-        lines = log.read_text().splitlines()
-        parsed = [json.loads(line) for line in lines[:-1]]  # all but a possibly cut last line are whole
-        assert parsed[0]["type"] == "meta"
+        # Every line that ends in a newline is whole; only text after the last newline may be cut.
+        complete = log.read_text().split("\n")[:-1]
+        parsed = [json.loads(line) for line in complete]
+        assert parsed and parsed[0]["type"] == "meta"  # a log never exists without its meta line
         answers = [e for e in parsed if e["type"] == "candidate"]
         # Every answer the engine received is on disk: a finished session holds them all.
         if any(e["type"] == "end" for e in parsed):
             assert answers
     # The last log (the one interrupted) still reads as a session.
     assert read_events(logs[-1]).events[0]["type"] == "meta"
+
+
+def test_a_new_log_exists_only_with_its_meta_line_and_never_overwrites(tmp_path):
+    from mlcoach.errors import MlcoachError
+    from mlcoach.sessions import SessionLog
+
+    path = tmp_path / "20261129T000000Z-0000.jsonl"
+    log = SessionLog.create(path, {"type": "meta", "format": 1})
+    log.append({"type": "note", "note": "x"})
+    log.close()
+    assert [json.loads(x)["type"] for x in path.read_text().splitlines()] == ["meta", "note"]
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    with pytest.raises(MlcoachError, match="already exists"):
+        SessionLog.create(path, {"type": "meta", "format": 1})
+    assert len(path.read_text().splitlines()) == 2
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
