@@ -28,7 +28,8 @@ _REASON = re.compile(
     r"to ensure|helps?|lets? (us|me|you)|which lets|allows?|leads? to|led to|caused?|resulted in|results in|"
     r"only (if|when|with|once)|not just|unless|so (we|i|it|the|that|they)|since|as a result|"
     r"depends on|as long as|unless|whereas|but|however|although|worth it|cheaper|faster|slower|simpler|"
-    r"more robust|interpretable|if (the|it|we|you|there)|when (the|it|we|you|there))\b",
+    r"more robust|interpretable|explainable|transparent|cheap|fast|calibrated|easy to \w+|hard(er)? to \w+|"
+    r"(?<!not sure )(?<!as )if|when (the|it|we|you|there|\w+ (drops?|falls?|rises?|goes|gets|exceeds?)))\b",
     re.IGNORECASE | re.ASCII,
 )
 _NUMBER = re.compile(
@@ -42,6 +43,21 @@ _PAST = re.compile(
     r"reduced|improved|increased|cut|moved|migrated|owned|wrote|set up|rolled out|fixed|debugged|discovered|"
     r"learned|learnt|spent|tried|switched|replaced|added|dropped|started|took|got|had|did|was|were|made|used|"
     r"measured|retrained|monitored|caught|missed|broke|failed|went|helped|managed|delivered|scaled)\b",
+    re.IGNORECASE | re.ASCII,
+)
+# Present-tense accounts of one's own work ("I check the logs and find...", "we retrain weekly").
+_PRESENT_ACT = re.compile(
+    r"\b(i|we)( \w+ly| also| always| usually| then| first)? (check|find|build|train|ship|deploy|run|work|retrain|"
+    r"monitor|measure|own|lead|maintain|debug|fix|see|notice|learn|split|label|evaluate|compare|track|serve|tune|"
+    r"add|remove|drop|collect|clean|audit|test|launch|release|roll|write|design|migrate|reduce|improve|catch)\b",
+    re.IGNORECASE | re.ASCII,
+)
+# A past act told with the subject dropped, as in notes or bullets: "Shipped it behind an API", "- cut latency by half".
+_DROPPED_SUBJECT = re.compile(
+    r"^\W*(\w+\s*:\s*)?(shipped|built|deployed|cut|reduced|improved|launched|trained|led|designed|migrated|"
+    r"rolled out|fixed|debugged|added|replaced|moved|owned|wrote|retrained|monitored|caught|scaled|delivered|found|"
+    r"noticed|discovered|switched|flagged|detected|saved|raised|lowered|beat|increased|doubled|halved|ran|"
+    r"measured|labeled|labelled|collected|cleaned|audited|tested|tuned|built)\b",
     re.IGNORECASE | re.ASCII,
 )
 _FIRST_PERSON = re.compile(
@@ -82,13 +98,21 @@ _DISMISSIVE = re.compile(
     r"a (thing|problem|concern|issue)|necessary|needed|important|relevant|worth)|no need (to|for)|"
     r"not (really )?(needed|necessary|important|relevant|a (thing|problem|concern))|nobody (really )?"
     r"(does|uses|needs|cares)|already knows? everything|outdated|old-?school|overrated|pointless|irrelevant|"
-    r"unnecessary|waste of time|(don't|do not) (bother|worry)|needn't|ops team's job|someone else's job)\b",
+    r"unnecessary|waste of (time|compute|money|effort)|(don't|do not|didn't|did not|wouldn't|would not|won't) "
+    r"(really )?(bother|worry|care)|needn't|ops team's job|someone else's job|(isn't|is not|not) (really )?(my|our) "
+    r"(job|problem|concern|responsibility)|not an? (issue|problem|concern)|i (don't|do not|never) (monitor|test|"
+    r"validate|evaluate)|"
+    r"(can't|cannot|can not|won't|will not|doesn't|does not|never) (really |even )?(happen|occur|change|drift|apply)|"
+    r"never (need|needs|retrain|monitor|bother|matters?|worry)|(isn't|is not|aren't|are not) (a )?(problem|issue|"
+    r"concern)s? (because|since|for))\b",
     re.IGNORECASE | re.ASCII,
 )
 _HYPOTHETICAL = re.compile(r"\b(would|could|might|i'd|we'd)\b", re.IGNORECASE | re.ASCII)
 _FAILURE = re.compile(
     r"\b(failed|failure|didn't work|did not work|went wrong|mistake|lesson|learned|learnt|post-?mortem|"
-    r"broke|regress(ed|ion)|underperform\w*|backfired|wrong|bug|outage|root cause)\b",
+    r"broke|regress(ed|ion)|underperform\w*|backfired|wrong|bug|outage|root cause|learn|lessons?|silently|"
+    r"(accuracy|precision|recall|performance|auc|ctr|conversion|metrics?|scores?|quality) (\w+ )?(dropped|fell|"
+    r"collapsed|tanked|degraded|declined|sank|dipped))\b",
     re.IGNORECASE | re.ASCII,
 )
 _TRADEOFF = re.compile(
@@ -136,6 +160,7 @@ class Hit:
     quote: str  # the candidate's sentence, verbatim
     reasoned: bool = False  # the sentence gives a reason or a trade-off (not only experience or a number)
     grounded: bool = False  # the sentence speaks of the candidate's own work or plan, not a textbook in general
+    void: bool = False  # named only to be waved away, or in a sentence that gets the facts wrong: earns nothing
 
 
 @dataclass(frozen=True)
@@ -156,6 +181,7 @@ class Analysis:
     salad: bool  # many concepts named with almost no sentence around them
     disclaims: bool = False  # says the work was only a tutorial or course, or that there is none
     marks: tuple[tuple[str, str], ...] = ()  # (flag, the first sentence that raised it), verbatim
+    errors: tuple[tuple[str, str], ...] = ()  # (misconception id, the sentence that states it), verbatim
 
     def quote_for(self, flag: str) -> str:
         return next((q for f, q in self.marks if f == flag), "")
@@ -241,8 +267,21 @@ def grounded_sentence(sentence: str) -> bool:
     return bool(_WE.search(sentence) and (_PLAN.search(sentence) or _PAST.search(sentence)))
 
 
-def _strength(hit: Hit) -> tuple[bool, bool, bool]:
-    return (hit.explained, hit.grounded, hit.reasoned)
+def _strength(hit: Hit) -> tuple[bool, bool, bool, bool]:
+    return (not hit.void, hit.explained, hit.grounded, hit.reasoned)
+
+
+def is_prose(sentence: str, tokens: Sequence[str]) -> bool:
+    """A statement rather than a list of words: enough function words, or a terse note that still has a verb of work
+    or a figure ("Cut phishing reaching inboxes by 63 percent.", "Retrain when audit precision drops 2 points.")."""
+    if len(tokens) < 4:
+        return False
+    ratio = stopword_ratio(tokens)
+    if ratio >= 0.15:
+        return True
+    return len(tokens) >= 5 and ratio >= 0.05 and bool(
+        _PAST.search(sentence) or _IMPERATIVE.search(sentence) or _QUANTITY.search(sentence)
+        or _PRESENT_ACT.search(sentence))
 
 
 def stopword_ratio(tokens: Sequence[str]) -> float:
@@ -283,9 +322,17 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
     finder = persona.finder
     found = finder.present(body, lowered)  # the whole answer first
     present = [c for c in persona.concepts.values() if c.id in found]
+    errors: dict[str, str] = {}
+    prose_tokens = 0
     for sentence in clean:
         stoks = words(sentence)
-        prose = len(stoks) >= 4 and stopword_ratio(stoks) >= 0.15
+        prose = is_prose(sentence, stoks)
+        wrong = [m.id for m in persona.misconceptions if m.states(sentence)]
+        for mid in wrong:
+            errors.setdefault(mid, sentence)
+        if wrong:
+            prose = False  # a claim that is wrong explains nothing, whatever else the sentence has
+        prose_tokens += len(stoks) if prose else 0
         low_sentence = prepare(sentence)
         in_sentence = finder.present(sentence, low_sentence, among=found) if found else set()
         named = [c for c in present if c.id in in_sentence]
@@ -301,7 +348,9 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
             reason = bool(_REASON.search(head)) or own_words(tail, named)[1] >= 3
         number = bool(_NUMBER.search(sentence))
         speaker = bool(_FIRST_PERSON.search(sentence) or _WE_SPEAK.search(sentence))
-        experience = speaker and bool(_PAST.search(sentence)) and not _HYPOTHETICAL.search(sentence)
+        acted = bool(_PAST.search(sentence)) or bool(_PRESENT_ACT.search(sentence))
+        experience = (speaker and acted or bool(_DROPPED_SUBJECT.search(sentence))) \
+            and not _HYPOTHETICAL.search(sentence)
         grounded = prose and grounded_sentence(sentence) and not dismissive and not glue
         flags["reasons"] |= reason and prose
         flags["numbers"] |= number and prose
@@ -319,13 +368,14 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
         explained = prose and (reason or number or experience) and not dismissive and worded
         for concept in named:
             old = hits.get(concept.id)
-            new = Hit(concept.id, explained, sentence, prose and reason, grounded)
+            new = Hit(concept.id, explained, sentence, prose and reason, grounded, void=dismissive or bool(wrong))
             if old is None or _strength(new) > _strength(old):
                 hits[concept.id] = new
 
-    salad = len(hits) >= 3 and stopword_ratio(tokens) < 0.12
+    # Many concepts with almost no function words, and most of the text not even terse statements.
+    salad = len(hits) >= 3 and stopword_ratio(tokens) < 0.12 and prose_tokens < len(tokens) / 2
     if salad:
-        hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()}
+        hits = {k: Hit(h.concept, False, h.quote, void=h.void) for k, h in hits.items()}
         flags = {k: False for k in flags}
     domain = persona.domain_words.search(body)
     n = len(tokens)
@@ -350,7 +400,8 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
     if salad:
         marks = {}
     return Analysis(text=text, words=n, quality=quality, hits=tuple(hits.values()), injection=injected,
-                    salad=salad, marks=tuple(marks.items()), **flags)
+                    salad=salad, marks=tuple(marks.items()), errors=tuple(errors.items()) if quality == "ok" else (),
+                    **flags)
 
 
 _VOWELS = re.compile(r"[aeiouy]", re.IGNORECASE)

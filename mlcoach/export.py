@@ -50,7 +50,8 @@ def _md_feedback(summary: dict) -> list[str]:
             "", str(score.get("summary", "")), "", "### Rubric", "", "| criterion | score | evidence |",
             "|---|---:|---|"]
     for cid, c in score.get("criteria", {}).items():
-        quotes = "<br>".join(f"“{_md_cell(e['quote'])}” ({_where(e)})" for e in c.get("evidence", [])[:2])
+        quotes = "<br>".join(f"“{_md_cell(e['quote'])}” ({_where(e)}{', named only' if e.get('named') else ''})"
+                             for e in c.get("evidence", [])[:2])
         if not quotes and c.get("missing"):
             quotes = "not explained: " + ", ".join(concept_labels.get(m, m) for m in c["missing"][:4])
         out.append(f"| {_md_cell(labels.get(cid, cid))} | {'■' * c.get('score', 0)}{'□' * (4 - c.get('score', 0))} "
@@ -63,6 +64,11 @@ def _md_feedback(summary: dict) -> list[str]:
         out.append(f"- **{labels.get(fid, fid)}**: " + "; ".join(f"“{e['quote']}” ({_where(e)})" for e in evidence[:2]))
         if score.get("advice", {}).get(fid):
             out.append(f"  - Instead: {score['advice'][fid]}")
+    if score.get("corrections"):
+        out += ["", "### Claims to correct", ""]
+        for item in score["corrections"]:
+            out.append(f"- **{item.get('label', '')}**: “{item.get('quote', '')}” ({_where(item)})")
+            out.append(f"  - In fact: {item.get('correction', '')}")
     if summary.get("delivery"):
         out += ["", "### Delivery (spoken answers)", ""] + [f"- {line}" for line in summary["delivery"]]
     out += ["", "### Time per phase", "", "| phase | planned | used | questions |", "|---|---|---|---:|"]
@@ -172,6 +178,12 @@ def _html_feedback(summary: dict) -> list[str]:
         advice = score.get("advice", {}).get(fid, "")
         out.append(f'<p><span class="flag">⚑ {_e(labels.get(fid, fid))}</span><br>{quotes}'
                    + (f"<br><em>Instead:</em> {_e(advice)}" if advice else "") + "</p>")
+    if score.get("corrections"):
+        out.append("<h3>Claims to correct</h3>")
+        for item in score["corrections"]:
+            out.append(f'<p><span class="flag">✗ {_e(item.get("label", ""))}</span><br>'
+                       f'<span class="quote">{_e(item.get("quote", ""))}</span> <span class="where">('
+                       f'{_e(_where(item))})</span><br><em>In fact:</em> {_e(item.get("correction", ""))}</p>')
     if summary.get("delivery"):
         out.append("<h3>Delivery (spoken answers)</h3><ul>" + "".join(f"<li>{_e(x)}</li>" for x in
                                                                      summary["delivery"]) + "</ul>")

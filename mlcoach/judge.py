@@ -7,11 +7,13 @@ Credit for a concept of a criterion is its best sentence in the session:
   explained (a reason, a consequence, a number, an account of real work) and grounded in the candidate's own work
   or plan  -> 1.0;  explained but impersonal (a textbook sentence)  -> 0.5;  named in the candidate's own plan
   without a reason ("I'd remove duplicates")  -> 0.5;  only named  -> 0.25;
-  named in a keyword list  -> 0.2;  in an empty, one-word, gibberish, repeated or injected answer  -> 0.
+  named in a keyword list  -> 0.2;  in an empty, one-word, gibberish, repeated or injected answer, named only to be
+  waved away ("I don't worry about outliers"), or in a sentence that states a misconception  -> 0.
 Some criteria add evidence beyond concepts: trade-offs stated about an algorithm (algorithm_tradeoffs), first-person
 accounts of past work and their results (real_projects), a failure told as the candidate's own (failures_learnings).
 A criterion's credit maps to 0-4 by CREDIT_STEPS; overall = 100 * (sum of scores) / (4 * criteria) minus
-FLAG_PENALTY per red flag, clamped to 0-100; bands by BANDS.
+FLAG_PENALTY per red flag and per misconception stated (at most MAX_CORRECTIONS of them count), clamped to 0-100;
+bands by BANDS.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from mlcoach.analysis import Analysis
 from mlcoach.persona import Criterion, Persona
 from mlcoach.state import Answer, State
 
-FORMULA = 1
+FORMULA = 2  # 1: before misconceptions cost points and waved-away concepts earned nothing
 CREDIT_STEPS = (0.0, 1.0, 2.0, 3.25)  # credit above the n-th step earns n+1 points: >0 -> 1, >=1 -> 2, ...
 FLAG_PENALTY = 5
+MAX_CORRECTIONS = 3
 ENGAGED = 0.6  # below this share of substantive answers the overall is scaled down in proportion
 BANDS = ((75, "strong hire"), (55, "hire"), (35, "lean no"), (0, "no hire"))
 HIT_CREDIT = {"grounded": 1.0, "explained": 0.5, "applied": 0.5, "named": 0.25, "salad": 0.2}
@@ -50,11 +53,14 @@ class Evidence:
     phase: str
     quote: str
     concept: str = ""  # the concept credited, or the signal ("experience", "failure", "tradeoff", "answer")
+    named: bool = False  # the concept was only named here, not explained: little credit
 
     def to_dict(self) -> dict:
         out = {"turn": self.turn, "phase": self.phase, "quote": self.quote}
         if self.concept:
             out["concept"] = self.concept
+        if self.named:
+            out["named"] = True
         return out
 
 
@@ -80,6 +86,7 @@ class Verdict:
     labels: dict  # criterion and red-flag id -> the persona's label (the log reads on without the persona)
     advice: dict  # red-flag id -> what to do instead
     concept_labels: dict  # concept id -> label, for the concepts named in `missing`
+    corrections: tuple[dict, ...] = ()  # {id, turn, phase, quote, correction}: claims that are wrong
 
     def to_event(self) -> dict:
         """The `score` event's body (also the summary's [score] table): plain data, TOML-safe (no None)."""
@@ -90,6 +97,7 @@ class Verdict:
             "red_flags": {fid: [e.to_dict() for e in ev] for fid, ev in self.red_flags},
             "practice": list(self.practice), "weakest": self.weakest, "summary": self.summary,
             "labels": dict(self.labels), "advice": dict(self.advice), "concept_labels": dict(self.concept_labels),
+            "corrections": list(self.corrections),
         }
 
 
@@ -97,12 +105,12 @@ def band_for(overall: int) -> str:
     return next(name for floor, name in BANDS if overall >= floor)
 
 
-def overall_for(scores: list[int], flags: int, engaged: float = 1.0) -> int:
+def overall_for(scores: list[int], flags: int, engaged: float = 1.0, corrections: int = 0) -> int:
     """`engaged` is the share of answers with substance; below ENGAGED it scales the overall down, so one good
     paragraph pasted twenty times, or a few real answers among one-word ones, cannot carry a session."""
     if not scores:
         return 0
-    raw = 100 * sum(scores) / (4 * len(scores)) - FLAG_PENALTY * flags
+    raw = 100 * sum(scores) / (4 * len(scores)) - FLAG_PENALTY * (flags + min(corrections, MAX_CORRECTIONS))
     raw *= min(1.0, engaged / ENGAGED)
     return max(0, min(100, round(raw)))
 
@@ -145,19 +153,41 @@ def assemble(state: State, name: str, criteria: tuple[CriterionScore, ...], flag
     persona = state.persona
     answers = judged_answers(state)
     engaged = sum(1 for a in answers if a.analysis.quality == "ok") / len(answers) if answers else 0.0
-    overall = overall_for([c.score for c in criteria], len(flags), engaged) if answers else 0
+    corrections = corrections_in(answers, persona)
+    stated = sum(c["count"] for c in corrections)  # each wrong statement counts, up to MAX_CORRECTIONS
+    overall = overall_for([c.score for c in criteria], len(flags), engaged, stated) if answers else 0
     labels = {c.id: c.label for c in persona.criteria} | {f.id: f.label for f in persona.red_flags}
     concept_labels = {cid: persona.concepts[cid].label for c in criteria for cid in c.missing
                       if cid in persona.concepts}
     advice = {f.id: f.advice for f in persona.red_flags if f.id in dict(flags)}
     return Verdict(name, overall, band_for(overall), criteria, tuple(flags), _practice(criteria, flags, persona),
-                   _weakest(answers, persona), summary, labels, advice, concept_labels)
+                   _weakest(answers, persona), summary, labels, advice, concept_labels, corrections)
+
+
+def corrections_in(answers: list[Answer], persona: Persona) -> tuple[dict, ...]:
+    """Each misconception the candidate stated, quoted at its first statement, with how many answers stated it:
+    the same reading for every judge."""
+    texts = {m.id: m.correction for m in persona.misconceptions}
+    labels = {m.id: m.label for m in persona.misconceptions}
+    out: dict[str, dict] = {}
+    for a in answers:
+        for mid, quote in a.analysis.errors:
+            if mid not in texts:
+                continue
+            if mid in out:
+                out[mid]["count"] += 1
+            else:
+                out[mid] = {"id": mid, "label": labels[mid], "turn": a.turn, "phase": a.phase, "quote": quote,
+                            "correction": texts[mid], "count": 1}
+    return tuple(out.values())
 
 
 # ---------------------------------------------------------------------------------------------- criteria
 
 
-def _hit_credit(a: Analysis, explained: bool, grounded: bool) -> float:
+def _hit_credit(a: Analysis, explained: bool, grounded: bool, void: bool = False) -> float:
+    if void:
+        return 0.0
     if a.quality == "salad":
         return HIT_CREDIT["salad"]
     if a.quality != "ok":
@@ -192,9 +222,10 @@ def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: 
         for hit in a.analysis.hits:
             if hit.concept not in c.concepts:
                 continue
-            credit = _hit_credit(a.analysis, hit.explained, hit.grounded)
+            credit = _hit_credit(a.analysis, hit.explained, hit.grounded, hit.void)
             if credit > best.get(hit.concept, (0.0, None))[0]:
-                best[hit.concept] = (credit, Evidence(a.turn, a.phase, hit.quote, hit.concept))
+                best[hit.concept] = (credit, Evidence(a.turn, a.phase, hit.quote, hit.concept,
+                                                      named=credit < HIT_CREDIT["explained"]))
     items = list(best.values()) + _signals(c.id, answers, persona)
     credit = sum(x for x, _ in items)
     items.sort(key=lambda item: (-item[0], item[1].turn))
@@ -307,7 +338,7 @@ def _red_flags(answers: list[Answer], crit: dict[str, CriterionScore], persona: 
     if len(production) >= 2:
         in_phase = {h.concept for a in production if a.analysis.quality == "ok" for h in a.analysis.hits
                     if h.explained and h.concept in production_ids}
-        if crit["production"].score <= 1 or len(in_phase) < 2:
+        if crit["production"].score <= 1 or (len(in_phase) < 2 and crit["production"].score <= 2):
             raise_("ignores_production", _answer_evidence(production))
 
     if (len(design) >= 2 or _on_topic(design, "evaluation", persona)) and crit["evaluation_metrics"].score <= 1:
@@ -326,7 +357,7 @@ def _red_flags(answers: list[Answer], crit: dict[str, CriterionScore], persona: 
         if not stated and crit["algorithm_tradeoffs"].score <= 2:
             raise_("no_tradeoffs", _answer_evidence(_on_topic(answers, "algorithm", persona), design, talk))
 
-    if len(talk) >= 2:
+    if len(talk) >= 2 and crit["real_projects"].score <= 2:
         real = [a for a in ok if a.analysis.experience and not a.analysis.disclaims]
         if len(real) < 2:
             disclaimed = [a for a in talk if a.analysis.disclaims]

@@ -311,6 +311,21 @@ class RedFlag:
 
 
 @dataclass(frozen=True)
+class Misconception:
+    """A claim that is wrong ("k-means because it is supervised", "accuracy of 140 percent"): the sentence earns no
+    credit and the feedback corrects it. `unless` spares sentences that state the claim only to reject it."""
+
+    id: str
+    patterns: Patterns
+    correction: str
+    unless: Patterns | None = None
+    label: str = ""
+
+    def states(self, sentence: str) -> bool:
+        return self.patterns.search(sentence) and not (self.unless is not None and self.unless.search(sentence))
+
+
+@dataclass(frozen=True)
 class Forbidden:
     rule: str
     patterns: Patterns
@@ -349,6 +364,7 @@ class Persona:
     red_flags: tuple[RedFlag, ...]
     domain_words: Patterns
     outlines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    misconceptions: tuple[Misconception, ...] = ()
 
     def phase(self, phase_id: str) -> Phase:
         return next(p for p in self.phases if p.id == phase_id)
@@ -376,7 +392,8 @@ class Persona:
     def compile_all(self) -> None:
         """Compile every regex now (validation); normally they compile on first use."""
         for group in [c.patterns for c in self.concepts.values()] + [f.patterns for f in self.forbidden] + \
-                [p for p, _ in self.closing_answers] + [self.domain_words]:
+                [p for p, _ in self.closing_answers] + [self.domain_words] + \
+                [m.patterns for m in self.misconceptions] + [m.unless for m in self.misconceptions if m.unless]:
             group.compile()
         self.finder  # noqa: B018 - built now (the warm-up thread), not at the first answer
 
@@ -560,6 +577,17 @@ def parse(data: dict, path: Path) -> Persona:
     for kp, t in r.tables(data, "outlines", "", required=False):
         outlines[r.get(t, "id", str, kp)] = r.strings(t, "steps", kp)
 
+    misconceptions = []
+    for kp, t in r.tables(data, "misconceptions", "", required=False):
+        unless = r.regexes(t, "unless", kp) if "unless" in t else None
+        mid = r.get(t, "id", str, kp)
+        misconceptions.append(Misconception(mid, r.regexes(t, "patterns", kp), r.get(t, "correction", str, kp),
+                                            unless, r.get(t, "label", str, kp, default=mid.replace("_", " "))))
+    seen = [m.id for m in misconceptions]
+    if len(set(seen)) != len(seen):
+        dup = next(x for x in seen if seen.count(x) > 1)
+        raise r.fail("misconceptions", f"duplicate id {dup!r}")
+
     persona = Persona(
         id=r.get(data, "id", str, ""),
         path=path,
@@ -595,6 +623,7 @@ def parse(data: dict, path: Path) -> Persona:
         red_flags=tuple(flags),
         domain_words=r.regexes(r.get(data, "analysis", dict, "", default={}), "domain_words", "analysis"),
         outlines=outlines,
+        misconceptions=tuple(misconceptions),
     )
     _check_references(persona, r)
     return persona

@@ -88,3 +88,62 @@ def test_a_good_sentence_with_several_concepts_still_explains(persona):
     a = analyze("Offline: per-class precision and recall at the operating threshold, since the average hides rare "
                 "classes, and we retrain weekly because spammers adapt within days.", persona)
     assert {"precision_recall", "retraining"} <= a.explained
+
+
+@pytest.mark.parametrize("text,concept", [
+    ("Retrain triggered when audit precision drops 2 points.", "retraining"),
+    ("Cut phishing reaching inboxes by 63 percent.", "results"),
+])
+def test_terse_notes_with_a_verb_or_a_figure_still_explain(persona, text, concept):
+    a = analyze(text, persona)
+    assert a.quality == "ok" and concept in a.explained
+
+
+@pytest.mark.parametrize("text", [
+    "I check the logs and find that the popularity feature is computed with future data.",
+    "- shipped behind an API in March, flagged 42 percent of churners a month early",
+])
+def test_present_tense_and_subjectless_accounts_are_experience(persona, text):
+    assert analyze(text, persona).experience
+
+
+@pytest.mark.parametrize("text,wrong", [
+    ("I tuned the model on the test set until it got the best score.", "test_set_tuning"),
+    ("We got accuracy of 140 percent and an AUC of 1.7.", "impossible_metric"),
+    ("I'd use k-means with two clusters because it is supervised.", "kmeans_supervised"),
+    ("More parameters means less overfitting.", "complexity_cures_overfitting"),
+    ("We fit the scaler on the whole dataset before splitting.", "preprocessing_leak"),
+])
+def test_a_misconception_earns_nothing_and_is_named(persona, text, wrong):
+    a = analyze(text, persona)
+    assert [mid for mid, _ in a.errors] == [wrong] and a.errors[0][1] == text
+    assert not a.explained and all(h.void for h in a.hits)
+
+
+@pytest.mark.parametrize("text", [
+    "We never tune on the test set; we pick hyperparameters on validation and report once on the test set.",
+    "AUC went from 0.81 to 0.86 and recall at 10 was 0.4.",
+    "I pick the complexity by checking on held-out data.",
+    "k-means is unsupervised, so with labels I'd train a classifier instead.",
+    "We evaluated on the training set and the test set to see the gap.",
+    "Recall 0.41 to 0.77 at 1 percent FPR, and a p-value below 0.05.",
+])
+def test_a_correct_statement_is_not_corrected(persona, text):
+    assert analyze(text, persona).errors == ()
+
+
+def test_a_concept_waved_away_earns_nothing(persona):
+    from mlcoach.judge import _hit_credit
+
+    a = analyze("I don't worry about data quality, missing values or outliers.", persona)
+    assert {"data_quality", "missing_data", "outliers"} <= a.mentioned
+    assert all(h.void and _hit_credit(a, h.explained, h.grounded, h.void) == 0 for h in a.hits)
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("We used gradient clipping to stop the loss exploding.", "outliers"),
+    ("Batch normalization after each layer.", "feature_scaling"),
+    ("Family sales for a dollar skew the prices.", "business_metrics"),
+])
+def test_words_that_only_look_like_a_concept_do_not_count(persona, text, absent):
+    assert absent not in analyze(text, persona).mentioned

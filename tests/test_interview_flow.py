@@ -67,7 +67,7 @@ def test_never_uses_never_do_wording_nor_repeats_a_question(runs, cid, persona):
 def test_picks_the_deep_dive_branch_that_fits(runs, cid, persona):
     _, evs = runs[cid]
     phase = next(e for e in evs if e["type"] == "phase" and e["phase"] == "deep_dive")
-    assert phase["branch"] == LABELS[cid]["deep_dive"]
+    assert LABELS[cid]["deep_dive"] in ("any", phase["branch"])
     branch_ids = {q.id for q in persona.branches[phase["branch"]]}
     asked = [e["move"] for e in evs if e["type"] == "interviewer" and e["phase"] == "deep_dive"
              and e["kind"] == "question"]

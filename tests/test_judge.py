@@ -35,11 +35,36 @@ def overall(scored, cid) -> int:
 
 
 def test_every_strong_above_every_average_above_every_weak_or_adversarial(scored):
-    by_level = {lv: [overall(scored, c) for c in IDS if level(c) == lv] for lv in
-                ("strong", "average", "weak", "adversarial")}
+    by_level = {lv: [overall(scored, c) for c in IDS if level(c) == lv and LABELS[c]["kind"] != "atypical"]
+                for lv in ("strong", "average", "weak", "adversarial")}
     assert all(by_level.values()), by_level
     assert min(by_level["strong"]) > max(by_level["average"]), by_level
     assert min(by_level["average"]) > max(by_level["weak"] + by_level["adversarial"]), by_level
+
+
+@pytest.mark.parametrize("cid", [c for c in IDS if LABELS[c]["kind"] == "atypical"])
+def test_strong_candidates_in_an_unusual_style_are_hires_above_every_weak(scored, cid):
+    """Telegraphic notes, non-native grammar, everyday words, bullets, hedging: the substance still counts."""
+    low = [overall(scored, c) for c in IDS if level(c) in ("weak", "adversarial")]
+    assert overall(scored, cid) >= 55 and overall(scored, cid) > max(low), (cid, overall(scored, cid), max(low))
+
+
+@pytest.mark.parametrize("cid", [c for c in IDS if LABELS[c]["kind"] == "wrong"])
+def test_confidently_wrong_answers_are_corrected_and_score_low(scored, cid):
+    score = scored[cid][2]
+    assert score["band"] == "no hire", (cid, score["overall"])
+    corrections = score["corrections"]
+    assert corrections
+    evs = scored[cid][1]
+    answers = [e["text"] for e in evs if e["type"] == "candidate"]
+    for item in corrections:
+        assert item["quote"] in answers[item["turn"] - 1] and item["correction"]
+
+
+def test_no_correction_is_made_to_a_candidate_who_is_right(scored):
+    wrongly_corrected = {c: [x["quote"] for x in scored[c][2]["corrections"]] for c in IDS
+                         if level(c) in ("strong", "average") and scored[c][2]["corrections"]}
+    assert wrongly_corrected == {}
 
 
 @pytest.mark.parametrize("cid", [c for c in IDS if LABELS[c]["level"] == "strong"])

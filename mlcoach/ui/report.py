@@ -37,7 +37,9 @@ def indent(text: Text, left: int = 4) -> Padding:
 
 def _quote(ev: dict) -> Padding:
     where = f"turn {ev.get('turn', '?')}, {str(ev.get('phase', '')).replace('_', ' ')}"
-    return indent(Text("“") + Text(clip(str(ev.get("quote", "")))) + Text("” ") + Text(f"({where})", style="dim"))
+    named = Text(" named only, not explained", style="dim italic") if ev.get("named") else Text("")
+    return indent(Text("“") + Text(clip(str(ev.get("quote", "")))) + Text("” ") + Text(f"({where})", style="dim")
+                  + named)
 
 
 def phase_table(summary: dict) -> Table:
@@ -76,6 +78,8 @@ def report(summary: dict) -> Group:
         parts.append(_flags(flags, labels, score.get("advice", {})))
     else:
         parts.append(Text("\nNo red flags were raised.", style="green"))
+    if score.get("corrections"):
+        parts.append(_corrections(score["corrections"]))
     if summary.get("delivery"):
         parts.append(Text("\nDelivery (spoken answers)", style="bold"))
         parts += [indent(Text(line), 2) for line in summary["delivery"]]
@@ -114,6 +118,15 @@ def _flags(flags: dict, labels: dict, advice: dict) -> Group:
             rows.append(_quote(ev))
         if advice.get(fid):
             rows.append(indent(Text("Instead: ", style="cyan") + Text(advice[fid])))
+    return Group(*rows)
+
+
+def _corrections(items: list) -> Group:
+    rows: list = [Text("\nClaims to correct", style="bold")]
+    for item in items:
+        rows.append(Text("  ✗ ", style="red") + Text(str(item.get("label") or "A claim to check"), style="bold"))
+        rows.append(_quote(item))
+        rows.append(indent(Text("In fact: ", style="cyan") + Text(str(item.get("correction", "")))))
     return Group(*rows)
 
 
