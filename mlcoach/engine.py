@@ -10,11 +10,12 @@ from pathlib import Path
 
 from mlcoach import __version__, planner
 from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
+from mlcoach.errors import BadInput
 from mlcoach.interviewers import Context, Interviewer
 from mlcoach.judge import OfflineJudge
 from mlcoach.persona import PHASE_IDS, Persona
 from mlcoach.planner import Move
-from mlcoach.sessions import FORMAT, SessionLog, ensure_dir, new_id, read_events, write_summary
+from mlcoach.sessions import FORMAT, SessionLog, clean_text, ensure_dir, new_id, read_events, write_summary
 from mlcoach.state import State
 from mlcoach.summary import summarize
 
@@ -90,7 +91,7 @@ class Session:
         judge = judge or OfflineJudge()
         meta = {
             "type": "meta", "format": FORMAT, "session_id": sid, "app": f"mlcoach {__version__}",
-            "persona": persona.id, "persona_ref": persona_ref or persona.id, "candidate": candidate.strip(),
+            "persona": persona.id, "persona_ref": persona_ref or persona.id, "candidate": clean_text(candidate).strip(),
             "scenario": scenario, "interviewer": interviewer.name, "judge": judge.name, "seed": seed,
             "duration_minutes": duration,
             "plan": plan_seconds(persona, duration), "mode": mode,
@@ -109,6 +110,10 @@ class Session:
     @classmethod
     def resume(cls, persona: Persona, path: Path, *, clock_factory, interviewer: Interviewer, judge=None) -> Session:
         loaded = read_events(path)
+        ends = [e for e in loaded.events if e["type"] == "end"]
+        if ends and ends[-1].get("status") == "complete":
+            sid = loaded.events[0].get("session_id", path.stem)
+            raise BadInput(f"{path}: the session is complete; see it with: mlcoach review {sid}")
         last_t = max(float(e.get("t", 0)) for e in loaded.events)
         session = cls(persona, clock_factory(last_t), SessionLog(path), interviewer, path.with_suffix(".toml"), judge)
         for ev in loaded.events:
@@ -159,7 +164,7 @@ class Session:
         """Record the answer now (durably), then return the interviewer's reply as a stream."""
         if self.done:
             return iter(())
-        text = text.strip()
+        text = clean_text(text).strip()
         if seconds is not None:
             self.clock.advance(float(seconds))
         else:

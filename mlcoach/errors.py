@@ -10,6 +10,7 @@ class ExitCode(IntEnum):
     ERROR = 1  # something failed while running (I/O, a model, an internal error)
     BAD_INPUT = 2  # a bad argument, persona, script, config or session file
     NOT_FOUND = 3  # a session, persona or scenario that does not exist
+    IN_USE = 4  # the session is open in another mlcoach process
     INTERRUPTED = 130  # Ctrl-C
 
 
@@ -25,6 +26,10 @@ class BadInput(MlcoachError):
 
 class NotFound(MlcoachError):
     exit_code = ExitCode.NOT_FOUND
+
+
+class InUse(MlcoachError):
+    exit_code = ExitCode.IN_USE
 
 
 def where(path: object, key: str | None = None) -> str:

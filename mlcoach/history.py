@@ -23,11 +23,37 @@ INDEX = ".index.json"
 INDEX_FORMAT = 2
 
 
+NUMBER_KEYS = ("overall", "answers", "duration_seconds")
+
+
 def _row(summary: dict) -> dict:
     row = {k: summary.get(k) for k in ROW_KEYS}
     row["overall"] = summary.get("overall")
-    row["scores"] = dict(summary.get("scores") or {})
+    scores = summary.get("scores") or {}
+    row["scores"] = dict(scores) if isinstance(scores, dict) else scores
     return row
+
+
+def row_problem(row: dict) -> str:
+    """The first key of a listing row with the wrong type ("" if none): a hand-edited summary is read from its log
+    instead, never allowed to break the listing or the trend."""
+    if not isinstance(row.get("session_id"), str):
+        return "session_id: expected a string"
+    for key in ROW_KEYS:
+        value = row.get(key)
+        if value is None:
+            continue
+        if key in NUMBER_KEYS:
+            if isinstance(value, bool) or not isinstance(value, int | float) or value != value or \
+                    abs(value) == float("inf"):
+                return f"{key}: expected a finite number"
+        elif not isinstance(value, str):
+            return f"{key}: expected a string"
+    scores = row.get("scores")
+    if not isinstance(scores, dict) or not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+                                                for k, v in scores.items()):
+        return "scores: expected a table of whole numbers"
+    return ""
 
 
 def _quick(text: str) -> dict | None:
@@ -39,6 +65,8 @@ def _quick(text: str) -> dict | None:
             continue
         if line.startswith("["):
             if line.strip() == "[scores]":
+                if "scores" in out:
+                    return None  # a key and a table of one name: the TOML parser will say what is wrong
                 table = out.setdefault("scores", {})
                 continue
             break  # the phases, usage and score detail are not needed for a row
@@ -78,6 +106,9 @@ def read_row(log: Path) -> tuple[dict | None, list[str]]:
             warnings.append(f"{exc}; reading its log instead" if isinstance(exc, MlcoachError) else
                             f"{toml}: cannot read ({exc})")
             summary = None
+        if summary is not None and (problem := row_problem(_row(summary))):
+            warnings.append(f"{toml}: {problem}; reading its log instead")
+            summary = None
     if summary is None:
         try:
             loaded = read_events(log)
@@ -85,7 +116,14 @@ def read_row(log: Path) -> tuple[dict | None, list[str]]:
             warnings.append(str(exc))
             return None, warnings
         warnings += loaded.warnings[:1]  # one line per damaged file is enough in a listing
-        summary = summarize(loaded.events)
+        try:
+            summary = summarize(loaded.events)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a shape read_events could not foresee
+            warnings.append(f"{log}: damaged session ({type(exc).__name__}: {exc}); skipped")
+            return None, warnings
+        if problem := row_problem(_row(summary)):
+            warnings.append(f"{log}: {problem}; skipped")
+            return None, warnings
     return _row(summary), warnings
 
 
@@ -133,7 +171,9 @@ def _load_index(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") == INDEX_FORMAT and isinstance(data.get("sessions"), dict):
-            return data["sessions"]
+            return {sid: entry for sid, entry in data["sessions"].items()  # a damaged entry is just read again
+                    if isinstance(entry, dict) and isinstance(entry.get("sig"), list)
+                    and isinstance(entry.get("row"), dict) and not row_problem(entry["row"])}
     except (OSError, ValueError, AttributeError):
         pass
     return {}

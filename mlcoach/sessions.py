@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import fcntl
 import json
 import os
 import secrets
@@ -13,11 +15,35 @@ from pathlib import Path
 
 import tomli_w
 
-from mlcoach.errors import BadInput, MlcoachError, NotFound
+from mlcoach.errors import BadInput, InUse, MlcoachError, NotFound
 
 FORMAT = 1
 QUESTION_KINDS = ("greeting", "question", "probe", "closing")  # interviewer events that ask something
 EVENT_TYPES = ("meta", "phase", "interviewer", "candidate", "note", "end", "score")
+
+
+def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("mlcoach-latin1", _latin1_fallback)
+
+
+def clean_text(text: str) -> str:
+    """Text that can be written as UTF-8. A terminal in a non-UTF-8 locale hands Python undecodable bytes as lone
+    surrogates; they are read back as Latin-1/cp1252 (what such a terminal most likely sent: "Jérôme"), so no
+    answer is ever refused or lost for its encoding."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", errors="surrogateescape") if _only_escapes(text) else \
+            text.encode("utf-8", errors="replace")
+        return raw.decode("utf-8", errors="mlcoach-latin1")
+
+
+def _only_escapes(text: str) -> bool:
+    return all(not 0xD800 <= ord(ch) <= 0xDFFF or 0xDC80 <= ord(ch) <= 0xDCFF for ch in text)
 
 
 def new_id(now: datetime) -> str:
@@ -45,6 +71,12 @@ class SessionLog:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         except OSError as exc:
             raise MlcoachError(f"{path}: cannot open the session log ({exc.strerror})") from None
+        try:  # one writer at a time: the lock goes with the process, however it ends
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise InUse(f"{path}: the session is open in another mlcoach process; finish or quit it there first") \
+                from None
         self._file = os.fdopen(fd, "a", encoding="utf-8")
         self._needs_newline = self._ends_without_newline()
 
@@ -53,7 +85,7 @@ class SessionLog:
         """A new log that holds its first event from the moment it exists: the line goes to a temporary file,
         is made durable, then linked into place. A crash can never leave an empty log, and an existing log with
         the same name is never overwritten."""
-        line = json.dumps(first, ensure_ascii=False, separators=(",", ":")) + "\n"
+        line = clean_text(json.dumps(first, ensure_ascii=False, separators=(",", ":"))) + "\n"
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -90,14 +122,17 @@ class SessionLog:
 
     def append(self, event: dict, sync: bool = True) -> None:
         """Write and flush (a killed process loses nothing); fsync too unless the caller syncs at turn end."""
-        line = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+        line = clean_text(json.dumps(event, ensure_ascii=False, separators=(",", ":")))
         if self._needs_newline:  # a line cut off by a crash stays alone on its line
             line = "\n" + line
             self._needs_newline = False
-        self._file.write(line + "\n")
-        self._file.flush()
-        if sync:
-            os.fsync(self._file.fileno())
+        try:
+            self._file.write(line + "\n")
+            self._file.flush()
+            if sync:
+                os.fsync(self._file.fileno())
+        except OSError as exc:
+            raise MlcoachError(f"{self.path}: cannot write the session log ({exc.strerror})") from None
 
     def close(self) -> None:
         if not self._file.closed:
@@ -129,6 +164,20 @@ def read_events(path: Path) -> Loaded:
         except ValueError:
             warnings.append(f"{path}: line {number}: not a session event (skipped)")
             continue
+        problem = event_problem(ev)
+        if problem and ev["type"] == "meta" and not events and isinstance(ev.get("session_id"), str):
+            while problem:  # the session stays readable without the damaged detail
+                key = problem.split("'")[1].split(".")[0] if "'" in problem else ""
+                if key not in ev or key in ("session_id", "type"):
+                    break
+                warnings.append(f"{path}: line {number}: {problem} (ignored)")
+                del ev[key]
+                problem = event_problem(ev)
+        if problem:
+            if ev["type"] == "meta" and not events:
+                raise BadInput(f"{path}: line {number}: {problem}")
+            warnings.append(f"{path}: line {number}: {problem} (skipped)")
+            continue
         events.append(ev)
     if not events or events[0].get("type") != "meta":
         raise BadInput(f"{path}: line 1: expected the meta record of a session log")
@@ -136,6 +185,83 @@ def read_events(path: Path) -> Loaded:
     if fmt != FORMAT:
         raise BadInput(f"{path}: format: version {fmt!r} is not supported (this mlcoach reads format {FORMAT})")
     return Loaded(events, warnings)
+
+
+# The keys each event must carry, and the types of the keys it may carry: a hand-edited or damaged line is skipped
+# with a warning naming it, never allowed to crash a review, an export, a rescore or a resume later.
+_NUMBER = (int, float)
+_REQUIRED = {"meta": ("session_id",), "phase": ("phase",), "interviewer": ("text",), "candidate": ("text",)}
+_TYPES = {
+    "t": _NUMBER, "at": str, "session_id": str, "candidate": str, "scenario": str, "persona": str,
+    "persona_ref": str, "interviewer": str, "judge": str, "mode": str, "level": str, "seed": int,
+    "duration_minutes": _NUMBER, "plan": dict, "focus": list, "phase": str, "title": str, "branch": str, "why": str,
+    "text": str, "kind": str, "move": str, "input": str, "answer_seconds": _NUMBER, "note": str, "status": str,
+    "how": str, "usage": dict, "overall": _NUMBER, "band": str, "criteria": dict, "red_flags": dict,
+    "practice": list, "weakest": dict, "summary": str, "labels": dict, "advice": dict, "concept_labels": dict,
+    "corrections": list, "formula": int,
+}
+
+
+def event_problem(ev: dict) -> str:
+    """What is wrong with one event's shape, or "" when it can be used."""
+    kind = ev["type"]
+    for key in _REQUIRED.get(kind, ()):
+        if ev.get(key) is None:
+            return f"{kind}: missing {key!r}"
+    for key, value in ev.items():
+        want = _TYPES.get(key)
+        if want is None or value is None:
+            continue
+        if isinstance(value, bool) and want is not bool or not isinstance(value, want):
+            if not (kind == "meta" and key == "candidate" and value == ""):
+                return f"{kind}: {key!r}: expected {_type_name(want)}, got {type(value).__name__}"
+        if want is _NUMBER and value != value or want is _NUMBER and value in (float("inf"), float("-inf")):
+            return f"{kind}: {key!r}: expected a finite number"
+    if kind == "meta" and "plan" in ev:
+        for pid, pair in ev["plan"].items():
+            if not (isinstance(pair, list) and len(pair) == 2 and all(_finite(x) for x in pair)):
+                return f"meta: 'plan.{pid}': expected [low, high] seconds"
+    if kind == "note" and "usage" in ev and not all(_finite(v) or v is None for v in ev["usage"].values()):
+        return "note: 'usage': expected numbers"
+    if kind == "score":
+        return _score_problem(ev)
+    return ""
+
+
+def _finite(x) -> bool:
+    return isinstance(x, _NUMBER) and not isinstance(x, bool) and x == x and abs(x) != float("inf")
+
+
+def _type_name(want) -> str:
+    return "a number" if want is _NUMBER else {str: "a string", int: "an integer", dict: "a table",
+                                                 list: "a list"}.get(want, str(want))
+
+
+def _evidence_problem(items, where: str) -> str:
+    if not isinstance(items, list):
+        return f"score: {where!r}: expected a list"
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("quote", ""), str) or \
+                not _finite(item.get("turn", 0)):
+            return f"score: {where!r}: expected evidence tables with a turn and a quote"
+    return ""
+
+
+def _score_problem(ev: dict) -> str:
+    for cid, c in (ev.get("criteria") or {}).items():
+        if not isinstance(c, dict) or not _finite(c.get("score", 0)):
+            return f"score: 'criteria.{cid}': expected a table with a numeric score"
+        problem = _evidence_problem(c.get("evidence", []), f"criteria.{cid}.evidence")
+        if problem:
+            return problem
+    for fid, evidence in (ev.get("red_flags") or {}).items():
+        problem = _evidence_problem(evidence, f"red_flags.{fid}")
+        if problem:
+            return problem
+    for key in ("practice", "corrections"):
+        if not all(isinstance(x, dict) for x in ev.get(key) or []):
+            return f"score: {key!r}: expected a list of tables"
+    return ""
 
 
 def write_summary(path: Path, summary: dict) -> None:

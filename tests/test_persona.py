@@ -148,3 +148,13 @@ def test_the_concept_finder_agrees_with_the_regexes(persona):
     for text in texts:
         expected = {c.id for c in persona.concepts.values() if c.patterns.compile().search(text)}
         assert persona.finder.present(text) == expected, text[:80]
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("How do you get labels for new problems?", "label"),
+    ("Is the platform scalable for a small team like mine?", "team"),
+    ("Do you run A/B tests before launch?", "A/B"),
+])
+def test_the_closing_answer_fits_the_candidates_question(persona, question, expected):
+    answer = next(text for patterns, text in persona.closing_answers if patterns.search(question))
+    assert expected.lower() in answer.lower(), answer

@@ -261,3 +261,55 @@ def test_focus_weakest_reads_the_history(sessions):
     assert len(chosen) == 2 and "weakest lately" in note
     none, note = _focus("weakest", load("ml-engineer"), d / "empty")
     assert none == () and "nothing to go on" in note
+
+
+def _edit_log(path, change) -> None:
+    lines = [json.loads(x) for x in path.read_text().splitlines()]
+    change(lines)
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+
+
+def _set(kind, key, value, n=0):
+    def change(lines):
+        [e for e in lines if e["type"] == kind][n][key] = value
+    return change
+
+
+@pytest.mark.parametrize("change", [
+    _set("phase", "phase", None) , _set("candidate", "text", 12), _set("interviewer", "text", ["a"]),
+    _set("candidate", "t", "abc"), _set("meta", "plan", {"opening": [1]}),
+    _set("score", "criteria", [1, 2]), _set("score", "overall", "x"),
+], ids=["phase-null", "text-int", "text-list", "t-string", "plan-short", "criteria-list", "overall-string"])
+def test_a_hand_damaged_log_is_warned_about_never_crashes_anything(sessions, change):
+    d, ids = sessions
+    sid = ids[0]
+    log = d / f"{sid}.jsonl"
+    _edit_log(log, change)
+    log.with_suffix(".toml").unlink()  # the listing has to read the damaged log itself
+    for args in (["--json"], [sid], [sid, "--export", "md"], ["--trend"], ["--rescore", sid, "--offline"]):
+        out = review(*args, d=d)
+        assert "internal error" not in out.output and out.exit_code in (0, 2), (args, out.output)
+    assert len(listed(d)) == len(ids)
+    out = review(sid, d=d)
+    assert "warning" in out.stderr and f"{sid}.jsonl: line" in out.stderr
+
+
+@pytest.mark.parametrize("line", ['status = 1', 'band = 5', 'candidate = 12', 'overall = "x"', 'scores = 5'])
+def test_a_hand_edited_summary_is_read_from_its_log(sessions, line):
+    d, ids = sessions
+    toml = d / f"{ids[0]}.toml"
+    key = line.split(" = ")[0]
+    text = toml.read_text()
+    lines = [x for x in text.splitlines() if not x.startswith(f"{key} = ")]
+    toml.write_text(line + "\n" + "\n".join(lines) + "\n")
+    out = review("--json", d=d)
+    assert out.exit_code == 0 and "internal error" not in out.output, out.output
+    assert {r["session_id"] for r in json.loads(out.stdout)} == set(ids)
+    assert f"{ids[0]}.toml" in out.stderr
+    assert review("--trend", d=d).exit_code == 0
+
+
+def test_a_damaged_index_is_rebuilt(sessions):
+    d, ids = sessions
+    (d / history.INDEX).write_text(json.dumps({"format": history.INDEX_FORMAT, "sessions": {ids[0]: 5}}))
+    assert [r["session_id"] for r in listed(d)] == ids[::-1]

@@ -9,6 +9,11 @@ import time
 import uuid
 
 
+def flat(text: str) -> str:
+    """Text with every run of whitespace (line breaks included) as one space."""
+    return " ".join(text.split())
+
+
 class Tmux:
     def __init__(self, command: list[str], env: dict[str, str], width: int = 100, height: int = 30) -> None:
         self.name = f"mlcoach-{uuid.uuid4().hex[:8]}"
@@ -28,7 +33,7 @@ class Tmux:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if text in screen or flat(text) in flat(screen):  # the interviewer's lines wrap between words
                 return screen
             time.sleep(0.05)
         raise AssertionError(f"{text!r} not on screen after {timeout}s:\n{self.screen()}")

@@ -128,9 +128,6 @@ def resume(
     session = Session.resume(p, path, clock_factory=lambda t: RealClock(offset=t), interviewer=interviewer,
                              judge=session_judge)
     wiring.carry_spend(interviewer, session.events)
-    if session.done:
-        io.info(f"Session {session.id} is already complete. See it with: mlcoach review {session.id}")
-        return
     _run(session, io)
 
 
@@ -211,7 +208,8 @@ def _run(session, io) -> None:
         io.info(f"Saved: {sessions_dir / (session.id + '.jsonl')} and {session.id}.toml")
         io.info(f"See it again with: mlcoach review {session.id}")
         return
-    io.info(f"\nSession saved as incomplete. Resume it with: mlcoach resume {session.id}")
+    io.info("\nSession saved as incomplete. Resume it with:")
+    io.info(f"  mlcoach resume {session.id}")
     if outcome.how == "interrupted":
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 

@@ -95,7 +95,8 @@ def review(
     from mlcoach.ui import render
     from mlcoach.ui.review import sessions_table
 
-    render.console().print(sessions_table(shown, total))
+    out = render.console()
+    out.print(sessions_table(shown, total, out.width))
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -155,7 +156,10 @@ def _one(path: Path, *, replay: bool, speed: float, export: str | None, output: 
     loaded = sessions.read_events(path)
     _warn(loaded.warnings)
     events = loaded.events
-    summary = summarize(events)  # the log is the truth; the TOML is derived from it
+    try:
+        summary = summarize(events)  # the log is the truth; the TOML is derived from it
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BadInput(f"{path}: damaged session ({type(exc).__name__}: {exc})") from None
     name = _interviewer_name(events)
     if export:
         from mlcoach import export as exporter
@@ -181,7 +185,8 @@ def _one(path: Path, *, replay: bool, speed: float, export: str | None, output: 
     from mlcoach.ui.review import transcript
 
     out = render.console()
-    out.print(f"[bold]{summary['session_id']}[/bold] · {summary['candidate'] or 'unnamed'} · "
+    escape = render.escape
+    out.print(f"[bold]{escape(str(summary['session_id']))}[/bold] · {escape(summary['candidate'] or 'unnamed')} · "
               f"{summary['scenario']} · {summary['interviewer']} · {summary['status']}")
     if replay:
         try:
@@ -264,8 +269,13 @@ def _rescore(settings, offline: bool, session_id, latest, every, status, scenari
     for path in paths:
         _, judge = wiring.build(settings, offline)
         try:
-            before, after, warnings = rescore(path, judge)
+            try:
+                before, after, warnings = rescore(path, judge)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise BadInput(f"{path}: damaged session ({type(exc).__name__}: {exc})") from None
         except MlcoachError as exc:
+            if len(paths) == 1:
+                raise  # one session asked for: its own error and exit code
             _warn([str(exc)])
             failed += 1
             continue

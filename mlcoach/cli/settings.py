@@ -33,7 +33,7 @@ def show() -> None:
         table.add_row(key, shown, settings.sources.get(key, ""), env or "-")
     out = render.console()
     out.print(table)
-    out.print(f"[dim]file: {config.config_path()}[/dim]")
+    out.print(f"[dim]file: {render.escape(str(config.config_path()))}[/dim]")
 
 
 @app.command("set")

@@ -9,40 +9,47 @@ from contextlib import contextmanager
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 
 def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, no_color=bool(os.environ.get("NO_COLOR")), highlight=False, soft_wrap=False)
 
 
+def cells(*values) -> list:
+    """Table cells that show text as it is: a name like "Bob [/x]" is not Rich markup."""
+    return [Text(v) if isinstance(v, str) else v for v in values]
+
+
 def personas_table(rows: list[tuple[str, str, str, str]]) -> None:
     table = Table("id", "interviewer", "scenarios", "file", box=box.SIMPLE_HEAD)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*cells(*row))
     console().print(table)
 
 
 def persona(p) -> None:
     out = console()
-    out.print(f"[bold]{p.id}[/bold]: {p.name}, {p.role} ({p.years}+ years)")
+    out.print(f"[bold]{escape(p.id)}[/bold]: {escape(p.name)}, {escape(p.role)} ({p.years}+ years)")
     out.print(f"Expertise: {', '.join(p.expertise)}")
     out.print(f"Style: {p.style}\n")
     table = Table("phase", "title", "minutes", "questions", box=box.SIMPLE_HEAD)
     for ph in p.phases:
         lo, hi = ph.minutes
         count = len(ph.questions) or {"design": "scenario", "deep_dive": "branches", "closing": "invite"}.get(ph.id, 0)
-        table.add_row(ph.id, ph.title, f"{lo:g}-{hi:g}", str(count))
+        table.add_row(*cells(ph.id, ph.title, f"{lo:g}-{hi:g}", str(count)))
     out.print(table)
     table = Table("scenario", "title", "type", "opening prompt", box=box.SIMPLE_HEAD)
     for s in p.scenarios:
-        table.add_row(s.id, s.title, s.problem_type, s.prompt.replace("{product}", s.product))
+        table.add_row(*cells(s.id, s.title, s.problem_type, s.prompt.replace("{product}", s.product)))
     out.print(table)
     out.print("[bold]Never[/bold]: " + "; ".join(p.never))
     out.print("[bold]Always[/bold]: " + "; ".join(p.always))
     out.print("[bold]Rubric[/bold]: " + ", ".join(c.id for c in p.criteria))
     out.print("[bold]Red flags[/bold]: " + ", ".join(f.id for f in p.red_flags))
-    out.print(f"[dim]{len(p.concepts)} concepts · file {p.path}[/dim]")
+    out.print(f"[dim]{len(p.concepts)} concepts · file {escape(str(p.path))}[/dim]")
 
 
 def batch_table(results, sessions_dir) -> None:
@@ -50,11 +57,12 @@ def batch_table(results, sessions_dir) -> None:
                   box=box.SIMPLE_HEAD)
     for r in results:
         score = r.summary.get("score", {})
-        table.add_row(os.path.basename(r.file), r.candidate, r.scenario, r.status, str(score.get("overall", "")),
-                      score.get("band", ""), ", ".join(score.get("red_flags", {})) or "-", r.session_id)
+        table.add_row(*cells(os.path.basename(r.file), r.candidate, r.scenario, r.status,
+                             str(score.get("overall", "")), score.get("band", ""),
+                             ", ".join(score.get("red_flags", {})) or "-", r.session_id))
     out = console()
     out.print(table)
-    out.print(f"[dim]sessions in {sessions_dir}[/dim]")
+    out.print(f"[dim]sessions in {escape(str(sessions_dir))}[/dim]")
 
 
 def sessions_table(rows: list[dict]) -> None:
@@ -63,7 +71,7 @@ def sessions_table(rows: list[dict]) -> None:
         return
     table = Table(*[k for k in rows[0]], box=box.SIMPLE_HEAD)
     for row in rows:
-        table.add_row(*[str(v) for v in row.values()])
+        table.add_row(*cells(*[str(v) for v in row.values()]))
     console().print(table)
 
 

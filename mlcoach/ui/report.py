@@ -51,7 +51,7 @@ def phase_table(summary: dict) -> Table:
         total_plan += planned
         total_used += used
         over = used > planned * 1.2 and used - planned > 30
-        table.add_row(record.get("title", ""), mmss(planned), Text(mmss(used), style="yellow" if over else ""),
+        table.add_row(Text(str(record.get("title", ""))), mmss(planned), Text(mmss(used), style="yellow" if over else ""),
                       str(record.get("questions", 0)))
     table.add_row("Total", mmss(total_plan), mmss(total_used), str(summary.get("questions", "")), style="bold")
     return table

@@ -22,9 +22,18 @@ if TYPE_CHECKING:
 MAX_GAP = 30.0  # seconds: a longer silence (a break, a resume) replays as this long, before scaling
 
 
-def sessions_table(rows: list[dict], total: int) -> Table | Text:
+def sessions_table(rows: list[dict], total: int, width: int = 100) -> Table | Text:
     if not rows:
         return Text("No sessions match." if total else "No sessions yet. Start one with: mlcoach interview")
+    if width < 66:  # too narrow for columns: one line per session, the id first so it is never cut
+        lines = []
+        for r in rows:
+            overall = "-" if r.get("overall") is None else str(r["overall"])
+            line = Text(f"{r.get('session_id') or ''}  {overall:>3}  {r.get('status') or ''}  "
+                        f"{r.get('candidate') or '-'}  {r.get('scenario') or ''}")
+            line.truncate(max(width, 22), overflow="ellipsis")
+            lines.append(line)
+        return Text("\n").join(lines)
     personas = {r.get("persona") for r in rows}
     interviewers = {r.get("interviewer") or "scripted" for r in rows}
     same = [f"{name}: {next(iter(values))}" for name, values in (("persona", personas), ("interviewer", interviewers))
@@ -32,24 +41,28 @@ def sessions_table(rows: list[dict], total: int) -> Table | Text:
     years = {str(r.get("started") or "")[:4] for r in rows}
     cut = 5 if len(years) == 1 else 0  # one year: "11-29 07:14" is enough
     counted = [f"{len(rows)} of {total} sessions"] if total > len(rows) else []
-    table = Table(box=None, padding=(0, 2, 0, 0), header_style="bold underline", caption_justify="left",
-                  caption=" · ".join(counted + same) or None)
-    table.add_column("date", no_wrap=True)
+    table = Table(box=None, padding=(0, 2 if width >= 100 else 1, 0, 0), header_style="bold underline",
+                  caption_justify="left", caption=" · ".join(counted + same) or None)
+    dated = width >= 76  # the id starts with the date and time: a narrow terminal keeps the id whole instead
+    # The session id is what the other commands take: it is never cut. Names shrink first.
+    if dated:
+        table.add_column("date", no_wrap=True, min_width=16 - cut)
     table.add_column("candidate", overflow="ellipsis", no_wrap=True, max_width=16)
     if len(personas) > 1:  # one persona for all (the usual case) needs no column
         table.add_column("persona", overflow="ellipsis", no_wrap=True, max_width=16)
     table.add_column("scenario", overflow="ellipsis", no_wrap=True)
     if len(interviewers) > 1:
         table.add_column("interviewer", overflow="ellipsis", no_wrap=True, max_width=20)
-    table.add_column("status", no_wrap=True)
-    table.add_column("overall", justify="right", no_wrap=True)
-    table.add_column("band", no_wrap=True)
-    table.add_column("session", no_wrap=True)
+    table.add_column("status", no_wrap=True, min_width=10)
+    table.add_column("overall", justify="right", no_wrap=True, min_width=3)
+    table.add_column("band", no_wrap=True, overflow="ellipsis", min_width=7)
+    table.add_column("session", no_wrap=True, min_width=max([len(r.get("session_id") or "") for r in rows] + [7]))
     for r in rows:
         overall = "-" if r.get("overall") is None else str(r["overall"])
         band = r.get("band") or "-"
         status = r.get("status") or ""
-        cells = [str(r.get("started") or "")[cut:16].replace("T", " "), r.get("candidate") or "-"]
+        cells = [str(r.get("started") or "")[cut:16].replace("T", " ")] if dated else []
+        cells.append(r.get("candidate") or "-")
         if len(personas) > 1:
             cells.append(r.get("persona") or "")
         cells.append(r.get("scenario") or "")
@@ -57,7 +70,7 @@ def sessions_table(rows: list[dict], total: int) -> Table | Text:
             cells.append(r.get("interviewer") or "scripted")
         cells += [Text(status, style="yellow" if status == "incomplete" else ""), overall,
                   Text(band, style=BAND_STYLE.get(band, "")), r.get("session_id") or ""]
-        table.add_row(*cells)
+        table.add_row(*[Text(c) if isinstance(c, str) else c for c in cells])
     return table
 
 

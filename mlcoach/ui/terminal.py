@@ -3,11 +3,15 @@ plain lines for scripts and pipes. Both print the interviewer's words chunk by c
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.rule import Rule
+from rich.text import Text
 
 from mlcoach.engine import Chunk, Ended, Notice, PhaseStart, Said
 from mlcoach.ui.render import console as make_console
@@ -83,10 +87,15 @@ class PlainIO:
         Console(file=self.out, no_color=True, width=100, highlight=False).print(renderable)
 
 
+_TOKENS = re.compile(r"\n|[^\S\n]+|[^\s]+")
+
+
 class TerminalIO(PlainIO):
     """A terminal: Rich for the interviewer, prompt_toolkit for the answer, a toolbar with the clock."""
 
     interactive = True
+    _column = 0
+    _space = ""
 
     def __init__(self, interviewer_name: str) -> None:
         from prompt_toolkit import PromptSession
@@ -108,11 +117,13 @@ class TerminalIO(PlainIO):
 
         self.prompt = PromptSession(history=InMemoryHistory(), key_bindings=keys, multiline=True,
                                     bottom_toolbar=self._render_toolbar, refresh_interval=0.5,
+                                    enable_suspend=True,  # Ctrl-Z suspends as in any shell program; fg resumes
                                     prompt_continuation=lambda width, line, soft: "  ")
 
     def _render_toolbar(self):
         text, level = self.status()
-        style = {"ok": "bg:#1f3a5f fg:#ffffff", "soon": "bg:#8a6d00 fg:#ffffff", "over": "bg:#8b1e1e fg:#ffffff"}
+        style = {"ok": "noreverse bg:#1f3a5f fg:#ffffff", "soon": "noreverse bg:#8a6d00 fg:#ffffff",
+                 "over": "noreverse bg:#8b1e1e fg:#ffffff"}
         return [(style.get(level, ""), " " + text + " ")]
 
     def show(self, outputs: Iterable) -> None:
@@ -123,9 +134,10 @@ class TerminalIO(PlainIO):
                 self.console.print(Rule(title, style="bold magenta"))
             elif isinstance(out, Chunk):
                 if not self._open:
-                    self.console.print(f"[bold cyan]{self.name}:[/bold cyan] ", end="")
+                    self.console.print(Text(f"{self.name}: ", style="bold cyan"), end="")
                     self._open = True
-                self.console.print(out.text, end="", markup=False, highlight=False, soft_wrap=True)
+                    self._column = cell_len(self.name) + 2
+                self._write_wrapped(out.text)
             elif isinstance(out, Said | Ended):
                 self._end_line()
             elif isinstance(out, Notice):
@@ -136,6 +148,34 @@ class TerminalIO(PlainIO):
         if self._open:
             self.console.print()
             self._open = False
+
+    def _width(self) -> int:
+        """The terminal's own width, read again for every piece (a resize applies at once; an exported COLUMNS
+        from another window must not win)."""
+        try:
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+        except (OSError, ValueError):
+            return self.console.width
+
+    def _write_wrapped(self, text: str) -> None:
+        """Streamed text, wrapped between words (the terminal would cut words in two): the text arrives in pieces,
+        so the column is carried from one piece to the next."""
+        width = max(20, self._width())
+        for token in _TOKENS.findall(text):
+            if token == "\n":
+                self.console.print()
+                self._column = 0
+                continue
+            if token.isspace():
+                self._space = " " if self._column else ""
+                continue
+            size = cell_len(token)
+            if self._column and self._column + len(self._space) + size > width - 1:
+                self.console.print()
+                self._column, self._space = 0, ""
+            self.console.print(self._space + token, end="", markup=False, highlight=False, soft_wrap=True)
+            self._column += len(self._space) + size
+            self._space = ""
 
     def read(self) -> str | None:
         while True:
@@ -163,7 +203,7 @@ class TerminalIO(PlainIO):
             return default
 
     def info(self, text: str) -> None:
-        self.console.print(text, markup=False, highlight=False)
+        self.console.print(text, markup=False, highlight=False, soft_wrap=True)  # commands stay copyable
 
     def line(self, prompt: str) -> str | None:
         try:
