@@ -117,3 +117,50 @@ def test_a_new_log_exists_only_with_its_meta_line_and_never_overwrites(tmp_path)
         SessionLog.create(path, {"type": "meta", "format": 1})
     assert len(path.read_text().splitlines()) == 2
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
+
+
+MLCOACH = [sys.executable, "-m", "mlcoach"]
+
+
+def test_a_session_open_in_one_process_cannot_be_written_by_another(tmp_path):
+    """Two terminals, one session: the second `resume` is refused (exit 4) and the log keeps one writer."""
+    d = tmp_path / "s"
+    first = subprocess.Popen([*MLCOACH, "interview", "--offline", "--name", "Ana", "--sessions-dir", str(d)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not list(d.glob("*.jsonl")):
+            time.sleep(0.05)
+        (log,) = d.glob("*.jsonl")
+        time.sleep(0.3)
+        second = subprocess.run([*MLCOACH, "resume", log.stem, "--offline", "--sessions-dir", str(d)],
+                                input="an answer from the wrong terminal\n", capture_output=True, text=True,
+                                timeout=60)
+        assert second.returncode == 4, second.stderr
+        assert second.stderr.count("\n") == 1 and "open in another mlcoach process" in second.stderr
+        first.communicate("I build ranking models.\n/end\n", timeout=60)
+    finally:
+        first.kill()
+    texts = [e.get("text") for e in events(log) if e["type"] == "candidate"]
+    assert texts == ["I build ranking models."]
+    assert [e["type"] for e in events(log)].count("end") == 1
+
+
+def test_a_complete_session_is_not_reopened(tmp_path):
+    result = run("strong-spam", tmp_path)
+    log = tmp_path / f"{result.session_id}.jsonl"
+    before = log.read_text()
+    out = subprocess.run([*MLCOACH, "resume", result.session_id, "--offline", "--sessions-dir", str(tmp_path)],
+                         input="more\n", capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2 and "the session is complete" in out.stderr and out.stderr.count("\n") == 1
+    assert log.read_text() == before
+
+
+def test_answers_typed_in_a_non_utf8_terminal_are_kept(tmp_path):
+    raw = "J\xe9r\xf4me built a caf\xe9 recommender\n/end\n".encode("latin-1")
+    out = subprocess.run([*MLCOACH, "interview", "--offline", "--name", "Z", "--sessions-dir", str(tmp_path)],
+                         input=raw, capture_output=True, timeout=60,
+                         env={**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"})
+    assert out.returncode == 0, out.stderr
+    (log,) = tmp_path.glob("*.jsonl")
+    assert [e["text"] for e in events(log) if e["type"] == "candidate"] == ["Jérôme built a café recommender"]

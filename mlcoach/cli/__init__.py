@@ -68,6 +68,11 @@ _register()
 
 def main() -> None:
     debug = "--debug" in sys.argv[1:]
+    for stream in (sys.stdout, sys.stderr):  # a Latin-1 or ASCII terminal gets "?" for a dash, never a crash
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError):
+            pass
     try:
         app()
     except MlcoachError as exc:
