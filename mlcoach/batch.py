@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mlcoach import persona as personas
 from mlcoach.clock import SimClock
-from mlcoach.engine import Session
+from mlcoach.engine import Notice, Session
 from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.script import Script
 
@@ -26,6 +26,13 @@ class Result:
     phases: tuple[str, ...]
     summary: dict
     session: Session
+    notices: tuple[str, ...] = ()  # what a live candidate would have been told (a model unreachable...), once each
+
+
+def _drain(outputs, notices: list[str]) -> None:
+    for out in outputs:
+        if isinstance(out, Notice) and out.text not in notices:
+            notices.append(out.text)
 
 
 def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = None, seed: int | None = None,
@@ -42,17 +49,16 @@ def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = 
                              interviewer=interviewer, judge=judge, scenario=script.scenario or None,
                              seed=seed if seed is not None else 0, duration=duration, persona_ref=ref,
                              level=script.level, mode="batch")
+    notices: list[str] = []
     try:
-        for _ in session.start():
-            pass
+        _drain(session.start(), notices)
         queues = {phase: list(items) for phase, items in script.answers.items()}
         turns = 0
         while not session.done and turns < MAX_TURNS:
             turns += 1
             queue = queues.get(session.state.phase, [])
             if not queue:
-                for _ in session.next_phase():
-                    pass
+                _drain(session.next_phase(), notices)
                 continue
             answer = queue.pop(0)
             extra = {}
@@ -60,11 +66,9 @@ def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = 
             if answer.audio is not None and transcribe is not None:
                 heard = transcribe(answer.audio)
                 text, seconds, kind, extra = heard.text, heard.duration_seconds, "voice", heard.metrics()
-            for _ in session.submit(text, input=kind, seconds=seconds, **extra):
-                pass
+            _drain(session.submit(text, input=kind, seconds=seconds, **extra), notices)
         if not session.done:
-            for _ in session.finish("incomplete", "turn limit reached"):
-                pass
+            _drain(session.finish("incomplete", "turn limit reached"), notices)
         unused = {p: len(q) for p, q in queues.items() if q}
         if unused:
             session.note("unused_answers", "scripted answers not reached: " +
@@ -80,4 +84,4 @@ def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = 
     summary = session.summary()
     return Result(file=str(script.path), session_id=session.id, candidate=script.name,
                   scenario=summary["scenario"], status=summary["status"], questions=summary["questions"],
-                  phases=tuple(summary["phases"]), summary=summary, session=session)
+                  phases=tuple(summary["phases"]), summary=summary, session=session, notices=tuple(notices))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlcoach.errors import BadInput
+from mlcoach.errors import BadInput, MlcoachError
 
 # key -> (type, environment variable or "" for none, default)
 KEYS: dict[str, tuple[type, str, Any]] = {
@@ -171,6 +171,9 @@ def write_key(key: str, value: Any | None) -> Path:
         data.pop(key, None)
     else:
         data[key] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
+    except OSError as exc:
+        raise MlcoachError(f"{path}: cannot write ({exc.strerror or exc})") from None
     return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -483,8 +484,8 @@ def parse(data: dict, path: Path) -> Persona:
         minutes = r.get(t, "minutes", list, kp)
         if len(minutes) != 2 or not all(isinstance(m, int | float) and not isinstance(m, bool) for m in minutes):
             raise r.fail(f"{kp}.minutes", "expected [low, high] minutes")
-        if not 0 < minutes[0] <= minutes[1]:
-            raise r.fail(f"{kp}.minutes", f"expected 0 < low <= high, got {minutes}")
+        if not 0 < minutes[0] <= minutes[1] or not math.isfinite(minutes[1]) or minutes[1] > 600:
+            raise r.fail(f"{kp}.minutes", f"expected 0 < low <= high <= 600 minutes, got {minutes}")
         pid = r.get(t, "id", str, kp)
         qs = tuple(_question(r, q, qkp, topic=pid) for qkp, q in r.tables(t, "questions", kp, required=False))
         phases.append(Phase(pid, r.get(t, "title", str, kp), (float(minutes[0]), float(minutes[1])),
@@ -659,8 +660,20 @@ def all_questions(p: Persona) -> list[tuple[str, str]]:
     return [(k, t) for k, t in out if t]
 
 
+def _unique(ids: list[str], where: str, r: _Reader) -> None:
+    dup = next((x for i, x in enumerate(ids) if x in ids[:i]), None)
+    if dup is not None:
+        raise r.fail(where, f"duplicate id {dup!r}")
+
+
 def _check_references(p: Persona, r: _Reader) -> None:
     known = set(p.concepts)
+    _unique([s.id for s in p.scenarios], "scenarios", r)
+    _unique([ph.id for ph in p.phases], "phases", r)
+    questions = [q.id for ph in p.phases for q in ph.questions] + [q.id for qs in p.branches.values() for q in qs]
+    _unique(questions, "questions", r)
+    for s in p.scenarios:
+        _unique([q.id for q in s.guide + s.probes], f"scenarios.{s.id}", r)
 
     def need(ids: tuple[str, ...], where: str) -> None:
         for cid in ids:
@@ -758,7 +771,9 @@ def load(ref: str) -> Persona:
     hit = _cache.get(path)
     if hit and hit[0] == mtime:
         return hit[1]
-    persona = load_path(path)
+    # A persona of one's own is checked whole now (every regex compiled), not at the closing of an interview; the
+    # built-in one is tested, and compiles in the background while the first question is read.
+    persona = load_path(path, strict=not path.is_relative_to(builtin_dir().resolve()))
     _cache[path] = (mtime, persona)
     return persona
 

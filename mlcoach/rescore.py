@@ -12,8 +12,8 @@ from mlcoach.state import State
 from mlcoach.summary import summarize
 
 
-def rescore(path: Path, judge) -> tuple[int | None, int, list[str]]:
-    """(previous overall or None, new overall, warnings)."""
+def rescore(path: Path, judge) -> tuple[int | None, int, list[str], str]:
+    """(previous overall or None, new overall, warnings (the judge's notes among them), the judge that scored)."""
     loaded = read_events(path)
     events = loaded.events
     meta = events[0]
@@ -37,4 +37,5 @@ def rescore(path: Path, judge) -> tuple[int | None, int, list[str]]:
         log.close()
     events = read_events(path).events
     write_summary(path.with_suffix(".toml"), summarize(events))
-    return previous, int(event["overall"]), loaded.warnings
+    said = [str(n.get("text", "")) for n in notes if n.get("text")]
+    return previous, int(event["overall"]), loaded.warnings[:1] + said, str(event.get("judge", "offline"))

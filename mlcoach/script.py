@@ -76,8 +76,9 @@ def load(path: Path) -> Script:
             text, seconds, audio = item.get("text", ""), item.get("seconds"), item.get("audio")
             if not isinstance(text, str):
                 raise fail(f"{key}.text", "expected a string")
-            if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0):
-                raise fail(f"{key}.seconds", "expected a non-negative number of seconds")
+            if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)
+                                        or not 0 <= seconds <= 86400):
+                raise fail(f"{key}.seconds", "expected a number of seconds from 0 to 86400")
             if audio is not None:
                 if not isinstance(audio, str):
                     raise fail(f"{key}.audio", "expected a path string")

@@ -443,3 +443,16 @@ def test_a_guardrail_rejected_stream_is_still_counted(tmp_path, fake):
 def test_non_finite_numbers_are_refused(value, tmp_path):
     out = _cli(["config", "set", "timeout", value], {}, tmp_path)
     assert out.returncode == 2 and "finite" in out.stderr
+
+
+def test_a_failing_model_in_a_batch_is_said_once_on_stderr(tmp_path, fake):
+    fake.default = {"status": 401}
+    files = [str(CANDIDATES / f"{c}.toml") for c in ("oneword", "weak-vague")]
+    out = _cli(["batch", *files, "--json", "--model", "openai/fake-model", "--api-base", fake.url,
+                "--sessions-dir", str(tmp_path / "s")], {}, tmp_path)
+    assert out.returncode == 0, out.stderr
+    json.loads(out.stdout)  # stdout stays clean JSON
+    warnings = [line for line in out.stderr.splitlines() if line.startswith("mlcoach: warning:")]
+    assert warnings and len(warnings) == len(set(w.split(": ", 3)[-1] for w in warnings))
+    assert any("oneword.toml" in w and "refused the API key" in w for w in warnings), out.stderr
+    assert FAKE_KEY not in out.stderr

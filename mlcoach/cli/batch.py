@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -126,6 +127,12 @@ def batch(
                 for future in futures:  # in the order of the files
                     results.append(future.result())
                     step()
+    told: set[str] = set()
+    for r in results:  # the model's trouble, once per kind, on stderr (stdout stays the report or the JSON)
+        for text in r.notices:
+            if text not in told:
+                told.add(text)
+                print(f"mlcoach: warning: {os.path.basename(r.file)}: {text}", file=sys.stderr)
     if as_json:
         rows = [{"file": r.file, "session_id": r.session_id, "candidate": r.candidate, "scenario": r.scenario,
                  "status": r.status, "questions": r.questions, "phases": list(r.phases), **_score(r.summary)}

@@ -235,6 +235,11 @@ def _trend(rows: list[dict], plot: Path | None, as_json: bool) -> None:
             raise BadInput("--plot: needs matplotlib: pip install 'mlcoach[plot]'") from None
         from mlcoach.ui.review import plot as draw
 
+        if plot.is_dir():
+            raise BadInput(f"--plot: {plot} is a directory; give a file name such as {plot / 'trend.png'}")
+        if plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+            plot = plot.with_name(plot.name + ".png")  # what matplotlib would write: say so truthfully
+
         try:
             draw(t, labels, plot)
         except OSError as exc:
@@ -270,7 +275,7 @@ def _rescore(settings, offline: bool, session_id, latest, every, status, scenari
         _, judge = wiring.build(settings, offline)
         try:
             try:
-                before, after, warnings = rescore(path, judge)
+                before, after, warnings, scored_by = rescore(path, judge)
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise BadInput(f"{path}: damaged session ({type(exc).__name__}: {exc})") from None
         except MlcoachError as exc:
@@ -279,8 +284,8 @@ def _rescore(settings, offline: bool, session_id, latest, every, status, scenari
             _warn([str(exc)])
             failed += 1
             continue
-        _warn(warnings[:1])
+        _warn(warnings)
         was = "-" if before is None else str(before)
-        print(f"{path.stem}: {was} -> {after} ({getattr(judge, 'name', 'offline')} judge)")
+        print(f"{path.stem}: {was} -> {after} ({scored_by} judge)")
     if failed and failed == len(paths):
         raise typer.Exit(int(ExitCode.ERROR))

@@ -62,12 +62,16 @@ def say(
 
     if engine not in ("offline", "gtts"):
         raise BadInput(f"--engine: expected offline or gtts, got {engine!r}")
+    if output.is_dir():
+        raise BadInput(f"{output}: is a directory; give a file name such as {output / 'speech.wav'}")
     try:
         synthesize(text, output, engine)
     except SpeechFailed as exc:
         raise MlcoachError(f"{output}: {exc}") from None
     except OSError as exc:
         raise BadInput(f"{output}: cannot write ({exc.strerror})") from None
+    if not output.is_file() or output.stat().st_size == 0:
+        raise MlcoachError(f"{output}: the speech engine wrote nothing")
     print(f"Wrote {output}")
 
 
