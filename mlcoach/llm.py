@@ -242,7 +242,12 @@ class Client:
                 word in lowered for word in ("missing credentials", "api_key", "api key", "unauthorized",
                                              "authentication")):
             return LLMError("auth", message)
-        if "connection error" in lowered or isinstance(exc, lib.exceptions.APIConnectionError) and not status:
+        refused = any(word in lowered for word in ("connection refused", "errno 111", "errno 61",
+                                                   "name or service not known", "nodename nor servname",
+                                                   "failed to establish a new connection", "cannot connect to host",
+                                                   "temporary failure in name resolution", "no route to host"))
+        if refused or "connection error" in lowered or \
+                isinstance(exc, lib.exceptions.APIConnectionError) and not status:
             return LLMError("unreachable", message)
         if isinstance(exc, lib.exceptions.BadRequestError | lib.exceptions.NotFoundError) or status in (400, 404,
                                                                                                        422):

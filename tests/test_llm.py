@@ -296,7 +296,7 @@ def _cli(args, env_extra, tmp_path):
     env = {**os.environ, "MLCOACH_HOME": str(tmp_path / "home"), "OPENAI_API_KEY": FAKE_KEY, "NO_COLOR": "1",
            **env_extra}
     return subprocess.run([sys.executable, "-m", "mlcoach", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
+                          timeout=120, stdin=subprocess.DEVNULL)
 
 
 def test_batch_with_a_model_concurrency_and_no_key_anywhere(tmp_path, fake):
@@ -456,3 +456,18 @@ def test_a_failing_model_in_a_batch_is_said_once_on_stderr(tmp_path, fake):
     assert warnings and len(warnings) == len(set(w.split(": ", 3)[-1] for w in warnings))
     assert any("oneword.toml" in w and "refused the API key" in w for w in warnings), out.stderr
     assert FAKE_KEY not in out.stderr
+
+
+def test_an_ollama_server_that_is_not_running_is_unreachable_at_once(tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = _cli(["interview", "--name", "X", "--model", "ollama/llama3.1", "--api-base", f"http://127.0.0.1:{port}",
+                "--sessions-dir", str(tmp_path / "s")], {}, tmp_path)
+    assert out.returncode == 0, out.stderr
+    said = (out.stdout + out.stderr).count("unreachable")
+    assert said == 1, out.stdout + out.stderr
+    log = next((tmp_path / "s").glob("*.jsonl")).read_text()
+    assert log.count('"llm_retry"') == 0  # no retries against a port nobody listens on
