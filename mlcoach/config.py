@@ -76,6 +76,9 @@ def read_file(path: Path | None = None) -> dict[str, Any]:
     return data
 
 
+MAX_DURATION = 600  # ten hours: longer is a typo, not an interview
+
+
 def _type_name(kind: type) -> str:
     return {str: "a string", int: "an integer", float: "a number"}.get(kind, kind.__name__)
 
@@ -102,8 +105,10 @@ def check(key: str, value: Any, where: str) -> None:
         raise BadInput(f"{where}: {key}: must be a positive number of seconds, got {value}")
     if key in ("retries", "max_cost") and value < 0:
         raise BadInput(f"{where}: {key}: must not be negative, got {value}")
-    if key == "duration" and value <= 0:
-        raise BadInput(f"{where}: duration: must be a positive number of minutes, got {value}")
+    if key == "duration" and not 0 < value <= MAX_DURATION:
+        raise BadInput(f"{where}: duration: expected 1 to {MAX_DURATION} minutes, got {value}")
+    if key in ("model", "api_base", "persona") and isinstance(value, str) and value and not value.strip():
+        raise BadInput(f"{where}: {key}: is blank")
 
 
 @dataclass(frozen=True)
@@ -177,3 +182,15 @@ def write_key(key: str, value: Any | None) -> Path:
     except OSError as exc:
         raise MlcoachError(f"{path}: cannot write ({exc.strerror or exc})") from None
     return path
+
+
+def origin(settings, key: str) -> str:
+    """Where a setting came from, for an error about its value: "--persona", "MLCOACH_PERSONA", the config file."""
+    source = settings.sources.get(key, "default")
+    if source == "flag":
+        return "--" + key.replace("_", "-")
+    if source == "environment":
+        return KEYS[key][1]
+    if source == "file":
+        return f"{config_path()}: {key}"
+    return key

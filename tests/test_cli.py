@@ -66,7 +66,9 @@ def test_a_bad_script_stops_the_batch_before_anything_runs(tmp_path):
         ('name = "A"\nscenario = "chess"\n[answers]\n', "scenario", "unknown id 'chess'"),
         ('name = "A"\n[answers]\ndesign = "one"\n', "answers.design", "expected an array"),
         ('name = "A"\n[answers]\ndesign = [{ text = "x", seconds = "long" }]\n', "answers.design[0].seconds",
-         "non-negative"),
+         "from 0 to 86400"),
+        ('name = "A"\n[answers]\ndesign = [{ text = "x", seconds = inf }]\n', "answers.design[0].seconds",
+         "from 0 to 86400"),
         ('name = 3\n[answers]\n', "name", "expected a string"),
         ('name = "A"\n[answers]\nwarmup = ["x"]\n', "answers.warmup", "unknown phase"),
     ]

@@ -25,7 +25,7 @@ from mlcoach.cli.options import (
     SttOpt,
     TimeoutOpt,
 )
-from mlcoach.errors import BadInput
+from mlcoach.errors import BadInput, NotFound
 
 
 def _score(summary: dict) -> dict:
@@ -90,7 +90,12 @@ def batch(
     files = _shard(files, shard)
     scripts = [script.load(f) for f in files]
     for s in scripts:  # personas and scenarios are checked before the first interview starts
-        p = personas.load(persona or s.persona or settings.persona)
+        try:
+            p = personas.load(persona or s.persona or settings.persona)
+        except NotFound as exc:
+            where = "--persona" if persona else f"{s.path}: persona" if s.persona else \
+                config.origin(settings, "persona")
+            raise (BadInput if s.persona and not persona else NotFound)(f"{where}: {str(exc).removeprefix('persona: ')}") from None
         if s.scenario:
             try:
                 p.scenario(s.scenario)

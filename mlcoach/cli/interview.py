@@ -67,11 +67,15 @@ def interview(
     from mlcoach import persona as personas
     from mlcoach.clock import RealClock
     from mlcoach.engine import Session
+    from mlcoach.errors import NotFound
 
     settings = config.resolve(name=name, persona=persona, duration=duration, model=model, api_base=api_base,
                               judge=judge, max_cost=max_cost, timeout=timeout,
                               sessions_dir=str(sessions_dir) if sessions_dir else None)
-    p = personas.load(settings.persona)
+    try:
+        p = personas.load(settings.persona)
+    except NotFound as exc:
+        raise NotFound(f"{config.origin(settings, 'persona')}: {str(exc).removeprefix('persona: ')}") from None
     if scenario:
         p.scenario(scenario)
     interviewer, session_judge = wiring.build(settings, offline)
@@ -149,6 +153,8 @@ def _focus(spec: str | None, persona, sessions_dir) -> tuple[tuple[str, ...], st
             return (), "No scored sessions yet, so --focus weakest has nothing to go on: a balanced interview it is."
         return weakest, "Focus: " + "; ".join(labels[c] for c in weakest) + " (your weakest lately)."
     chosen = tuple(x.strip() for x in spec.split(",") if x.strip())
+    if not chosen:
+        raise BadInput(f"--focus: no criterion given in {spec!r} (weakest, or one of: {', '.join(known)})")
     for c in chosen:
         if c not in known:
             raise BadInput(f"--focus: unknown criterion {c!r} (weakest, or one of: {', '.join(known)})")
