@@ -199,7 +199,10 @@ class Session:
     def hint(self) -> Iterator[Output]:
         if self.done:
             return iter(())
-        return self._say(planner.hint(self.state))
+        last = self.state.last_question or {}
+        given = sum(1 for e in self._events if e["type"] == "interviewer" and e.get("move") == "hint"
+                    and float(e.get("t", 0)) >= float(last.get("t", 0)))
+        return self._say(planner.hint(self.state, given))
 
     def note(self, note: str, text: str = "") -> None:
         self._emit({"type": "note", "note": note, "text": text or note})
@@ -292,7 +295,10 @@ class Session:
         self._write_summary()
         yield PhaseStart(phase_id, phase.title, branch)
         if phase_id == "closing":
-            yield from self._say(Move("closing", "closing.invite", planner.fill(self.persona.closing_invite, self.state),
+            invite = self.persona.closing_invite
+            if not any(a.analysis.quality == "ok" for a in self.state.answers):
+                invite = planner.without_praise(invite)  # "Great discussion!" only after one
+            yield from self._say(Move("closing", "closing.invite", planner.fill(invite, self.state),
                                       "general", (), "closing"))
             return
         lead = planner.transition(self.state, phase_id) if phase_id != PHASE_IDS[0] else None

@@ -200,13 +200,29 @@ def ack(state: State) -> Move | None:
     return Move("ack", f"ack:{line.id}", fill(line.text, state), "general", (), "rapport")
 
 
-def hint(state: State) -> Move:
+def hint(state: State, given: int = 0) -> Move:
+    """The persona's hint for the question's topic; asked again for the same question, a narrower one: a concept
+    the question is about that no answer has explained yet."""
     q = state.last_question or {}
     index = question_index(state.persona)
-    topic = index[q["move"]].topic if q.get("move") in index else state.phase
+    question = index.get(q.get("move", ""))
+    topic = question.topic if question else state.phase
     hints = state.persona.hints
     text = hints.get(topic) or hints.get(state.phase) or hints.get("general") or "Think about the data first."
+    if given:
+        open_ = [c for c in (question.covers if question else ()) if c not in state.explained]
+        if len(open_) >= given:
+            label = state.persona.concepts[open_[given - 1]].label
+            text = f"One angle you could take: {label}. What would you do about it here, and why?"
+        else:
+            text = "That's all the hint I have for this one. Say what you'd try first and we'll go from there."
     return Move("nudge", "hint", fill(text, state), topic, (), "the candidate asked for a hint")
+
+
+def without_praise(text: str) -> str:
+    """The text without a leading exclamation ("Great discussion! Any questions?" -> "Any questions?")."""
+    rest = re.sub(r"^[^.?!]*!\s+", "", text, count=1)
+    return rest[:1].upper() + rest[1:] if rest else text
 
 
 def transition(state: State, phase_id: str) -> Move | None:

@@ -250,3 +250,29 @@ def test_an_unreachable_model_warns_once_and_the_interview_goes_on(term):
     t.type("/end")
     screen = t.wait_for("EXIT=0", timeout=30)
     assert "Traceback" not in screen
+
+
+def test_a_second_hint_is_not_the_first_again_and_no_praise_without_answers(tmp_path):
+    answers = "/hint\n/hint\n/next\n/next\n/next\n/next\n/next\n"
+    proc = subprocess.run([MLCOACH, "interview", "--offline", "--name", "Q", "--scenario", "spam", "--seed", "3",
+                           "--sessions-dir", str(tmp_path)], input=answers, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    (log,) = tmp_path.glob("*.jsonl")
+    evs = [json.loads(x) for x in log.read_text().splitlines()]
+    hints = [e["text"] for e in evs if e["type"] == "interviewer" and e.get("move") == "hint"]
+    assert len(hints) == 2 and hints[0] != hints[1]
+    invite = next(e["text"] for e in evs if e["type"] == "interviewer" and e.get("move") == "closing.invite")
+    assert "Great discussion" not in invite and invite.startswith("Any questions")
+
+
+def test_without_a_name_piped_answers_are_answers(tmp_path):
+    proc = subprocess.run([MLCOACH, "interview", "--offline", "--sessions-dir", str(tmp_path)],
+                          input="I built a recommender using matrix factorization.\n/end\n", capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "MLCOACH_NAME": ""})
+    assert proc.returncode == 0, proc.stderr
+    (log,) = tmp_path.glob("*.jsonl")
+    evs = [json.loads(x) for x in log.read_text().splitlines()]
+    assert [e["text"] for e in evs if e["type"] == "candidate"] == ["I built a recommender using matrix "
+                                                                    "factorization."]
+    assert "matrix" not in evs[0]["candidate"]

@@ -83,7 +83,9 @@ def interview(
     io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, interviewer)
     if note:
         io.info(note)
-    candidate = (name or "").strip() or io.ask("Your name", settings.name) or "there"
+    # Asked only in a terminal: piped in, the first line is an answer, not a name.
+    candidate = (name or "").strip() or \
+        (io.ask("Your name", settings.name) if getattr(io, "interactive", False) else settings.name) or "there"
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
                              interviewer=interviewer, scenario=scenario, seed=seed, judge=session_judge,
                              duration=settings.duration, persona_ref=settings.persona, focus=chosen)

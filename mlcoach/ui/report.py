@@ -16,7 +16,7 @@ from rich.text import Text
 from mlcoach.transcript import clock as mmss
 
 BAND_STYLE = {"strong hire": "bold green", "hire": "green", "lean no": "yellow", "no hire": "red"}
-QUOTE_CHARS = 160
+QUOTE_CHARS = 260
 
 
 def bar(score: int, width: int = 4) -> Text:
