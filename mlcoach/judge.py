@@ -11,7 +11,7 @@ Credit for a concept of a criterion is its best sentence in the session:
   waved away ("I don't worry about outliers"), or in a sentence that states a misconception  -> 0.
 Some criteria add evidence beyond concepts: trade-offs stated about an algorithm (algorithm_tradeoffs), first-person
 accounts of past work and their results (real_projects), a failure told as the candidate's own (failures_learnings).
-A criterion's credit maps to 0-4 by CREDIT_STEPS; overall = 100 * (sum of scores) / (4 * criteria) minus
+A criterion's credit maps to 0-4 by CREDIT_STEPS (at most NAMED_ONLY_CAP when nothing of it was explained); overall = 100 * (sum of scores) / (4 * criteria) minus
 FLAG_PENALTY per red flag and per misconception stated (at most MAX_CORRECTIONS of them count), clamped to 0-100;
 bands by BANDS.
 """
@@ -28,6 +28,7 @@ FORMULA = 2  # 1: before misconceptions cost points and waved-away concepts earn
 CREDIT_STEPS = (0.0, 1.0, 2.0, 3.25)  # credit above the n-th step earns n+1 points: >0 -> 1, >=1 -> 2, ...
 FLAG_PENALTY = 5
 MAX_CORRECTIONS = 3
+NAMED_ONLY_CAP = 2  # the most a criterion scores when none of its concepts was explained anywhere
 ENGAGED = 0.6  # below this share of substantive answers the overall is scaled down in proportion
 BANDS = ((75, "strong hire"), (55, "hire"), (35, "lean no"), (0, "no hire"))
 HIT_CREDIT = {"grounded": 1.0, "explained": 0.5, "applied": 0.5, "named": 0.25, "salad": 0.2}
@@ -218,11 +219,14 @@ def _relevant_concepts(state: State) -> set[str]:
 
 def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: set[str]) -> CriterionScore:
     best: dict[str, tuple[float, Evidence]] = {}
+    reasoned: set[str] = set()  # concepts explained somewhere (not only named, however often)
     for a in answers:
         for hit in a.analysis.hits:
             if hit.concept not in c.concepts:
                 continue
             credit = _hit_credit(a.analysis, hit.explained, hit.grounded, hit.void)
+            if hit.explained and credit > 0:
+                reasoned.add(hit.concept)
             if credit > best.get(hit.concept, (0.0, None))[0]:
                 best[hit.concept] = (credit, Evidence(a.turn, a.phase, hit.quote, hit.concept,
                                                       named=credit < HIT_CREDIT["explained"]))
@@ -236,7 +240,10 @@ def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: 
     explained = {cid for cid, (x, _) in best.items() if x >= HIT_CREDIT["explained"]}
     missing = tuple(cid for cid in c.concepts if cid not in explained and cid in persona.concepts and cid in relevant
                     and persona.concepts[cid].group != "algorithms")  # not naming every algorithm is no gap
-    return CriterionScore(c.id, score_for(credit), round(credit, 2), tuple(evidence[:3]), missing)
+    score = score_for(credit)
+    if not reasoned and not _signals(c.id, answers, persona):
+        score = min(score, NAMED_ONLY_CAP)  # concepts only named, however many, are not a strong criterion
+    return CriterionScore(c.id, score, round(credit, 2), tuple(evidence[:3]), missing)
 
 
 def _signals(cid: str, answers: list[Answer], persona: Persona) -> list[tuple[float, Evidence]]:
