@@ -103,14 +103,19 @@ _DISMISSIVE = re.compile(
     r"(job|problem|concern|responsibility)|not an? (issue|problem|concern)|i (don't|do not|never) (monitor|test|"
     r"validate|evaluate)|"
     r"(can't|cannot|can not|won't|will not|doesn't|does not|never) (really |even )?(happen|occur|change|drift|apply)|"
-    r"never (need|needs|retrain|monitor|bother|matters?|worry)|(isn't|is not|aren't|are not) (a )?(problem|issue|"
+    r"never (need|needs|retrain|monitor|bother|matters?|worry)|not (very |really |that |too )?familiar with|"
+    r"(never|haven't|have not) (done|used|seen|touched)|(isn't|is not|aren't|are not) (a )?(problem|issue|"
     r"concern)s? (because|since|for))\b",
     re.IGNORECASE | re.ASCII,
 )
 _HYPOTHETICAL = re.compile(r"\b(would|could|might|i'd|we'd)\b", re.IGNORECASE | re.ASCII)
 _FAILURE = re.compile(
     r"\b(failed|failure|didn't work|did not work|went wrong|mistake|lesson|learned|learnt|post-?mortem|"
-    r"broke|regress(ed|ion)|underperform\w*|backfired|wrong|bug|outage|root cause|learn|lessons?|silently|"
+    r"broke|regress(ed|ion)|underperform\w*|backfired|wrong|bug|outage|root cause|(i|we) learn|lessons?|"
+    r"silently|humbl\w*|rolled (it )?back|reverted|looked (better|good|great) offline|"
+    r"(time|engagement|revenue|ctr|conversions?|clicks|retention|sales|metrics?|numbers|performance|accuracy|"
+    r"precision|recall|auc) (\w+ )?(went down|dropped off)|"
+    r"didn't (hold|translate|help|generali[sz]e)|worse than|embarrass\w*|painful|"
     r"(accuracy|precision|recall|performance|auc|ctr|conversion|metrics?|scores?|quality) (\w+ )?(dropped|fell|"
     r"collapsed|tanked|degraded|declined|sank|dipped))\b",
     re.IGNORECASE | re.ASCII,
@@ -139,7 +144,9 @@ _DISCLAIMER = re.compile(
     r"\b(haven't|have not|never) (really |actually |yet )?(worked|done|built|deployed|had|shipped|used)\b|"
     r"\b(don't|do not) (really |actually )?have (a |any )?(real |full |practical |professional )?"
     r"(project|experience)|\bno (real|professional|industry|practical|hands-on) (experience|projects?)\b|"
-    r"\b(tutorials?|youtube|copied|course assignments?|homework)\b|\bnot sure (why|what|how)\b|"
+    r"\b(tutorials?|youtube|copied|course assignments?|homework|course ?work|course projects?|class projects?|"
+    r"(online |many |some |several )courses|bootcamps?|moocs?)\b|\bnot sure (why|what|how)\b|"
+    r"\b(haven't|have not|never) (\w+ )?(worked|been) (on|in) (an? )?(industry|real|production|professional)\b|"
     r"\bi (don't|do not) know (why|the|what|how)\b",
     re.IGNORECASE | re.ASCII,
 )
@@ -273,8 +280,9 @@ def _strength(hit: Hit) -> tuple[bool, bool, bool, bool]:
 
 def is_prose(sentence: str, tokens: Sequence[str]) -> bool:
     """A statement rather than a list of words: enough function words, or a terse note that still has a verb of work
-    or a figure ("Cut phishing reaching inboxes by 63 percent.", "Retrain when audit precision drops 2 points.")."""
-    if len(tokens) < 4:
+    or a figure ("Cut phishing reaching inboxes by 63 percent.", "Retrain when audit precision drops 2 points.").
+    A question explains nothing ("How do I monitor model performance in production?", the question read back)."""
+    if len(tokens) < 4 or sentence.rstrip().endswith("?"):
         return False
     ratio = stopword_ratio(tokens)
     if ratio >= 0.15:

@@ -18,6 +18,7 @@ bands by BANDS.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mlcoach.analysis import Analysis
@@ -46,6 +47,9 @@ OUTLINE_FOR_PHASE = {"opening": "opening", "experience": "experience", "design":
 WEAKEST_PREFERENCE = ("design", "production", "experience", "deep_dive", "opening")
 SIMPLE_MODELS = ("linear_regression", "logistic_regression", "decision_trees", "naive_bayes", "baseline")
 BUSINESS_DATA = ("business_problem", "problem_framing", "data_sources", "labels", "data_quality")
+_DEFERRED = re.compile(r"\b(only (if|when|once|after)|once (the|we|it|our)|after (the|we|a|an)|later|"
+                       r"if (the|it|we|that)\b[^.;]{0,40}\b(plateau\w*|not enough|fails?|stalls?))",
+                       re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -313,16 +317,21 @@ def _red_flags(answers: list[Answer], crit: dict[str, CriterionScore], persona: 
 
     # jumps_to_complex: a complex model proposed in the design before a baseline, a simpler model, or the problem
     # and its data were explained.
+    # A complex model put off with its cost ("I'd only go there once the boosted ranker plateaus") is no jump, and
+    # any simpler algorithm proposed first (boosted trees before a neural network) grounds it.
     complex_ids = set(rules["jumps_to_complex"].concepts) if "jumps_to_complex" in rules else set()
+    simpler = (set(SIMPLE_MODELS) | algorithms) - complex_ids
     grounding: set[str] = set()
     for a in design:
         named = a.analysis.mentioned
-        if named & complex_ids and not (grounding | named) & set(SIMPLE_MODELS) and \
+        jumps = [h for h in a.analysis.hits if h.concept in complex_ids and not h.reasoned
+                 and not _DEFERRED.search(h.quote)]
+        if jumps and not (grounding | named) & simpler and \
                 len((grounding | a.analysis.explained) & set(BUSINESS_DATA)) < 2:
-            hit = next(h for h in a.analysis.hits if h.concept in complex_ids)
+            hit = jumps[0]
             raise_("jumps_to_complex", (Evidence(a.turn, a.phase, hit.quote, hit.concept),))
             break
-        grounding |= named & set(SIMPLE_MODELS)
+        grounding |= named & simpler
         grounding |= a.analysis.explained & set(BUSINESS_DATA)
 
     # Flags about something missing need the chance to show it: the questions on it were asked and answered.

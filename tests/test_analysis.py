@@ -147,3 +147,26 @@ def test_a_concept_waved_away_earns_nothing(persona):
 ])
 def test_words_that_only_look_like_a_concept_do_not_count(persona, text, absent):
     assert absent not in analyze(text, persona).mentioned
+
+
+def test_a_question_read_back_explains_nothing(persona):
+    a = analyze("How do I monitor model performance in production? Monitoring is important.", persona)
+    assert "monitoring" in a.mentioned and "monitoring" not in a.explained
+
+
+@pytest.mark.parametrize("text", [
+    "I took many courses in machine learning and did a course project on gradient descent.",
+    "I haven't worked on an industry project yet.",
+])
+def test_coursework_is_not_real_project_experience(persona, text):
+    assert analyze(text, persona).disclaims
+
+
+@pytest.mark.parametrize("text,wrong", [
+    ("We didn't need a test set because XGBoost has built-in regularization, so it doesn't overfit.",
+     "no_holdout_needed"),
+    ("Feature scaling is really important for random forests, otherwise the trees can't split.", "scaling_for_trees"),
+    ("We got 99 percent accuracy on the training data.", "evaluate_on_training_data"),
+])
+def test_more_misconceptions_are_caught(persona, text, wrong):
+    assert wrong in [mid for mid, _ in analyze(text, persona).errors]

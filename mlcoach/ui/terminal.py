@@ -127,6 +127,7 @@ class TerminalIO(PlainIO):
         return [(style.get(level, ""), " " + text + " ")]
 
     def show(self, outputs: Iterable) -> None:
+        self.console.width = self._width()  # rules and reports at the terminal's width, even after a resize
         for out in outputs:
             if isinstance(out, PhaseStart):
                 self._end_line()
@@ -220,4 +221,5 @@ class TerminalIO(PlainIO):
             return text
 
     def render(self, renderable) -> None:
+        self.console.width = self._width()
         self.console.print(renderable)
