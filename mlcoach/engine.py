@@ -247,7 +247,7 @@ class Session:
             self.note("budget", f"{state.phase} budget spent ({elapsed:.0f}s of {budget:.0f}s)")
             yield from self._advance()
             return
-        move = planner.rephrase(state)
+        move = planner.redirect(state) or planner.rephrase(state)
         if move is None:
             moves = self._plan(elapsed < lo)
             if not moves:

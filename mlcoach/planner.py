@@ -167,6 +167,24 @@ def extra_moves(state: State) -> list[Move]:
     return moves
 
 
+_ASKS_US = re.compile(r"\b(you|your|you're|here|team|company)\b", re.IGNORECASE)
+
+
+def redirect(state: State) -> Move | None:
+    """A question to the interviewer in the middle of the interview ("What does your feature store look like?"):
+    kept for the closing, and the question asked again. Once per question."""
+    last = state.last_answer
+    q = state.last_question
+    if last is None or q is None or q.get("kind") == "closing" or state.phase == "closing":
+        return None
+    text = last.text.strip()
+    if not text.endswith("?") or len(text.split()) > 30 or last.analysis.explained or \
+            not _ASKS_US.search(text) or f"redirect:{q.get('move')}" in state.asked:
+        return None
+    return Move("nudge", f"redirect:{q.get('move')}", "Good question, and I'll gladly answer it at the end, when "
+                f"it's your turn to ask. For now: {q.get('text', '')}", "general", (), "the candidate asked a question")
+
+
 def rephrase(state: State) -> Move | None:
     """One gentle rephrase of a question whose answer was empty, one word, off-topic or gibberish."""
     last = state.last_answer

@@ -276,3 +276,17 @@ def test_without_a_name_piped_answers_are_answers(tmp_path):
     assert [e["text"] for e in evs if e["type"] == "candidate"] == ["I built a recommender using matrix "
                                                                     "factorization."]
     assert "matrix" not in evs[0]["candidate"]
+
+
+def test_a_question_to_the_interviewer_mid_interview_is_kept_for_the_end(tmp_path):
+    answers = "I build ranking models at a marketplace.\nThanks, what does your feature store look like?\n/end\n"
+    proc = subprocess.run([MLCOACH, "interview", "--offline", "--name", "Q", "--scenario", "spam", "--seed", "3",
+                           "--sessions-dir", str(tmp_path)], input=answers, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    (log,) = tmp_path.glob("*.jsonl")
+    evs = [json.loads(x) for x in log.read_text().splitlines()]
+    said = [e for e in evs if e["type"] == "interviewer"]
+    redirect = next(e for e in said if e.get("move", "").startswith("redirect:"))
+    question_before = [e for e in said if e["t"] <= redirect["t"] and e.get("kind") == "question"][-1]["text"]
+    assert "at the end" in redirect["text"] and redirect["text"].endswith(question_before)
