@@ -208,6 +208,9 @@ def ack(state: State) -> Move | None:
     if r.random() < 0.5:
         return None
     said = last.analysis.explained or last.analysis.mentioned
+    question = question_index(state.persona).get((state.last_question or {}).get("move", ""))
+    on_point = said & set(question.covers) if question else set()
+    said = on_point or said  # what the answer said about what was asked, before what it said in passing
     fitting = [ln for ln in state.persona.rapport if ln.when and set(ln.when) & said]
     generic = [ln for ln in state.persona.rapport if not ln.when]
     recent = set(state.recent_acks)
