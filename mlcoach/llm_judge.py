@@ -147,8 +147,11 @@ class LLMJudge:
         if _supports_schema(self.client.config.model):
             extra["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": "verdict", "schema": prompts.verdict_schema(persona)}}
-        text = self.client.complete(messages, **extra)
-        return LLMVerdict.model_validate(prompts.parse_json(text))
+        text = self.client.config.scrub(self.client.complete(messages, **extra))  # a key echoed back goes no further
+        verdict = LLMVerdict.model_validate(prompts.parse_json(text))
+        if not set(verdict.criteria) & {c.id for c in persona.criteria}:
+            raise ValueError("the verdict scores none of the rubric's criteria")
+        return verdict
 
     def _merge(self, state: State, answers: list[Answer], verdict: LLMVerdict, offline):
         persona = state.persona
@@ -180,10 +183,19 @@ class LLMJudge:
             self._note(f"{dropped} quote{'s' if dropped != 1 else ''} from the LLM judge not found in the "
                        "candidate's answers were dropped")
         summary = " ".join(verdict.summary.split())[:600] or offline.summary
+        if _GUESS.search(summary):  # feedback observes the answers; it never guesses about the person
+            self._note("the LLM judge's summary guessed about the person; the offline summary is used")
+            summary = offline.summary
         return assemble(state, self.name, tuple(criteria), tuple(flags), summary)
 
     def _note(self, text: str) -> None:
         self._notes.append({"note": "judge", "text": self.client.config.scrub(text)})
+
+
+_GUESS = re.compile(r"\b(the candidate|you|they|he|she) (seems?|seemed|appears?|appeared|lacks?|lacked|is|was|are|were|"
+                    r"felt|feels?) (\w+ )?(nervous|anxious|confident|unconfident|insecure|lazy|smart|intelligent|"
+                    r"arrogant|shy|stressed|unprepared|confused|bright|gifted)\b|\b(lacks?|lacking) "
+                    r"(\w+ )?confidence\b|\bpersonality\b", re.IGNORECASE)
 
 
 def _supports_schema(model: str) -> bool:

@@ -68,7 +68,11 @@ def test_the_model_words_every_turn_and_streams_sentence_by_sentence(tmp_path, f
     assert result.status == "complete"
     lines = said(evs)
     assert lines and all(e["source"] == "openai/fake-model" for e in lines if e["move"] != "repeat")
-    assert all(e["text"] == fake.default["text"] for e in lines if e["move"] != "repeat")
+    asking = [e for e in lines if e["move"] != "repeat" and e["move"] != "closing.thanks"]
+    assert all(e["text"] == fake.default["text"] for e in asking)
+    # The last words leave the candidate no question to answer: the model's question is not said.
+    thanks = next(e for e in lines if e["move"] == "closing.thanks")
+    assert thanks["text"] == "Thanks for that. It sounds like real work."
     assert all(e["usage"]["prompt_tokens"] > 0 for e in lines)
     summary = result.summary
     assert summary["interviewer"] == "openai/fake-model" and summary["usage"]["calls"] == len(lines)
@@ -471,3 +475,81 @@ def test_an_ollama_server_that_is_not_running_is_unreachable_at_once(tmp_path):
     assert said == 1, out.stdout + out.stderr
     log = next((tmp_path / "s").glob("*.jsonl")).read_text()
     assert log.count('"llm_retry"') == 0  # no retries against a port nobody listens on
+
+
+# ---------------------------------------------------------------------------------------------- a model's odd habits
+
+
+@pytest.mark.parametrize("reply,shown", [
+    ("**How would you check the labels are reliable?** Also, what model would you try first?",
+     "How would you check the labels are reliable?"),
+    ("```\nGreat answer. How would you check the labels are reliable?\n```",
+     "Great answer. How would you check the labels are reliable?"),
+    ('{"role": "interviewer", "question": "How would you check the labels are reliable? And the model?"}',
+     "How would you check the labels are reliable?"),
+    ("<think>\nI should keep it short.\n</think>\n\nThanks. How would you check the labels are reliable?",
+     "Thanks. How would you check the labels are reliable?"),
+    ("Alex: *nods thoughtfully* Thanks. How would you check the labels are reliable?",
+     "Thanks. How would you check the labels are reliable?"),
+])
+def test_one_plain_question_whatever_the_model_wraps_it_in(tmp_path, fake, reply, shown):
+    fake.default = {"text": reply}
+    _, evs = run(tmp_path, factory=factory(fake, judge="offline"))
+    questions = [e["text"] for e in said(evs) if e["kind"] == "question" and e.get("source") != "scripted"]
+    assert questions and all(q.strip() == shown for q in questions), questions[:2]
+
+
+def test_a_reply_without_a_question_gets_the_planned_one_and_a_long_one_is_cut(tmp_path, fake):
+    fake.default = {"text": "Thanks for sharing that, it sounds like solid work. " * 40}
+    _, evs = run(tmp_path, factory=factory(fake, judge="offline"))
+    for e in said(evs):
+        if e["kind"] in ("question", "probe"):
+            # the planned question closes the turn, after at most MAX_WORDS of the model's words
+            assert not e["text"].rstrip().endswith("solid work.") and len(e["text"].split()) < 140, e["text"]
+            assert "  " not in e["text"]
+
+
+def test_a_key_echoed_by_the_model_is_never_shown_or_kept(tmp_path, fake):
+    fake.default = {"text": f"Good. The key {FAKE_KEY} is set. How would you check the labels are reliable?"}
+    original = fake._answer
+
+    def answer(h, body, r):
+        original(h, body, {"text": '{"criteria": {"production": {"score": 3, "evidence": []}}, "summary": '
+                           f'"Reviewed with key {FAKE_KEY}."}}'} if not body.get("stream") else r)
+
+    fake._answer = answer
+    result, _ = run(tmp_path / "s", factory=factory(fake, judge="llm"))
+    files = list((tmp_path / "s").iterdir())
+    assert len(files) == 2
+    for path in files:
+        assert FAKE_KEY not in path.read_text()
+
+
+def test_a_definition_quiz_from_the_model_is_replaced(tmp_path, fake):
+    fake.default = {"text": "Before we go on, define overfitting for me. What is the definition of precision?"}
+    _, evs = run(tmp_path, factory=factory(fake, judge="offline"))
+    assert not any("definition of" in e["text"] or "define overfitting" in e["text"] for e in said(evs))
+    assert notes(evs, "guardrail")
+
+
+def test_a_verdict_that_scores_no_criterion_of_the_rubric_falls_back_to_the_offline_judge(tmp_path, fake):
+    original = fake._answer
+
+    def answer(h, body, r):
+        original(h, body, {"text": '{"scores": {"production": {"score": 4, "evidence": []}}, "summary": "ok"}'}
+                 if not body.get("stream") else r)
+
+    fake._answer = answer
+    _, evs = run(tmp_path, factory=factory(fake, judge="llm"))
+    score = next(e for e in evs if e["type"] == "score")
+    offline, oevs = run(tmp_path / "offline")
+    assert score["overall"] == next(e for e in oevs if e["type"] == "score")["overall"] > 0
+    assert any("no valid verdict" in n["text"] for n in notes(evs, "judge"))
+
+
+def test_a_model_that_keeps_timing_out_is_left_after_two_turns(tmp_path, fake):
+    fake.default = {"delay": 1.0}
+    _, evs = run(tmp_path, factory=factory(fake, judge="llm", read_timeout=0.3, retries=0))
+    warned = [n for n in notes(evs) if n.get("warn")]
+    assert len(warned) == 1 and "2 turns in a row" in warned[0]["text"]
+    assert len(fake.requests) <= 3  # two turns, then nothing more is asked of it (the judge neither)

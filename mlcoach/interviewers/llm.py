@@ -16,10 +16,40 @@ from mlcoach.interviewers import Context
 from mlcoach.llm import Client, LLMError
 from mlcoach.planner import Move
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|(?<=[。？！])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+|(?<=[。？！])")
 _QUESTION_END = ("?", "？")
+ASKING = ("greeting", "question", "probe")  # moves that must end in a question to the candidate
+MAX_WORDS = 90  # a turn longer than this is cut (a model that lectures, or runs on)
+_THINK = re.compile(r"<(think|thinking|reasoning)>.*?</\1>\s*", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"```[a-z]*\s*|~~~\s*")
+_STAGE = re.compile(r"^\s*\*[^*\n]{1,40}\*(?=\s|$)|[*(](nods|smiles|pauses|laughs|leans)[^*)]*[*)]", re.IGNORECASE)
+_MARKUP = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)|^\s*(#{1,6}\s+|[-*•]\s+|\d+[.)]\s+)",
+                     re.MULTILINE)
+_JSON_TEXT_KEYS = ("question", "text", "content", "message", "reply", "response")
+
+
+def clean(text: str, speaker: str) -> str:
+    """What a candidate should see of a model's line: no reasoning block, code fence, markdown, stage direction
+    or "Alex:" prefix, and a reply wrapped in JSON unwrapped."""
+    text = _THINK.sub("", text)
+    stripped = text.strip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        import json
+
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            text = next((str(data[k]) for k in _JSON_TEXT_KEYS if isinstance(data.get(k), str)), "")
+    text = _FENCE.sub("", text)
+    text = re.sub(rf"^\s*\**({re.escape(speaker)}|interviewer|assistant)\**\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = _STAGE.sub(" ", text)
+    text = _MARKUP.sub("", text)
+    return re.sub(r"[ \t]{2,}", " ", text)
 # Faults after which the model is not tried again this session.
 FATAL = ("unreachable", "auth", "bad_request")
+SLOW_TURNS = 2  # turns in a row that failed (timeouts, server errors) before the model is left for the session
 
 
 class LLMInterviewer:
@@ -33,6 +63,7 @@ class LLMInterviewer:
         self._notes: list[dict] = []
         self._meta: dict = {}
         self._warned_cost = False
+        self._failed_turns = 0  # turns in a row the model failed (after its retries)
 
     # ------------------------------------------------------------------ the protocol
     def say(self, move: Move, ctx: Context) -> Iterator[str]:
@@ -46,22 +77,39 @@ class LLMInterviewer:
         before = _snapshot(self.client)
         asked = False
         bad: tuple[str, list[str]] | None = None
+        words = 0
+        speaker = ctx.persona.name
         try:
-            for sentence in self._sentences(self.client.stream(messages)):
-                if asked or bad:  # the rest is read to the end (the call's usage comes last) but not said
+            for raw in self._sentences(self.client.stream(messages)):
+                if asked or bad or words >= MAX_WORDS:  # read to the end (the usage comes last), not said
                     continue
+                sentence = clean(self.client.config.scrub(raw), speaker)
+                if not sentence.strip():
+                    continue
+                if not shown:
+                    sentence = sentence.lstrip()
                 broken = ctx.persona.violations(sentence)
                 if broken:
                     bad = (sentence, broken)
                     continue
+                is_question = sentence.rstrip().rstrip("\"')").endswith(_QUESTION_END)
+                if is_question and move.kind not in ASKING and move.id != "closing.invite":
+                    continue  # a closing "thanks" or a transition does not leave the candidate a question
+                if shown and not shown[-1].endswith((" ", "\n")) and not sentence.startswith((" ", "\n")):
+                    sentence = " " + sentence
                 shown.append(sentence)
+                words += len(sentence.split())
                 yield sentence
-                asked = sentence.rstrip().rstrip("\"')").endswith(_QUESTION_END)
+                asked = is_question
             if bad:
                 yield from self._regenerate(move, ctx, messages, shown, *bad)
                 return
             if not "".join(shown).strip():
                 raise LLMError("other", "the model returned no text")
+            self._failed_turns = 0
+            if not asked and move.kind in ASKING:
+                self._note("fallback", f"{move.id}: the model asked nothing; the planned question follows")
+                yield ("" if "".join(shown).endswith((" ", "\n")) else " ") + move.text
         except LLMError as exc:
             self._fault(exc, move)
             yield from self._finish_scripted(shown, move)
@@ -94,15 +142,34 @@ class LLMInterviewer:
         return True
 
     def _sentences(self, deltas: Iterator[str]) -> Iterator[str]:
+        """Sentences as they complete. A reasoning block is held back until it closes (then dropped); a reply
+        that starts as JSON is read whole and unwrapped first."""
         buffer = ""
+        whole = None  # the full reply, when it has to be read whole
         for delta in deltas:
+            if whole is not None:
+                whole += delta
+                continue
             buffer += delta
+            if buffer.lstrip().startswith("{"):
+                whole, buffer = buffer, ""
+                continue
+            if re.search(r"<(think|thinking|reasoning)>", buffer, re.IGNORECASE):
+                if not re.search(r"</(think|thinking|reasoning)>", buffer, re.IGNORECASE):
+                    continue
+                buffer = _THINK.sub("", buffer)
             while True:
                 m = _SENTENCE_END.search(buffer)
                 if not m:
                     break
                 yield buffer[: m.end()]
                 buffer = buffer[m.end():]
+        if whole is not None:
+            buffer = clean(whole, "")
+            for part in _SENTENCE_END.split(buffer):
+                if part.strip():
+                    yield part + " "
+            return
         if buffer.strip():
             yield buffer
 
@@ -116,6 +183,7 @@ class LLMInterviewer:
         except LLMError as exc:
             self._fault(exc, move)
             text = ""
+        text = clean(self.client.config.scrub(text), ctx.persona.name).strip()
         if text and not ctx.persona.violations(text):
             yield (" " if shown else "") + text
             return
@@ -133,6 +201,12 @@ class LLMInterviewer:
 
     def _fault(self, exc: LLMError, move: Move) -> None:
         self._pull_client_notes()  # the retries came first
+        self._failed_turns += 1
+        if exc.kind not in FATAL and self._failed_turns >= SLOW_TURNS:
+            self.disabled = f"{exc.kind}: {exc}"
+            self.client.disabled = self.disabled
+            self._note("llm_unavailable", f"model {self.name} failed {self._failed_turns} turns in a row "
+                       f"({exc.kind}); going on with the scripted interviewer and offline judge", warn=True)
         if exc.kind in FATAL:
             self.disabled = f"{exc.kind}: {exc}"
             self.client.disabled = self.disabled
