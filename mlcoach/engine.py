@@ -63,6 +63,11 @@ def plan_seconds(persona: Persona, duration_minutes: float) -> dict[str, list[fl
     return {p.id: [round(p.minutes[0] * scale, 1), round(mids[p.id] * scale, 1)] for p in persona.phases}
 
 
+def _stamped(event: dict, clock) -> dict:
+    """The event with its session time and wall-clock time."""
+    return {**event, "t": round(clock.now(), 2), "at": clock.utc().isoformat(timespec="seconds")}
+
+
 class Session:
     def __init__(self, persona: Persona, clock, log: SessionLog, interviewer: Interviewer, summary_path: Path,
                  judge=None) -> None:
@@ -100,7 +105,7 @@ class Session:
             meta["level"] = level
         if focus:
             meta["focus"] = list(focus)
-        meta = {**meta, "t": round(clock.now(), 2), "at": clock.utc().isoformat(timespec="seconds")}
+        meta = _stamped(meta, clock)
         log = SessionLog.create(sessions_dir / f"{sid}.jsonl", meta)
         session = cls(persona, clock, log, interviewer, sessions_dir / f"{sid}.toml", judge)
         session._record(meta)
@@ -380,7 +385,7 @@ class Session:
                        labels, tuple(tail), later, focus)
 
     def _emit(self, event: dict) -> None:
-        event = {**event, "t": round(self.clock.now(), 2), "at": self.clock.utc().isoformat(timespec="seconds")}
+        event = _stamped(event, self.clock)
         self.log.append(event, sync=event["type"] in ("candidate", "end", "meta", "score"))
         self._record(event)
 

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from mlcoach.errors import MlcoachError
-from mlcoach.sessions import FORMAT, atomic_write, read_events, read_summary
+from mlcoach.sessions import FORMAT, atomic_write, finite, read_events, read_summary
 from mlcoach.summary import summarize
 
 ROW_KEYS = ("session_id", "started", "ended", "candidate", "persona", "scenario", "interviewer", "judge", "mode",
@@ -44,8 +44,7 @@ def row_problem(row: dict) -> str:
         if value is None:
             continue
         if key in NUMBER_KEYS:
-            if isinstance(value, bool) or not isinstance(value, int | float) or value != value or \
-                    abs(value) == float("inf"):
+            if not finite(value):
                 return f"{key}: expected a finite number"
         elif not isinstance(value, str):
             return f"{key}: expected a string"

@@ -234,7 +234,8 @@ def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: 
             if credit > best.get(hit.concept, (0.0, None))[0]:
                 best[hit.concept] = (credit, Evidence(a.turn, a.phase, hit.quote, hit.concept,
                                                       named=credit < HIT_CREDIT["explained"]))
-    items = list(best.values()) + _signals(c.id, answers, persona)
+    signals = _signals(c.id, answers, persona)
+    items = list(best.values()) + signals
     credit = sum(x for x, _ in items)
     items.sort(key=lambda item: (-item[0], item[1].turn))
     evidence: list[Evidence] = []
@@ -245,7 +246,7 @@ def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: 
     missing = tuple(cid for cid in c.concepts if cid not in explained and cid in persona.concepts and cid in relevant
                     and persona.concepts[cid].group != "algorithms")  # not naming every algorithm is no gap
     score = score_for(credit)
-    if not reasoned and not _signals(c.id, answers, persona):
+    if not reasoned and not signals:
         score = min(score, NAMED_ONLY_CAP)  # concepts only named, however many, are not a strong criterion
     return CriterionScore(c.id, score, round(credit, 2), tuple(evidence[:3]), missing)
 

@@ -86,23 +86,12 @@ class SessionLog:
         is made durable, then linked into place. A crash can never leave an empty log, and an existing log with
         the same name is never overwritten."""
         line = clean_text(json.dumps(first, ensure_ascii=False, separators=(",", ":"))) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(line.encode("utf-8"))
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o600)
-            os.link(tmp, path)
+            _via_temporary(path, line.encode("utf-8"), os.link)  # link, unlike rename, never replaces a file
         except FileExistsError:
             raise MlcoachError(f"{path}: a session log with this id already exists") from None
         except OSError as exc:
             raise MlcoachError(f"{path}: cannot create the session log ({exc.strerror})") from None
-        finally:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
         return cls(path)
 
     def _ends_without_newline(self) -> bool:
@@ -164,15 +153,11 @@ def read_events(path: Path) -> Loaded:
         except ValueError:
             warnings.append(f"{path}: line {number}: not a session event (skipped)")
             continue
-        problem = event_problem(ev)
-        if problem and ev["type"] == "meta" and not events and isinstance(ev.get("session_id"), str):
-            while problem:  # the session stays readable without the damaged detail
-                key = problem.split("'")[1].split(".")[0] if "'" in problem else ""
-                if key not in ev or key in ("session_id", "type"):
-                    break
-                warnings.append(f"{path}: line {number}: {problem} (ignored)")
-                del ev[key]
-                problem = event_problem(ev)
+        key, problem = event_problem(ev)
+        while problem and ev["type"] == "meta" and not events and key not in ("", "session_id", "type"):
+            warnings.append(f"{path}: line {number}: {problem} (ignored)")  # readable without the damaged detail
+            del ev[key]
+            key, problem = event_problem(ev)
         if problem:
             if ev["type"] == "meta" and not events:
                 raise BadInput(f"{path}: line {number}: {problem}")
@@ -202,33 +187,33 @@ _TYPES = {
 }
 
 
-def event_problem(ev: dict) -> str:
-    """What is wrong with one event's shape, or "" when it can be used."""
+def event_problem(ev: dict) -> tuple[str, str]:
+    """(the top-level key at fault, what is wrong) with one event's shape, or ("", "") when it can be used."""
     kind = ev["type"]
     for key in _REQUIRED.get(kind, ()):
         if ev.get(key) is None:
-            return f"{kind}: missing {key!r}"
+            return key, f"{kind}: missing {key!r}"
     for key, value in ev.items():
         want = _TYPES.get(key)
-        if want is None or value is None:
+        if want is None or value is None or kind == "meta" and key == "candidate" and value == "":
             continue
-        if isinstance(value, bool) and want is not bool or not isinstance(value, want):
-            if not (kind == "meta" and key == "candidate" and value == ""):
-                return f"{kind}: {key!r}: expected {_type_name(want)}, got {type(value).__name__}"
-        if want is _NUMBER and value != value or want is _NUMBER and value in (float("inf"), float("-inf")):
-            return f"{kind}: {key!r}: expected a finite number"
+        if want is _NUMBER:
+            if not finite(value):
+                return key, f"{kind}: {key!r}: expected a finite number, got {value!r}"
+        elif isinstance(value, bool) or not isinstance(value, want):
+            return key, f"{kind}: {key!r}: expected {_type_name(want)}, got {type(value).__name__}"
     if kind == "meta" and "plan" in ev:
         for pid, pair in ev["plan"].items():
-            if not (isinstance(pair, list) and len(pair) == 2 and all(_finite(x) for x in pair)):
-                return f"meta: 'plan.{pid}': expected [low, high] seconds"
-    if kind == "note" and "usage" in ev and not all(_finite(v) or v is None for v in ev["usage"].values()):
-        return "note: 'usage': expected numbers"
+            if not (isinstance(pair, list) and len(pair) == 2 and all(finite(x) for x in pair)):
+                return "plan", f"meta: 'plan.{pid}': expected [low, high] seconds"
+    if kind == "note" and "usage" in ev and not all(finite(v) or v is None for v in ev["usage"].values()):
+        return "usage", "note: 'usage': expected numbers"
     if kind == "score":
         return _score_problem(ev)
-    return ""
+    return "", ""
 
 
-def _finite(x) -> bool:
+def finite(x) -> bool:
     return isinstance(x, _NUMBER) and not isinstance(x, bool) and x == x and abs(x) != float("inf")
 
 
@@ -237,31 +222,26 @@ def _type_name(want) -> str:
                                                  list: "a list"}.get(want, str(want))
 
 
-def _evidence_problem(items, where: str) -> str:
-    if not isinstance(items, list):
-        return f"score: {where!r}: expected a list"
-    for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("quote", ""), str) or \
-                not _finite(item.get("turn", 0)):
-            return f"score: {where!r}: expected evidence tables with a turn and a quote"
+def _evidence_problem(items) -> str:
+    if not isinstance(items, list) or not all(isinstance(item, dict) and isinstance(item.get("quote", ""), str)
+                                              and finite(item.get("turn", 0)) for item in items):
+        return "expected a list of evidence tables with a turn and a quote"
     return ""
 
 
-def _score_problem(ev: dict) -> str:
+def _score_problem(ev: dict) -> tuple[str, str]:
     for cid, c in (ev.get("criteria") or {}).items():
-        if not isinstance(c, dict) or not _finite(c.get("score", 0)):
-            return f"score: 'criteria.{cid}': expected a table with a numeric score"
-        problem = _evidence_problem(c.get("evidence", []), f"criteria.{cid}.evidence")
-        if problem:
-            return problem
+        if not isinstance(c, dict) or not finite(c.get("score", 0)):
+            return "criteria", f"score: 'criteria.{cid}': expected a table with a numeric score"
+        if problem := _evidence_problem(c.get("evidence", [])):
+            return "criteria", f"score: 'criteria.{cid}.evidence': {problem}"
     for fid, evidence in (ev.get("red_flags") or {}).items():
-        problem = _evidence_problem(evidence, f"red_flags.{fid}")
-        if problem:
-            return problem
+        if problem := _evidence_problem(evidence):
+            return "red_flags", f"score: 'red_flags.{fid}': {problem}"
     for key in ("practice", "corrections"):
         if not all(isinstance(x, dict) for x in ev.get(key) or []):
-            return f"score: {key!r}: expected a list of tables"
-    return ""
+            return key, f"score: {key!r}: expected a list of tables"
+    return "", ""
 
 
 def write_summary(path: Path, summary: dict) -> None:
@@ -270,6 +250,12 @@ def write_summary(path: Path, summary: dict) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """A whole file at once, readable only by its owner: a temporary file in the same directory, then a rename."""
+    _via_temporary(path, data, os.replace)
+
+
+def _via_temporary(path: Path, data: bytes, place) -> None:
+    """Write `data` durably (fsync) to a temporary file beside `path`, readable only by its owner, then put it in
+    place with `place(tmp, path)`. The temporary file never outlives the call."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -277,13 +263,12 @@ def atomic_write(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
+        place(tmp, path)
+    finally:
         try:
-            os.unlink(tmp)
+            os.unlink(tmp)  # after a rename there is nothing left to remove; after a link, the extra name goes
         except OSError:
             pass
-        raise
 
 
 def read_summary(path: Path) -> dict:

@@ -252,14 +252,18 @@ def test_an_unreachable_model_warns_once_and_the_interview_goes_on(term):
     assert "Traceback" not in screen
 
 
-def test_a_second_hint_is_not_the_first_again_and_no_praise_without_answers(tmp_path):
-    answers = "/hint\n/hint\n/next\n/next\n/next\n/next\n/next\n"
-    proc = subprocess.run([MLCOACH, "interview", "--offline", "--name", "Q", "--scenario", "spam", "--seed", "3",
-                           "--sessions-dir", str(tmp_path)], input=answers, capture_output=True, text=True,
-                          timeout=60)
+def _piped(tmp_path, answers: str, *args: str, env: dict | None = None) -> list[dict]:
+    """A whole offline interview with its answers piped in; the session's events."""
+    proc = subprocess.run([MLCOACH, "interview", "--offline", *args, "--sessions-dir", str(tmp_path)], input=answers,
+                          capture_output=True, text=True, timeout=60, env=env)
     assert proc.returncode == 0, proc.stderr
     (log,) = tmp_path.glob("*.jsonl")
-    evs = [json.loads(x) for x in log.read_text().splitlines()]
+    return [json.loads(x) for x in log.read_text().splitlines()]
+
+
+def test_a_second_hint_is_not_the_first_again_and_no_praise_without_answers(tmp_path):
+    evs = _piped(tmp_path, "/hint\n/hint\n/next\n/next\n/next\n/next\n/next\n", "--name", "Q", "--scenario", "spam",
+                 "--seed", "3")
     hints = [e["text"] for e in evs if e["type"] == "interviewer" and e.get("move") == "hint"]
     assert len(hints) == 2 and hints[0] != hints[1]
     invite = next(e["text"] for e in evs if e["type"] == "interviewer" and e.get("move") == "closing.invite")
@@ -267,12 +271,8 @@ def test_a_second_hint_is_not_the_first_again_and_no_praise_without_answers(tmp_
 
 
 def test_without_a_name_piped_answers_are_answers(tmp_path):
-    proc = subprocess.run([MLCOACH, "interview", "--offline", "--sessions-dir", str(tmp_path)],
-                          input="I built a recommender using matrix factorization.\n/end\n", capture_output=True,
-                          text=True, timeout=60, env={**os.environ, "MLCOACH_NAME": ""})
-    assert proc.returncode == 0, proc.stderr
-    (log,) = tmp_path.glob("*.jsonl")
-    evs = [json.loads(x) for x in log.read_text().splitlines()]
+    evs = _piped(tmp_path, "I built a recommender using matrix factorization.\n/end\n",
+                 env={**os.environ, "MLCOACH_NAME": ""})
     assert [e["text"] for e in evs if e["type"] == "candidate"] == ["I built a recommender using matrix "
                                                                     "factorization."]
     assert "matrix" not in evs[0]["candidate"]
@@ -280,12 +280,7 @@ def test_without_a_name_piped_answers_are_answers(tmp_path):
 
 def test_a_question_to_the_interviewer_mid_interview_is_kept_for_the_end(tmp_path):
     answers = "I build ranking models at a marketplace.\nThanks, what does your feature store look like?\n/end\n"
-    proc = subprocess.run([MLCOACH, "interview", "--offline", "--name", "Q", "--scenario", "spam", "--seed", "3",
-                           "--sessions-dir", str(tmp_path)], input=answers, capture_output=True, text=True,
-                          timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    (log,) = tmp_path.glob("*.jsonl")
-    evs = [json.loads(x) for x in log.read_text().splitlines()]
+    evs = _piped(tmp_path, answers, "--name", "Q", "--scenario", "spam", "--seed", "3")
     said = [e for e in evs if e["type"] == "interviewer"]
     redirect = next(e for e in said if e.get("move", "").startswith("redirect:"))
     question_before = [e for e in said if e["t"] <= redirect["t"] and e.get("kind") == "question"][-1]["text"]

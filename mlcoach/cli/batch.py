@@ -24,8 +24,9 @@ from mlcoach.cli.options import (
     SttModelOpt,
     SttOpt,
     TimeoutOpt,
+    load_persona,
 )
-from mlcoach.errors import BadInput, NotFound
+from mlcoach.errors import BadInput
 
 
 def _score(summary: dict) -> dict:
@@ -80,7 +81,6 @@ def batch(
     Example: mlcoach batch tests/candidates/strong-spam.toml --offline --json
     """
     from mlcoach import config, script, wiring
-    from mlcoach import persona as personas
     from mlcoach.batch import run_script
     from mlcoach.ui import render
 
@@ -90,12 +90,10 @@ def batch(
     files = _shard(files, shard)
     scripts = [script.load(f) for f in files]
     for s in scripts:  # personas and scenarios are checked before the first interview starts
-        try:
-            p = personas.load(persona or s.persona or settings.persona)
-        except NotFound as exc:
-            where = "--persona" if persona else f"{s.path}: persona" if s.persona else \
-                config.origin(settings, "persona")
-            raise (BadInput if s.persona and not persona else NotFound)(f"{where}: {str(exc).removeprefix('persona: ')}") from None
+        if persona or not s.persona:
+            p = load_persona(persona or settings.persona, "--persona" if persona else config.origin(settings, "persona"))
+        else:  # a bad script is bad input, like any other key of it
+            p = load_persona(s.persona, f"{s.path}: persona", BadInput)
         if s.scenario:
             try:
                 p.scenario(s.scenario)

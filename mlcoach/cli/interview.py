@@ -25,6 +25,7 @@ from mlcoach.cli.options import (
     TimeoutOpt,
     TtsOpt,
     VoiceOpt,
+    load_persona,
 )
 from mlcoach.errors import ExitCode
 
@@ -64,18 +65,13 @@ def interview(
     Example: mlcoach interview --name Priya --scenario spam --offline
     """
     from mlcoach import config, wiring
-    from mlcoach import persona as personas
     from mlcoach.clock import RealClock
     from mlcoach.engine import Session
-    from mlcoach.errors import NotFound
 
     settings = config.resolve(name=name, persona=persona, duration=duration, model=model, api_base=api_base,
                               judge=judge, max_cost=max_cost, timeout=timeout,
                               sessions_dir=str(sessions_dir) if sessions_dir else None)
-    try:
-        p = personas.load(settings.persona)
-    except NotFound as exc:
-        raise NotFound(f"{config.origin(settings, 'persona')}: {str(exc).removeprefix('persona: ')}") from None
+    p = load_persona(settings.persona, config.origin(settings, "persona"))
     if scenario:
         p.scenario(scenario)
     interviewer, session_judge = wiring.build(settings, offline)

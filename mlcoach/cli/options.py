@@ -46,3 +46,15 @@ PauseOpt = Annotated[float, typer.Option("--pause-seconds", min=0.3, max=30, hel
                      "answer.")]
 PushOpt = Annotated[bool, typer.Option("--push-to-talk", help="Record until you press Enter instead of stopping at "
                     "a pause.")]
+
+
+def load_persona(ref: str, where: str, error: type | None = None):
+    """A persona by id or path; an unknown one is one line naming where the id came from (`--persona`,
+    `MLCOACH_PERSONA`, the config file, a batch script), raised as `error` (default: NotFound, exit 3)."""
+    from mlcoach import persona as personas
+    from mlcoach.errors import NotFound
+
+    try:
+        return personas.load(ref)
+    except NotFound as exc:
+        raise (error or NotFound)(f"{where}: {str(exc).removeprefix('persona: ')}") from None

@@ -181,13 +181,11 @@ def _one(path: Path, *, replay: bool, speed: float, export: str | None, output: 
         return
     from mlcoach.ui import render
     from mlcoach.ui.report import report
+    from mlcoach.ui.review import header, transcript
     from mlcoach.ui.review import replay as play
-    from mlcoach.ui.review import transcript
 
     out = render.console()
-    escape = render.escape
-    out.print(f"[bold]{escape(str(summary['session_id']))}[/bold] · {escape(summary['candidate'] or 'unnamed')} · "
-              f"{summary['scenario']} · {summary['interviewer']} · {summary['status']}")
+    out.print(header(summary))
     if replay:
         try:
             play(events, name, out, speed)

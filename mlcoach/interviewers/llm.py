@@ -8,6 +8,7 @@ raises to the engine; everything that happened is returned as notes for the log.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -34,8 +35,6 @@ def clean(text: str, speaker: str) -> str:
     text = _THINK.sub("", text)
     stripped = text.strip()
     if stripped.startswith("{") and stripped.endswith("}"):
-        import json
-
         try:
             data = json.loads(stripped)
         except ValueError:

@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 MAX_GAP = 30.0  # seconds: a longer silence (a break, a resume) replays as this long, before scaling
 
 
+def header(summary: dict) -> Text:
+    """The line above a session's transcript: its id, then who, what and how it ended, as plain text."""
+    rest = [summary.get("candidate") or "unnamed", summary.get("scenario"), summary.get("interviewer"),
+            summary.get("status")]
+    return Text(str(summary.get("session_id", "")), style="bold") + Text("".join(f" · {x}" for x in rest if x))
+
+
 def sessions_table(rows: list[dict], total: int, width: int = 100) -> Table | Text:
     if not rows:
         return Text("No sessions match." if total else "No sessions yet. Start one with: mlcoach interview")
