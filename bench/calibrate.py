@@ -28,12 +28,13 @@ def main() -> None:
             if path.stem == "labels":
                 continue
             result = run_script(script.load(path), sessions_dir=Path(d), seed=7)
-            score = result.summary["score"]
+            score = result.summary.score
+            flags = [fid for fid, _ in score.red_flags]
             label = labels.get(path.stem, {})
-            rows.append((ORDER.get(label.get("level", ""), 9), -score["overall"], path.stem, result.scenario,
+            rows.append((ORDER.get(label.get("level", ""), 9), -score.overall, path.stem, result.scenario,
                          " ".join(x for x in (label.get("level", "?"), label.get("kind", "")) if x),
-                         score["overall"], score["band"], ", ".join(score["red_flags"]) or "none",
-                         set(label.get("red_flags", [])) - set(score["red_flags"])))
+                         score.overall, score.band, ", ".join(flags) or "none",
+                         set(label.get("red_flags", [])) - set(flags)))
     print("| candidate | scenario | label | overall | band | red flags raised |")
     print("|---|---|---|---:|---|---|")
     for *_, name, scenario, label, overall, band, flags, missed in sorted(rows):

@@ -106,14 +106,13 @@ def fifty_turns() -> list[dict]:
 def bench_scoring() -> None:
     from mlcoach import persona as personas
     from mlcoach.judge import judge, judge_events
-    from mlcoach.state import State
+    from mlcoach.sessions import records_of
+    from mlcoach.state import replay
 
     p = personas.load("ml-engineer")
     p.compile_all()
-    events = fifty_turns()
-    state = State(p)
-    for ev in events:
-        state.apply(ev)
+    events = records_of(fifty_turns())
+    state = replay(events, p)
     assert len(state.answers) == 50
     judged, rescored = [], []
     for _ in range(15):

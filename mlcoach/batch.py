@@ -11,6 +11,7 @@ from mlcoach.clock import SimClock
 from mlcoach.engine import Notice, Session
 from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.script import Script
+from mlcoach.summary import Summary
 
 MAX_TURNS = 400  # a guard against a planner bug turning a batch into an endless loop
 
@@ -24,7 +25,7 @@ class Result:
     status: str
     questions: int
     phases: tuple[str, ...]
-    summary: dict
+    summary: Summary
     session: Session
     notices: tuple[str, ...] = ()  # what a live candidate would have been told (a model unreachable...), once each
 
@@ -83,5 +84,6 @@ def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = 
         session.close()
     summary = session.summary()
     return Result(file=str(script.path), session_id=session.id, candidate=script.name,
-                  scenario=summary["scenario"], status=summary["status"], questions=summary["questions"],
-                  phases=tuple(summary["phases"]), summary=summary, session=session, notices=tuple(notices))
+                  scenario=summary.scenario, status=summary.status, questions=summary.questions,
+                  phases=tuple(p.id for p in summary.phases), summary=summary, session=session,
+                  notices=tuple(notices))

@@ -45,7 +45,11 @@ class SimClock:
     def __init__(self, offset: float = 0.0, started: datetime | None = None) -> None:
         self._t = offset
         self._started = started or datetime.now(UTC)
-        self.paused = False
+        self._paused = False
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
 
     def now(self) -> float:
         return self._t
@@ -57,10 +61,10 @@ class SimClock:
         self._t += max(0.0, seconds)
 
     def pause(self) -> None:
-        self.paused = True
+        self._paused = True
 
     def resume(self) -> None:
-        self.paused = False
+        self._paused = False
 
 
 WORDS_PER_MINUTE = 130

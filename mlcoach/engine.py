@@ -11,13 +11,15 @@ from pathlib import Path
 from mlcoach import __version__, planner
 from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
 from mlcoach.errors import BadInput
-from mlcoach.interviewers import Context, Interviewer
+from mlcoach.interviewers import Context
 from mlcoach.judge import OfflineJudge
 from mlcoach.persona import PHASE_IDS, Persona
 from mlcoach.planner import Move
+from mlcoach.records import CandidateEvent, EndEvent, Event, InterviewerEvent, event
+from mlcoach.seams import Clock, Interviewer, Judge
 from mlcoach.sessions import FORMAT, SessionLog, clean_text, ensure_dir, new_id, read_events, write_summary
-from mlcoach.state import State
-from mlcoach.summary import summarize
+from mlcoach.state import State, replay
+from mlcoach.summary import Summary, summarize
 
 
 # ------------------------------------------------------------------ what front ends receive
@@ -63,28 +65,29 @@ def plan_seconds(persona: Persona, duration_minutes: float) -> dict[str, list[fl
     return {p.id: [round(p.minutes[0] * scale, 1), round(mids[p.id] * scale, 1)] for p in persona.phases}
 
 
-def _stamped(event: dict, clock) -> dict:
+def _stamped(line: dict, clock: Clock) -> dict:
     """The event with its session time and wall-clock time."""
-    return {**event, "t": round(clock.now(), 2), "at": clock.utc().isoformat(timespec="seconds")}
+    return {**line, "t": round(clock.now(), 2), "at": clock.utc().isoformat(timespec="seconds")}
 
 
 class Session:
-    def __init__(self, persona: Persona, clock, log: SessionLog, interviewer: Interviewer, summary_path: Path,
-                 judge=None) -> None:
+    def __init__(self, persona: Persona, clock: Clock, log: SessionLog, interviewer: Interviewer, summary_path: Path,
+                 judge: Judge | None = None) -> None:
         self.persona = persona
-        self.judge = judge or OfflineJudge()
+        self.judge: Judge = judge or OfflineJudge()
         self.clock = clock
         self.log = log
         self.interviewer = interviewer
         self.summary_path = summary_path
         self.state = State(persona)
-        self._events: list[dict] = []
+        self._events: list[dict] = []  # the log's lines, as written
+        self._records: list[Event] = []  # the same, as typed records
 
     # ------------------------------------------------------------------ creating and resuming
     @classmethod
-    def create(cls, persona: Persona, *, candidate: str, sessions_dir: Path, clock, interviewer: Interviewer,
+    def create(cls, persona: Persona, *, candidate: str, sessions_dir: Path, clock: Clock, interviewer: Interviewer,
                scenario: str | None = None, seed: int | None = None, duration: float = 45,
-               persona_ref: str = "", level: str = "", mode: str = "live", judge=None,
+               persona_ref: str = "", level: str = "", mode: str = "live", judge: Judge | None = None,
                focus: tuple[str, ...] = ()) -> Session:
         if scenario:
             persona.scenario(scenario)  # validates the id
@@ -97,7 +100,8 @@ class Session:
         meta = {
             "type": "meta", "format": FORMAT, "session_id": sid, "app": f"mlcoach {__version__}",
             "persona": persona.id, "persona_ref": persona_ref or persona.id, "candidate": clean_text(candidate).strip(),
-            "scenario": scenario, "interviewer": interviewer.name, "judge": judge.name, "seed": seed,
+            "scenario": scenario, "interviewer": interviewer.name, "interviewer_name": persona.name,
+            "judge": judge.name, "seed": seed,
             "duration_minutes": duration,
             "plan": plan_seconds(persona, duration), "mode": mode,
         }
@@ -113,28 +117,26 @@ class Session:
         return session
 
     @classmethod
-    def resume(cls, persona: Persona, path: Path, *, clock_factory, interviewer: Interviewer, judge=None) -> Session:
+    def resume(cls, persona: Persona, path: Path, *, clock_factory, interviewer: Interviewer,
+               judge: Judge | None = None) -> Session:
         loaded = read_events(path)
-        ends = [e for e in loaded.events if e["type"] == "end"]
-        if ends and ends[-1].get("status") == "complete":
-            sid = loaded.events[0].get("session_id", path.stem)
-            raise BadInput(f"{path}: the session is complete; see it with: mlcoach review {sid}")
-        last_t = max(float(e.get("t", 0)) for e in loaded.events)
-        session = cls(persona, clock_factory(last_t), SessionLog(path), interviewer, path.with_suffix(".toml"), judge)
-        for ev in loaded.events:
-            session._events.append(ev)
-            session.state.apply(ev)
+        ends = [e for e in loaded.records if isinstance(e, EndEvent)]
+        if ends and ends[-1].status == "complete":  # once complete, always complete (a later resume note or not)
+            raise BadInput(f"{path}: the session is complete; see it with: mlcoach review {loaded.records[0].session_id}")
+        state = replay(loaded.records, persona)
+        session = cls(persona, clock_factory(state.t), SessionLog(path), interviewer, path.with_suffix(".toml"), judge)
+        session.state, session._events, session._records = state, list(loaded.events), list(loaded.records)
         session._emit({"type": "note", "note": "resumed", "text": f"resumed with the {interviewer.name} interviewer",
                        "interviewer": interviewer.name, "judge": session.judge.name})
         return session
 
     @property
     def _combines(self) -> bool:
-        return bool(getattr(self.interviewer, "combines_leads", False))
+        return self.interviewer.combines_leads
 
     @property
     def id(self) -> str:
-        return self.state.meta["session_id"]
+        return self.state.meta.session_id
 
     @property
     def done(self) -> bool:
@@ -142,21 +144,26 @@ class Session:
 
     @property
     def events(self) -> list[dict]:
+        """The log's lines as written."""
         return list(self._events)
+
+    @property
+    def records(self) -> list[Event]:
+        return list(self._records)
 
     # ------------------------------------------------------------------ the clock
     def phase_elapsed(self) -> float:
         return self.clock.now() - self.state.phase_started
 
     def phase_plan(self, phase: str | None = None) -> tuple[float, float]:
-        lo, budget = self.state.meta["plan"][phase or self.state.phase]
+        lo, budget = self.state.meta.plan[phase or self.state.phase]
         return float(lo), float(budget)
 
     def phase_left(self) -> float:
         return self.phase_plan()[1] - self.phase_elapsed()
 
     def total_planned(self) -> float:
-        return sum(b for _, b in self.state.meta["plan"].values())
+        return sum(b for _, b in self.state.meta.plan.values())
 
     # ------------------------------------------------------------------ the conversation
     def start(self) -> Iterator[Output]:
@@ -174,10 +181,10 @@ class Session:
             self.clock.advance(float(seconds))
         else:
             self.clock.advance(speaking_seconds(text) + THINK_SECONDS)
-        last_q_t = float((self.state.last_question or {}).get("t", self.state.t))
-        event = {"type": "candidate", "phase": self.state.phase, "text": text, "input": input,
-                 "answer_seconds": round(max(0.0, self.clock.now() - last_q_t), 1), **extra}
-        self._emit(event)  # the candidate's words are on disk (fsync) before anything else happens
+        last_q_t = self.state.last_question.t if self.state.last_question else self.state.t
+        line = {"type": "candidate", "phase": self.state.phase, "text": text, "input": input,
+                "answer_seconds": round(max(0.0, self.clock.now() - last_q_t), 1), **extra}
+        self._emit(line)  # the candidate's words are on disk (fsync) before anything else happens
         return self._synced(self._respond())
 
     def _synced(self, outputs: Iterator[Output]) -> Iterator[Output]:
@@ -198,15 +205,14 @@ class Session:
         q = self.state.last_question
         if not q or self.done:
             return iter(())
-        return self._say(Move("nudge", "repeat", q["text"], "general", (), "the candidate asked to repeat"),
+        return self._say(Move("nudge", "repeat", q.text, "general", (), "the candidate asked to repeat"),
                          stream=False)
 
     def hint(self) -> Iterator[Output]:
         if self.done:
             return iter(())
-        last = self.state.last_question or {}
-        given = sum(1 for e in self._events if e["type"] == "interviewer" and e.get("move") == "hint"
-                    and float(e.get("t", 0)) >= float(last.get("t", 0)))
+        since = self.state.last_question.t if self.state.last_question else 0.0
+        given = sum(1 for e in self._records if isinstance(e, InterviewerEvent) and e.move == "hint" and e.t >= since)
         return self._say(planner.hint(self.state, given))
 
     def note(self, note: str, text: str = "") -> None:
@@ -229,21 +235,21 @@ class Session:
         try:
             verdict = self.judge.score(self.state)
         except Exception as exc:  # noqa: BLE001 - any judge failure becomes a note; the log must still end cleanly
-            self.note("judge_failed", f"{getattr(self.judge, 'name', 'judge')} judge failed: {type(exc).__name__}")
+            self.note("judge_failed", f"{self.judge.name} judge failed: {type(exc).__name__}")
             try:
                 verdict = OfflineJudge().score(self.state)
             except Exception:  # noqa: BLE001 - not even the offline judge: the session ends unscored
                 return
         finally:
-            for note in getattr(self.judge, "drain_notes", lambda: [])():
+            for note in self.judge.drain_notes():
                 self._emit({"type": "note", **note})
-        self._emit(verdict)
+        self._emit(verdict.to_event())
 
     # ------------------------------------------------------------------ internals
     def _respond(self) -> Iterator[Output]:
         state = self.state
         last = state.last_answer
-        if state.phase == "closing" and (state.last_question or {}).get("move") == "closing.invite":
+        if state.phase == "closing" and state.last_question and state.last_question.move == "closing.invite":
             yield from self._closing_reply(last.text if last else "")
             return
         lo, budget = self.phase_plan()
@@ -293,10 +299,10 @@ class Session:
     def _enter(self, phase_id: str) -> Iterator[Output]:
         phase = self.persona.phase(phase_id)
         branch = planner.choose_branch(self.state) if phase_id == "deep_dive" else ""
-        event = {"type": "phase", "phase": phase_id, "title": phase.title}
+        line = {"type": "phase", "phase": phase_id, "title": phase.title}
         if branch:
-            event["branch"] = branch
-        self._emit(event)
+            line["branch"] = branch
+        self._emit(line)
         self._write_summary()
         yield PhaseStart(phase_id, phase.title, branch)
         if phase_id == "closing":
@@ -340,7 +346,7 @@ class Session:
         yield from self._log_notes(notes)
         if any(n.get("note") == "fallback" for n in notes):
             source = "scripted"
-        meta = getattr(self.interviewer, "drain_meta", lambda: {})()
+        meta = self.interviewer.drain_meta()
         text = "".join(pieces).strip() or (f"{move.lead} {move.text}" if move.lead else move.text)
         self.clock.advance(speaking_seconds(text, INTERVIEWER_WPM))
         self._emit({"type": "interviewer", "phase": self.state.phase, "kind": move.kind, "move": move.id,
@@ -349,7 +355,7 @@ class Session:
 
     def _log_notes(self, into: list[dict]) -> Iterator[Notice]:
         """Log the interviewer's pending notes (collected in `into`); a Notice for each warning."""
-        for note in getattr(self.interviewer, "drain_notes", lambda: [])():
+        for note in self.interviewer.drain_notes():
             self._emit({"type": "note", **note})
             into.append(note)
             if note.get("warn"):
@@ -358,7 +364,7 @@ class Session:
     def _welcome_back(self) -> Iterator[Output]:
         rec = self.state.phases[-1]
         yield PhaseStart(rec.id, rec.title, rec.branch)
-        name = self.state.meta.get("candidate") or "there"
+        name = self.state.meta.candidate or "there"
         if self.state.awaiting and self.state.last_question:
             yield from self._say(Move("transition", "welcome_back",
                                       f"Welcome back, {name}. Let's pick up where we left off.", "general"))
@@ -369,32 +375,30 @@ class Session:
 
     def _context(self, move: Move) -> Context:
         state = self.state
-        tail = []
-        for ev in self._events[-12:]:
-            if ev["type"] == "interviewer":
-                tail.append(("interviewer", ev["text"]))
-            elif ev["type"] == "candidate":
-                tail.append(("candidate", ev["text"]))
+        tail = [("interviewer" if isinstance(ev, InterviewerEvent) else "candidate", ev.text)
+                for ev in self._records[-12:] if isinstance(ev, InterviewerEvent | CandidateEvent)]
         labels = tuple(self.persona.concepts[c].label for c in sorted(state.explained))
         later: tuple[str, ...] = ()
         if self._combines and state.phase and move.kind in ("question", "probe"):
             later = tuple(m.text for m in self._plan(False) if m.id != move.id)[:2]
-        focus = tuple(c.label for c in self.persona.criteria if c.id in (state.meta.get("focus") or ()))
+        focus = tuple(c.label for c in self.persona.criteria if c.id in state.meta.focus)
         return Context(self.persona, state.scenario, self.persona.phase(state.phase or PHASE_IDS[0]),
-                       max(0.0, self.phase_left()) if state.phase else 0.0, state.meta.get("candidate", ""),
+                       max(0.0, self.phase_left()) if state.phase else 0.0, state.meta.candidate,
                        labels, tuple(tail), later, focus)
 
-    def _emit(self, event: dict) -> None:
-        event = _stamped(event, self.clock)
-        self.log.append(event, sync=event["type"] in ("candidate", "end", "meta", "score"))
-        self._record(event)
+    def _emit(self, line: dict) -> None:
+        line = _stamped(line, self.clock)
+        self.log.append(line, sync=line["type"] in ("candidate", "end", "meta", "score"))
+        self._record(line)
 
-    def _record(self, event: dict) -> None:
-        self._events.append(event)
-        self.state.apply(event)
+    def _record(self, line: dict) -> None:
+        record = event(line)
+        self._events.append(line)
+        self._records.append(record)
+        self.state.apply(record)
 
     def _write_summary(self) -> None:
-        write_summary(self.summary_path, summarize(self._events))
+        write_summary(self.summary_path, self.summary().to_dict())
 
-    def summary(self) -> dict:
-        return summarize(self._events)
+    def summary(self) -> Summary:
+        return summarize(self._records)

@@ -116,7 +116,7 @@ def read_row(log: Path) -> tuple[dict | None, list[str]]:
             return None, warnings
         warnings += loaded.warnings[:1]  # one line per damaged file is enough in a listing
         try:
-            summary = summarize(loaded.events)
+            summary = summarize(loaded.records).to_dict()
         except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a shape read_events could not foresee
             warnings.append(f"{log}: damaged session ({type(exc).__name__}: {exc}); skipped")
             return None, warnings

@@ -1,7 +1,7 @@
 """The offline judge: scores the persona's rubric from the same reading of each answer that the planner uses.
 
 Every credit and every red flag points to a turn and a verbatim quote of the candidate. Deterministic and pure:
-events (or a folded State) in, a Verdict out. The formula is documented in README.md ("How scoring works").
+events (or a folded State) in, a Score out. The formula is documented in README.md ("How scoring works").
 
 Credit for a concept of a criterion is its best sentence in the session:
   explained (a reason, a consequence, a number, an account of real work) and grounded in the candidate's own work
@@ -18,12 +18,13 @@ bands by BANDS.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mlcoach.analysis import Analysis
 from mlcoach.persona import Criterion, Persona
-from mlcoach.state import Answer, State
+from mlcoach.records import Correction, CriterionResult, Evidence, Practice, Score, Weakest
+from mlcoach.redflags import red_flags
+from mlcoach.state import Answer, State, replay
 
 FORMULA = 2  # 1: before misconceptions cost points and waved-away concepts earned nothing
 CREDIT_STEPS = (0.0, 1.0, 2.0, 3.25)  # credit above the n-th step earns n+1 points: >0 -> 1, >=1 -> 2, ...
@@ -45,65 +46,20 @@ OUTLINE_FOR_PHASE = {"opening": "opening", "experience": "experience", "design":
                      "production": "production", "deep_dive": "fundamentals"}
 # Among equally thin answers, the one whose outline teaches most: the design, then production, then experience.
 WEAKEST_PREFERENCE = ("design", "production", "experience", "deep_dive", "opening")
-SIMPLE_MODELS = ("linear_regression", "logistic_regression", "decision_trees", "naive_bayes", "baseline")
-BUSINESS_DATA = ("business_problem", "problem_framing", "data_sources", "labels", "data_quality")
-_DEFERRED = re.compile(r"\b(only (if|when|once|after)|once (the|we|it|our)|after (the|we|a|an)|later|"
-                       r"if (the|it|we|that)\b[^.;]{0,40}\b(plateau\w*|not enough|fails?|stalls?))",
-                       re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    turn: int
-    phase: str
-    quote: str
-    concept: str = ""  # the concept credited, or the signal ("experience", "failure", "tradeoff", "answer")
-    named: bool = False  # the concept was only named here, not explained: little credit
-
-    def to_dict(self) -> dict:
-        out = {"turn": self.turn, "phase": self.phase, "quote": self.quote}
-        if self.concept:
-            out["concept"] = self.concept
-        if self.named:
-            out["named"] = True
-        return out
 
 
 @dataclass(frozen=True)
 class CriterionScore:
+    """A criterion as judged, with the credit behind its score (the flags read it; the log keeps the score)."""
+
     id: str
     score: int
     credit: float
     evidence: tuple[Evidence, ...]
     missing: tuple[str, ...]  # the criterion's concepts never explained in the session
 
-
-@dataclass(frozen=True)
-class Verdict:
-    judge: str
-    overall: int
-    band: str
-    criteria: tuple[CriterionScore, ...]
-    red_flags: tuple[tuple[str, tuple[Evidence, ...]], ...]
-    practice: tuple[dict, ...]  # {criterion, label, text, concepts}
-    weakest: dict  # {turn, phase, question, quote, outline, steps}, or {} when there is no answer
-    summary: str
-    labels: dict  # criterion and red-flag id -> the persona's label (the log reads on without the persona)
-    advice: dict  # red-flag id -> what to do instead
-    concept_labels: dict  # concept id -> label, for the concepts named in `missing`
-    corrections: tuple[dict, ...] = ()  # {id, turn, phase, quote, correction}: claims that are wrong
-
-    def to_event(self) -> dict:
-        """The `score` event's body (also the summary's [score] table): plain data, TOML-safe (no None)."""
-        return {
-            "type": "score", "judge": self.judge, "formula": FORMULA, "overall": self.overall, "band": self.band,
-            "criteria": {c.id: {"score": c.score, "evidence": [e.to_dict() for e in c.evidence],
-                                "missing": list(c.missing)} for c in self.criteria},
-            "red_flags": {fid: [e.to_dict() for e in ev] for fid, ev in self.red_flags},
-            "practice": list(self.practice), "weakest": self.weakest, "summary": self.summary,
-            "labels": dict(self.labels), "advice": dict(self.advice), "concept_labels": dict(self.concept_labels),
-            "corrections": list(self.corrections),
-        }
+    def result(self) -> CriterionResult:
+        return CriterionResult(self.id, self.score, self.evidence, self.missing)
 
 
 def band_for(overall: int) -> str:
@@ -130,12 +86,9 @@ def score_for(credit: float) -> int:
 # ---------------------------------------------------------------------------------------------- entry points
 
 
-def judge_events(events: list[dict], persona: Persona) -> Verdict:
-    """Replay a log into a fresh state and judge it (rescore, review of an old session)."""
-    state = State(persona)
-    for ev in events:
-        state.apply(ev)
-    return judge(state)
+def judge_events(events: list, persona: Persona) -> Score:
+    """Replay a log's events into a fresh state and judge it (rescore, review of an old session)."""
+    return judge(replay(events, persona))
 
 
 def judged_answers(state: State) -> list[Answer]:
@@ -143,47 +96,46 @@ def judged_answers(state: State) -> list[Answer]:
     return [a for a in state.answers if a.phase in ANSWERED_PHASES or not a.phase]
 
 
-def judge(state: State) -> Verdict:
+def judge(state: State) -> Score:
     persona = state.persona
     answers = judged_answers(state)
     relevant = _relevant_concepts(state)
     criteria = tuple(_criterion(c, answers, persona, relevant) for c in persona.criteria)
-    flags = _red_flags(answers, {c.id: c for c in criteria}, persona)
+    flags = red_flags(answers, {c.id: c for c in criteria}, persona, data_quality_floor=HIT_CREDIT["applied"])
     summary = _summary(answers, criteria, flags, persona, [p.id for p in state.phases])
     return assemble(state, "offline", criteria, flags, summary)
 
 
-def assemble(state: State, name: str, criteria: tuple[CriterionScore, ...], flags, summary: str) -> Verdict:
+def assemble(state: State, name: str, criteria: tuple[CriterionScore, ...], flags, summary: str) -> Score:
     """A verdict from criteria and flags, whoever judged them: the overall always comes from FORMULA here."""
     persona = state.persona
     answers = judged_answers(state)
     engaged = sum(1 for a in answers if a.analysis.quality == "ok") / len(answers) if answers else 0.0
     corrections = corrections_in(answers, persona)
-    stated = sum(c["count"] for c in corrections)  # each wrong statement counts, up to MAX_CORRECTIONS
+    stated = sum(c.count for c in corrections)  # each wrong statement counts, up to MAX_CORRECTIONS
     overall = overall_for([c.score for c in criteria], len(flags), engaged, stated) if answers else 0
     labels = {c.id: c.label for c in persona.criteria} | {f.id: f.label for f in persona.red_flags}
     concept_labels = {cid: persona.concepts[cid].label for c in criteria for cid in c.missing
                       if cid in persona.concepts}
     advice = {f.id: f.advice for f in persona.red_flags if f.id in dict(flags)}
-    return Verdict(name, overall, band_for(overall), criteria, tuple(flags), _practice(criteria, flags, persona),
-                   _weakest(answers, persona), summary, labels, advice, concept_labels, corrections)
+    return Score(name, overall, band_for(overall), tuple(c.result() for c in criteria), tuple(flags),
+                 _practice(criteria, flags, persona), _weakest(answers, persona), summary, labels, advice,
+                 concept_labels, corrections, FORMULA)
 
 
-def corrections_in(answers: list[Answer], persona: Persona) -> tuple[dict, ...]:
+def corrections_in(answers: list[Answer], persona: Persona) -> tuple[Correction, ...]:
     """Each misconception the candidate stated, quoted at its first statement, with how many answers stated it:
     the same reading for every judge."""
-    texts = {m.id: m.correction for m in persona.misconceptions}
-    labels = {m.id: m.label for m in persona.misconceptions}
-    out: dict[str, dict] = {}
+    known = {m.id: m for m in persona.misconceptions}
+    out: dict[str, Correction] = {}
     for a in answers:
         for mid, quote in a.analysis.errors:
-            if mid not in texts:
+            if mid not in known:
                 continue
             if mid in out:
-                out[mid]["count"] += 1
+                out[mid] = replace(out[mid], count=out[mid].count + 1)
             else:
-                out[mid] = {"id": mid, "label": labels[mid], "turn": a.turn, "phase": a.phase, "quote": quote,
-                            "correction": texts[mid], "count": 1}
+                out[mid] = Correction(mid, known[mid].label, a.turn, a.phase, quote, known[mid].correction)
     return tuple(out.values())
 
 
@@ -276,121 +228,10 @@ def _signals(cid: str, answers: list[Answer], persona: Persona) -> list[tuple[fl
     return out
 
 
-# ---------------------------------------------------------------------------------------------- red flags
-
-
-def _first_sentence(text: str) -> str:
-    from mlcoach.analysis import sentences
-
-    parts = sentences(text)
-    return parts[0] if parts else text
-
-
-def _answer_evidence(*groups: list[Answer], limit: int = 2) -> tuple[Evidence, ...]:
-    """The opening sentence of the answers of the first group that has any text: where the gap shows."""
-    for group in groups:
-        found = tuple(Evidence(a.turn, a.phase, _first_sentence(a.text), "answer") for a in group if a.text.strip())
-        if found:
-            return found[:limit]
-    return ()
-
-
-def _on_topic(answers: list[Answer], topic: str, persona: Persona) -> list[Answer]:
-    from mlcoach.planner import question_index
-
-    index = question_index(persona)
-    return [a for a in answers if (q := index.get(a.question)) is not None and q.topic == topic]
-
-
-def _red_flags(answers: list[Answer], crit: dict[str, CriterionScore], persona: Persona):
-    flags: list[tuple[str, tuple[Evidence, ...]]] = []
-    rules = {f.id: f for f in persona.red_flags}
-    ok = [a for a in answers if a.analysis.quality == "ok"]
-    design = [a for a in answers if a.phase == "design"]
-    production = [a for a in answers if a.phase == "production"]
-    talk = [a for a in answers if a.phase in ("opening", "experience")]
-    algorithms = {c.id for c in persona.concepts.values() if c.group == "algorithms"}
-    production_ids = set(next(c.concepts for c in persona.criteria if c.id == "production"))
-
-    def raise_(fid: str, evidence: tuple[Evidence, ...]) -> None:
-        if evidence and fid in rules:
-            flags.append((fid, evidence))
-
-    # jumps_to_complex: a complex model proposed in the design before a baseline, a simpler model, or the problem
-    # and its data were explained.
-    # A complex model put off with its cost ("I'd only go there once the boosted ranker plateaus") is no jump, and
-    # any simpler algorithm proposed first (boosted trees before a neural network) grounds it.
-    complex_ids = set(rules["jumps_to_complex"].concepts) if "jumps_to_complex" in rules else set()
-    simpler = (set(SIMPLE_MODELS) | algorithms) - complex_ids
-    grounding: set[str] = set()
-    for a in design:
-        named = a.analysis.mentioned
-        jumps = [h for h in a.analysis.hits if h.concept in complex_ids and not h.reasoned
-                 and not _DEFERRED.search(h.quote)]
-        if jumps and not (grounding | named) & simpler and \
-                len((grounding | a.analysis.explained) & set(BUSINESS_DATA)) < 2:
-            hit = jumps[0]
-            raise_("jumps_to_complex", (Evidence(a.turn, a.phase, hit.quote, hit.concept),))
-            break
-        grounding |= named & simpler
-        grounding |= a.analysis.explained & set(BUSINESS_DATA)
-
-    # Flags about something missing need the chance to show it: the questions on it were asked and answered.
-    asked_data = _on_topic(design, "data", persona)
-    if (len(design) >= 2 or asked_data) and crit["data_quality"].credit < HIT_CREDIT["applied"]:
-        raise_("ignores_data_quality", _answer_evidence(_on_topic(design, "data", persona), design))
-
-    asked_algorithm = _on_topic(answers, "algorithm", persona)
-    named = [(a, h) for a in answers if a.analysis.quality in ("ok", "salad")
-             for h in a.analysis.hits if h.concept in algorithms]
-    if named or asked_algorithm:
-        reasoned = [1 for a, h in named if h.reasoned and a.analysis.quality == "ok"]
-        if not reasoned:
-            if named:
-                ev = tuple(Evidence(a.turn, a.phase, h.quote, h.concept) for a, h in named[:2])
-            else:
-                ev = _answer_evidence(_on_topic(answers, "algorithm", persona), design, talk)
-            raise_("no_algorithm_rationale", ev)
-
-    if len(production) >= 2:
-        in_phase = {h.concept for a in production if a.analysis.quality == "ok" for h in a.analysis.hits
-                    if h.explained and h.concept in production_ids}
-        if crit["production"].score <= 1 or (len(in_phase) < 2 and crit["production"].score <= 2):
-            raise_("ignores_production", _answer_evidence(production))
-
-    if (len(design) >= 2 or _on_topic(design, "evaluation", persona)) and crit["evaluation_metrics"].score <= 1:
-        raise_("no_evaluation", _answer_evidence(_on_topic(design, "evaluation", persona), design))
-
-    substantive = [a for a in ok if a.phase != "closing"]
-    if len(substantive) >= 3:
-        grounded = sum(1 for a in substantive if a.analysis.grounded)
-        textbook = [a for a in substantive if a.analysis.definitional and not a.analysis.grounded]
-        if grounded / len(substantive) < 0.3 and len(textbook) >= max(2, len(substantive) // 3):
-            raise_("overly_theoretical", tuple(Evidence(a.turn, a.phase, a.analysis.quote_for("definitional"),
-                                                        "definition") for a in textbook[:2]))
-
-    if asked_algorithm or len(design) >= 2:
-        stated = [a for a in ok if a.analysis.tradeoff and a.phase in ("experience", "design", "production")]
-        if not stated and crit["algorithm_tradeoffs"].score <= 2:
-            raise_("no_tradeoffs", _answer_evidence(_on_topic(answers, "algorithm", persona), design, talk))
-
-    if len(talk) >= 2 and crit["real_projects"].score <= 2:
-        real = [a for a in ok if a.analysis.experience and not a.analysis.disclaims]
-        if len(real) < 2:
-            disclaimed = [a for a in talk if a.analysis.disclaims]
-            if disclaimed:
-                ev = tuple(Evidence(a.turn, a.phase, a.analysis.quote_for("disclaims"), "disclaimer")
-                           for a in disclaimed[:2])
-            else:
-                ev = _answer_evidence(talk)
-            raise_("no_real_experience", ev)
-    return tuple(flags)
-
-
 # ---------------------------------------------------------------------------------------------- feedback
 
 
-def _practice(criteria: tuple[CriterionScore, ...], flags, persona: Persona) -> tuple[dict, ...]:
+def _practice(criteria: tuple[CriterionScore, ...], flags, persona: Persona) -> tuple[Practice, ...]:
     flagged = {FLAG_CRITERION.get(fid) for fid, _ in flags}
     order = {c.id: i for i, c in enumerate(criteria)}
     ranked = sorted((c for c in criteria if c.score < 4),
@@ -399,7 +240,7 @@ def _practice(criteria: tuple[CriterionScore, ...], flags, persona: Persona) -> 
     for c in ranked[:3]:
         rubric = next(r for r in persona.criteria if r.id == c.id)
         concepts = [persona.concepts[cid].label for cid in c.missing][:3]
-        out.append({"criterion": c.id, "label": rubric.label, "text": rubric.practice, "concepts": concepts})
+        out.append(Practice(c.id, rubric.label, rubric.practice, tuple(concepts)))
     return tuple(out)
 
 
@@ -411,17 +252,16 @@ def _answer_value(a: Answer) -> float:
             + an.experience + an.numbers + an.tradeoff)
 
 
-def _weakest(answers: list[Answer], persona: Persona) -> dict:
+def _weakest(answers: list[Answer], persona: Persona) -> Weakest | None:
     asked = [a for a in answers if a.asked and a.phase in OUTLINE_FOR_PHASE]
     if not asked:
-        return {}
+        return None
     worst = min(asked, key=lambda a: (_answer_value(a), WEAKEST_PREFERENCE.index(a.phase), a.turn))
     outline = OUTLINE_FOR_PHASE[worst.phase]
-    steps = list(persona.outlines.get(outline, ()))
+    steps = tuple(persona.outlines.get(outline, ()))
     if not steps:
-        return {}
-    return {"turn": worst.turn, "phase": worst.phase, "question": worst.asked, "quote": worst.text,
-            "outline": outline, "steps": steps}
+        return None
+    return Weakest(worst.turn, worst.phase, worst.asked, worst.text, outline, steps)
 
 
 def _summary(answers: list[Answer], criteria, flags, persona: Persona, reached: list[str]) -> str:
@@ -445,12 +285,12 @@ def _summary(answers: list[Answer], criteria, flags, persona: Persona, reached: 
 
 
 class OfflineJudge:
-    """The judge a session calls at its end: the same protocol an LLM judge implements (`score`, `drain_notes`)."""
+    """The judge a session calls at its end (the `Judge` protocol of seams.py)."""
 
     name = "offline"
 
-    def score(self, state: State) -> dict:
-        return judge(state).to_event()
+    def score(self, state: State) -> Score:
+        return judge(state)
 
     def drain_notes(self) -> list[dict]:
         return []

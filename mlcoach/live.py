@@ -33,7 +33,7 @@ def toolbar(session: Session) -> tuple[str, str]:
     _, budget = session.phase_plan()
     left = budget - session.phase_elapsed()
     total = f"total {mmss(session.clock.now())} / {mmss(session.total_planned())}"
-    paused = " · paused" if getattr(session.clock, "paused", False) else ""
+    paused = " · paused" if session.clock.paused else ""
     if left <= 0:
         return f"{title} · time's up, finish this answer · {total}{paused}", "over"
     level = "soon" if left <= max(30.0, 0.2 * budget) else "ok"

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mlcoach import prompts
 from mlcoach.analysis import is_injection
-from mlcoach.judge import CriterionScore, Evidence, assemble, judge, judged_answers
+from mlcoach.judge import CriterionScore, assemble, judge, judged_answers
 from mlcoach.llm import Client, LLMError
+from mlcoach.records import Evidence, Score, Usage
 from mlcoach.state import Answer, State
 
 MIN_QUOTE_WORDS = 3
@@ -106,43 +108,41 @@ class LLMJudge:
         self.client.notes.clear()
         return notes
 
-    def score(self, state: State) -> dict:
+    def score(self, state: State) -> Score:
         offline = judge(state)
         answers = judged_answers(state)
         if not answers:
-            return offline.to_event()
+            return offline
         usage = self.client.usage
         if self.client.disabled:
             self._note(f"the model is unavailable ({self.client.disabled}); offline judge used")
-            return offline.to_event()
+            return offline
         if self.max_cost is not None and usage.cost_known and usage.cost_usd >= self.max_cost:
             self._note(f"cost ${usage.cost_usd:.4f} reached --max-cost ${self.max_cost:g}; offline judge used")
-            return offline.to_event()
+            return offline
         before = (usage.calls, usage.prompt_tokens, usage.completion_tokens, usage.cost_usd)
         try:
-            verdict = self._ask(state, answers)
-            event = self._merge(state, answers, verdict, offline).to_event()
+            verdict = self._merge(state, answers, self._ask(state, answers), offline)
         except LLMError as exc:
             self._note(f"LLM judge failed ({exc.kind}: {exc}); offline judge used")
-            event = offline.to_event()
+            verdict = offline
         except (ValueError, ValidationError) as exc:
             self._note(f"LLM judge gave no valid verdict ({_short(exc)}); offline judge used")
-            event = offline.to_event()
+            verdict = offline
         except Exception as exc:  # noqa: BLE001 - whatever the model sent, the session still gets a score
             self._note(f"LLM judge gave an unusable verdict ({type(exc).__name__}); offline judge used")
-            event = offline.to_event()
+            verdict = offline
         if usage.calls > before[0]:  # paid for even when its verdict was not used
-            event["usage"] = {"calls": usage.calls - before[0], "prompt_tokens": usage.prompt_tokens - before[1],
-                              "completion_tokens": usage.completion_tokens - before[2]}
-            if usage.cost_known:
-                event["usage"]["cost_usd"] = round(usage.cost_usd - before[3], 6)
-        return event
+            cost = round(usage.cost_usd - before[3], 6) if usage.cost_known else None
+            verdict = replace(verdict, usage=Usage(usage.calls - before[0], usage.prompt_tokens - before[1],
+                                                   usage.completion_tokens - before[2], cost))
+        return verdict
 
     # ------------------------------------------------------------------ internals
     def _ask(self, state: State, answers: list[Answer]) -> LLMVerdict:
         persona = state.persona
         messages = prompts.judge_messages(
-            persona, [(a.turn, a.phase, a.asked, a.text) for a in answers], state.meta.get("scenario", ""))
+            persona, [(a.turn, a.phase, a.asked, a.text) for a in answers], state.meta.scenario)
         extra: dict = {"temperature": 0}
         if _supports_schema(self.client.config.model):
             extra["response_format"] = {"type": "json_schema", "json_schema": {

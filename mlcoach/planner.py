@@ -34,7 +34,7 @@ class Move:
 def fill(template: str, state: State, **extra: str) -> str:
     p = state.persona
     values = {
-        "name": state.meta.get("candidate") or "there",
+        "name": state.meta.candidate or "there",
         "interviewer": p.name,
         "role": p.role,
         "years": str(p.years),
@@ -45,7 +45,7 @@ def fill(template: str, state: State, **extra: str) -> str:
 
 
 def rng(state: State) -> random.Random:
-    return random.Random(f"{state.meta.get('seed', 0)}:{state.events}")
+    return random.Random(f"{state.meta.seed}:{state.events}")
 
 
 def _from_question(q: Question, state: State, kind: str, why: str) -> Move:
@@ -97,7 +97,7 @@ def when_not(state: State) -> Move | None:
 
 def focus_concepts(state: State) -> set[str]:
     """The concepts of the criteria this session practises (`--focus`), from the meta record."""
-    focus = set(state.meta.get("focus") or ())
+    focus = set(state.meta.focus)
     return {cid for c in state.persona.criteria if c.id in focus for cid in c.concepts}
 
 
@@ -175,14 +175,14 @@ def redirect(state: State) -> Move | None:
     kept for the closing, and the question asked again. Once per question."""
     last = state.last_answer
     q = state.last_question
-    if last is None or q is None or q.get("kind") == "closing" or state.phase == "closing":
+    if last is None or q is None or q.kind == "closing" or state.phase == "closing":
         return None
     text = last.text.strip()
     if not text.endswith("?") or len(text.split()) > 30 or last.analysis.explained or \
-            not _ASKS_US.search(text) or f"redirect:{q.get('move')}" in state.asked:
+            not _ASKS_US.search(text) or f"redirect:{q.move}" in state.asked:
         return None
-    return Move("nudge", f"redirect:{q.get('move')}", "Good question, and I'll gladly answer it at the end, when "
-                f"it's your turn to ask. For now: {q.get('text', '')}", "general", (), "the candidate asked a question")
+    return Move("nudge", f"redirect:{q.move}", "Good question, and I'll gladly answer it at the end, when "
+                f"it's your turn to ask. For now: {q.text}", "general", (), "the candidate asked a question")
 
 
 def rephrase(state: State) -> Move | None:
@@ -191,12 +191,12 @@ def rephrase(state: State) -> Move | None:
     q = state.last_question
     if last is None or q is None or last.analysis.quality not in LOW_QUALITY:
         return None
-    if q.get("kind") == "closing" or f"rephrase:{q.get('move')}" in state.asked:
+    if q.kind == "closing" or f"rephrase:{q.move}" in state.asked:
         return None
-    question = question_index(state.persona).get(q.get("move", ""))
+    question = question_index(state.persona).get(q.move)
     text = fill(question.rephrase, state) if question and question.rephrase else GENERIC_REPHRASE
     topic = question.topic if question else "general"
-    return Move("nudge", f"rephrase:{q.get('move')}", text, topic, (), f"answer was {last.analysis.quality}")
+    return Move("nudge", f"rephrase:{q.move}", text, topic, (), f"answer was {last.analysis.quality}")
 
 
 def ack(state: State) -> Move | None:
@@ -208,7 +208,7 @@ def ack(state: State) -> Move | None:
     if r.random() < 0.5:
         return None
     said = last.analysis.explained or last.analysis.mentioned
-    question = question_index(state.persona).get((state.last_question or {}).get("move", ""))
+    question = question_index(state.persona).get(state.last_question.move if state.last_question else "")
     on_point = said & set(question.covers) if question else set()
     said = on_point or said  # what the answer said about what was asked, before what it said in passing
     fitting = [ln for ln in state.persona.rapport if ln.when and set(ln.when) & said]
@@ -224,9 +224,8 @@ def ack(state: State) -> Move | None:
 def hint(state: State, given: int = 0) -> Move:
     """The persona's hint for the question's topic; asked again for the same question, a narrower one: a concept
     the question is about that no answer has explained yet."""
-    q = state.last_question or {}
     index = question_index(state.persona)
-    question = index.get(q.get("move", ""))
+    question = index.get(state.last_question.move) if state.last_question else None
     topic = question.topic if question else state.phase
     hints = state.persona.hints
     text = hints.get(topic) or hints.get(state.phase) or hints.get("general") or "Think about the data first."

@@ -3,39 +3,34 @@ appended after it (marked `rescored`) and becomes the session's score."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mlcoach import persona as personas
+from mlcoach.seams import Judge
 from mlcoach.sessions import SessionLog, read_events, write_summary
-from mlcoach.state import State
+from mlcoach.state import replay
 from mlcoach.summary import summarize
 
 
-def rescore(path: Path, judge) -> tuple[int | None, int, list[str], str]:
+def rescore(path: Path, judge: Judge) -> tuple[int | None, int, list[str], str]:
     """(previous overall or None, new overall, warnings (the judge's notes among them), the judge that scored)."""
     loaded = read_events(path)
-    events = loaded.events
-    meta = events[0]
-    persona = personas.load(meta.get("persona_ref") or meta.get("persona") or "ml-engineer")
-    state = State(persona)
-    for ev in events:
-        state.apply(ev)
-    previous = next((e.get("overall") for e in reversed(events) if e["type"] == "score"), None)
-    event = judge.score(state)
-    notes = getattr(judge, "drain_notes", lambda: [])()
-    t = max(float(e.get("t", 0) or 0) for e in events)
+    state = replay(loaded.records, personas.load(loaded.records[0].persona_ref or "ml-engineer"))
+    previous = state.score.overall if state.score else None
+    score = replace(judge.score(state), rescored=True, previous_overall=previous)
+    notes = judge.drain_notes()
+    t = state.t
     at = datetime.now(UTC).isoformat(timespec="seconds")
     log = SessionLog(path)
     try:
         for note in notes:
             log.append({"type": "note", **note, "t": t, "at": at})
-        new = {**event, "rescored": True, "previous_overall": previous, "t": t, "at": at}
-        new = {k: v for k, v in new.items() if v is not None}
-        log.append(new, sync=True)
+        log.append({**score.to_event(), "t": t, "at": at}, sync=True)
     finally:
         log.close()
-    events = read_events(path).events
-    write_summary(path.with_suffix(".toml"), summarize(events))
+    write_summary(path.with_suffix(".toml"), summarize(read_events(path).records).to_dict())
     said = [str(n.get("text", "")) for n in notes if n.get("text")]
-    return previous, int(event["overall"]), loaded.warnings[:1] + said, str(event.get("judge", "offline"))
+    return previous, score.overall, loaded.warnings[:1] + said, score.judge
+

@@ -16,9 +16,9 @@ from pathlib import Path
 import tomli_w
 
 from mlcoach.errors import BadInput, InUse, MlcoachError, NotFound
+from mlcoach.records import Event, event
 
 FORMAT = 1
-QUESTION_KINDS = ("greeting", "question", "probe", "closing")  # interviewer events that ask something
 EVENT_TYPES = ("meta", "phase", "interviewer", "candidate", "note", "end", "score")
 
 
@@ -130,8 +130,13 @@ class SessionLog:
 
 @dataclass(frozen=True)
 class Loaded:
-    events: list[dict]
+    events: list[dict]  # the lines as written
     warnings: list[str]
+    records: list[Event]  # the same events as typed records: what readers use
+
+
+def records_of(events: list[dict]) -> list[Event]:
+    return [event(e) for e in events]
 
 
 def read_events(path: Path) -> Loaded:
@@ -169,7 +174,7 @@ def read_events(path: Path) -> Loaded:
     fmt = events[0].get("format")
     if fmt != FORMAT:
         raise BadInput(f"{path}: format: version {fmt!r} is not supported (this mlcoach reads format {FORMAT})")
-    return Loaded(events, warnings)
+    return Loaded(events, warnings, records_of(events))
 
 
 # The keys each event must carry, and the types of the keys it may carry: a hand-edited or damaged line is skipped
@@ -183,7 +188,7 @@ _TYPES = {
     "text": str, "kind": str, "move": str, "input": str, "answer_seconds": _NUMBER, "note": str, "status": str,
     "how": str, "usage": dict, "overall": _NUMBER, "band": str, "criteria": dict, "red_flags": dict,
     "practice": list, "weakest": dict, "summary": str, "labels": dict, "advice": dict, "concept_labels": dict,
-    "corrections": list, "formula": int,
+    "corrections": list, "formula": int, "interviewer_name": str,
 }
 
 

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mlcoach.records import (
+    CandidateEvent,
+    EndEvent,
+    Event,
+    InterviewerEvent,
+    MetaEvent,
+    NoteEvent,
+    PhaseEvent,
+)
+
+SHOWN_NOTES = ("resumed", "next", "paused", "fallback", "llm_unavailable")  # the notes a transcript shows
+
 
 @dataclass(frozen=True)
 class Line:
@@ -14,23 +26,22 @@ class Line:
     detail: str = ""  # a phase's branch, an answer's input (voice), a note's id
 
 
-def lines(events: list[dict], interviewer_name: str = "Interviewer") -> list[Line]:
-    meta = events[0] if events else {}
-    candidate = meta.get("candidate") or "Candidate"
+def lines(events: list[Event], interviewer_name: str = "Interviewer") -> list[Line]:
+    meta = events[0] if events and isinstance(events[0], MetaEvent) else None
+    candidate = (meta.candidate if meta else "") or "Candidate"
     out: list[Line] = []
     for ev in events:
-        kind, t = ev.get("type"), float(ev.get("t", 0) or 0)
-        if kind == "phase":
-            out.append(Line("phase", t, ev.get("title", ev.get("phase", "")), detail=ev.get("branch", "")))
-        elif kind == "interviewer":
-            out.append(Line("interviewer", t, ev.get("text", ""), interviewer_name, ev.get("source", "")))
-        elif kind == "candidate":
-            detail = "voice" if ev.get("input") == "voice" else ""
-            out.append(Line("candidate", t, ev.get("text", ""), candidate, detail))
-        elif kind == "note" and ev.get("note") in ("resumed", "next", "paused", "fallback", "llm_unavailable"):
-            out.append(Line("note", t, ev.get("text", ""), detail=ev.get("note", "")))
-        elif kind == "end":
-            out.append(Line("end", t, ev.get("status", ""), detail=ev.get("reason", "")))
+        match ev:
+            case PhaseEvent():
+                out.append(Line("phase", ev.t, ev.title, detail=ev.branch))
+            case InterviewerEvent():
+                out.append(Line("interviewer", ev.t, ev.text, interviewer_name, ev.source))
+            case CandidateEvent():
+                out.append(Line("candidate", ev.t, ev.text, candidate, "voice" if ev.input == "voice" else ""))
+            case NoteEvent() if ev.note in SHOWN_NOTES:
+                out.append(Line("note", ev.t, ev.text, detail=ev.note))
+            case EndEvent():
+                out.append(Line("end", ev.t, ev.status, detail=ev.reason))
     return out
 
 

@@ -30,18 +30,18 @@ def build(settings: Settings, offline: bool = False):
     return LLMInterviewer(client, max_cost), judge
 
 
-def carry_spend(interviewer, events: list[dict]) -> None:
-    """After a resume, count what the session already spent towards --max-cost."""
-    from mlcoach.summary import usage_total
+def carry_spend(interviewer, events: list) -> None:
+    """After a resume, count what the session already spent (its log's events) towards --max-cost."""
+    from mlcoach.records import usage_total
 
     client = getattr(interviewer, "client", None)
     if client is None:
         return
     total = usage_total(events)
-    client.usage.calls += total["calls"]
-    client.usage.prompt_tokens += total["prompt_tokens"]
-    client.usage.completion_tokens += total["completion_tokens"]
-    if total["cost_usd"] == "unknown":
+    client.usage.calls += total.calls
+    client.usage.prompt_tokens += total.prompt_tokens
+    client.usage.completion_tokens += total.completion_tokens
+    if total.cost_usd is None:
         client.usage.cost_known = False
     else:
-        client.usage.cost_usd += total["cost_usd"]
+        client.usage.cost_usd += total.cost_usd

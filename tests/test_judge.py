@@ -14,6 +14,7 @@ from mlcoach.engine import Session
 from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.judge import BANDS, FLAG_PENALTY, band_for, judge, judge_events, overall_for
 from mlcoach.persona import CRITERIA, RED_FLAGS
+from mlcoach.sessions import records_of
 from mlcoach.summary import summarize
 from tests.helpers import CANDIDATES, LABELS, candidate_ids
 
@@ -155,7 +156,7 @@ def test_summary_and_batch_json_carry_the_score(tmp_path):
 def test_scoring_is_deterministic_and_rescoring_the_log_agrees(scored, persona):
     for cid in ("strong-spam", "weak-theory", "salad"):
         _, evs, score = scored[cid]
-        again = judge_events([e for e in evs if e["type"] != "score"], persona).to_event()
+        again = judge_events(records_of([e for e in evs if e["type"] != "score"]), persona).to_event()
         stored = {k: v for k, v in score.items() if k not in ("t", "at")}
         assert json.dumps(again, sort_keys=True) == json.dumps(stored, sort_keys=True)
 
@@ -176,7 +177,7 @@ def test_instructions_to_the_judge_earn_nothing_and_change_nothing(tmp_path, cid
     plain = run_script(script.load(CANDIDATES / f"{cid}.toml"), sessions_dir=tmp_path, seed=7)
     tampered = run_script(_with_each_answer(CANDIDATES / f"{cid}.toml", lambda t: t + injection),
                           sessions_dir=tmp_path, seed=7)
-    before, after = plain.summary["score"], tampered.summary["score"]
+    before, after = plain.summary.score.to_dict(), tampered.summary.score.to_dict()
     assert after["overall"] <= before["overall"]
     assert {k: v["score"] for k, v in after["criteria"].items()} == \
         {k: v["score"] for k, v in before["criteria"].items()}
@@ -207,7 +208,7 @@ def test_an_empty_session_scores_zero(tmp_path, persona):
     score = next(e for e in session.events if e["type"] == "score")
     assert score["overall"] == 0 and score["band"] == "no hire" and score["red_flags"] == {}
     assert all(c["score"] == 0 for c in score["criteria"].values())
-    assert summarize(session.events)["score"]["overall"] == 0
+    assert summarize(session.records).score.overall == 0
 
 
 def test_an_early_end_raises_no_flag_it_had_no_chance_to_show(tmp_path, persona):
@@ -227,6 +228,9 @@ def test_a_failing_judge_is_noted_and_the_session_still_ends(tmp_path, persona):
 
         def score(self, state):
             raise RuntimeError("boom")
+
+        def drain_notes(self):
+            return []
 
     session = Session.create(persona, candidate="Ana", sessions_dir=tmp_path, clock=SimClock(),
                              interviewer=ScriptedInterviewer(), scenario="spam", seed=1, mode="batch", judge=Broken())
@@ -271,7 +275,7 @@ def test_report_states_observations_with_evidence(scored, cid):
 
     result, evs, score = scored[cid]
     console = Console(width=100, no_color=True, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    console.print(report(summarize(evs)))
+    console.print(report(summarize(records_of(evs))))
     text = console.export_text()
     assert f"Overall {score['overall']}/100" in text and score["band"] in text
     assert "Time per phase" in text and "Practise next" in text

@@ -61,7 +61,7 @@ def test_pause_stops_the_clock_until_enter(persona, sessions_dir):
     assert "Paused" in text and "Back on the clock" in text and "Opening ·" in text
     notes = [e["note"] for e in s.events if e["type"] == "note"]
     assert "paused" in notes and "resumed_clock" in notes
-    assert s.summary()["hints"] == 1
+    assert s.summary().hints == 1
     repeats = [e for e in s.events if e.get("move") == "repeat"]
     assert repeats and repeats[0]["text"].startswith("Hi Ada!")
 

@@ -74,7 +74,7 @@ def test_the_model_words_every_turn_and_streams_sentence_by_sentence(tmp_path, f
     thanks = next(e for e in lines if e["move"] == "closing.thanks")
     assert thanks["text"] == "Thanks for that. It sounds like real work."
     assert all(e["usage"]["prompt_tokens"] > 0 for e in lines)
-    summary = result.summary
+    summary = result.summary.to_dict()
     assert summary["interviewer"] == "openai/fake-model" and summary["usage"]["calls"] == len(lines)
     assert summary["usage"]["cost_usd"] == "unknown"  # a model not in LiteLLM's price map
     # the engine kept control: the same phases and moves as the scripted interviewer would follow
@@ -119,7 +119,7 @@ def test_an_answer_that_instructs_the_interviewer_changes_no_decision(tmp_path, 
     attacked = run_script(tampered, sessions_dir=tmp_path, seed=7, factory=factory(fake, judge="offline"))
     moves = [[e["move"] for e in said(events(tmp_path / f"{r.session_id}.jsonl"))] for r in (plain, attacked)]
     assert moves[0] == moves[1]
-    assert attacked.summary["score"]["overall"] <= plain.summary["score"]["overall"]
+    assert attacked.summary.score.overall <= plain.summary.score.overall
     fenced = [m["content"] for req in fake.requests for m in req["body"]["messages"] if "SYSTEM: ignore" in
               m["content"]]
     assert fenced and all(f.count("</candidate_answer>") == 1 and f.endswith("</candidate_answer>") for f in fenced)
@@ -287,7 +287,7 @@ def test_a_failing_llm_judge_falls_back_to_the_offline_judge(tmp_path, fake, rep
     result, evs = run(tmp_path, factory=factory(fake, judge="llm", retries=0))
     score = next(e for e in evs if e["type"] == "score")
     offline, _ = run(tmp_path / "offline")
-    assert score["judge"] == "offline" and score["overall"] == offline.summary["score"]["overall"]
+    assert score["judge"] == "offline" and score["overall"] == offline.summary.score.overall
     assert notes(evs, "judge") and "offline judge used" in notes(evs, "judge")[0]["text"]
 
 
@@ -417,18 +417,18 @@ def test_odd_verdicts_still_leave_a_score(tmp_path, fake, verdict):
     result, evs = run(tmp_path, factory=factory(fake, judge="llm", retries=0))
     score = next(e for e in evs if e["type"] == "score")
     assert score["overall"] >= 0 and score["band"]
-    assert result.summary["usage"]["calls"] == len(fake.requests)  # the failed judge call is counted too
+    assert result.summary.usage.calls == len(fake.requests)  # the failed judge call is counted too
 
 
 def test_quotes_must_be_whole_words(persona):
     from mlcoach.llm_judge import locate
+    from mlcoach.records import CandidateEvent, MetaEvent, PhaseEvent
     from mlcoach.state import State
 
     state = State(persona)
-    state.apply({"type": "meta", "scenario": "spam", "t": 0})
-    state.apply({"type": "phase", "phase": "design", "title": "Design", "t": 0})
-    state.apply({"type": "candidate", "phase": "design", "t": 1,
-                 "text": "The old model was ineffective in production, so we retrained monthly."})
+    state.apply(MetaEvent("s", scenario="spam"))
+    state.apply(PhaseEvent("design", "Design"))
+    state.apply(CandidateEvent("The old model was ineffective in production, so we retrained monthly.", "design", t=1))
     answers = state.answers
     assert locate("we retrained monthly", answers) is not None
     assert locate("e retrained monthl", answers) is None
@@ -440,7 +440,7 @@ def test_a_guardrail_rejected_stream_is_still_counted(tmp_path, fake):
                  {"text": "Welcome! Tell me about an ML project you worked on?"}]
     result, evs = run(tmp_path, factory=factory(fake, judge="offline"))
     assert said(evs)[0]["usage"]["calls"] == 2
-    assert result.summary["usage"]["calls"] == len(fake.requests)
+    assert result.summary.usage.calls == len(fake.requests)
 
 
 @pytest.mark.parametrize("value", ["nan", "inf"])

@@ -144,7 +144,7 @@ def test_replay_keeps_the_pacing_scaled_and_capped(sessions):
     from mlcoach.ui.review import MAX_GAP, replay
 
     d, ids = sessions
-    evs = read_events(d / f"{ids[0]}.jsonl").events
+    evs = read_events(d / f"{ids[0]}.jsonl").records
     waits: list[float] = []
     console = Console(record=True, width=100, file=open("/dev/null", "w"))  # noqa: SIM115
     replay(evs, "Alex", console, speed=4.0, sleep=waits.append)
@@ -249,7 +249,7 @@ def test_focus_puts_the_weak_criteria_first(tmp_path, persona):
     assert sorted(m.id for m in plain) == sorted(m.id for m in focused)  # nothing dropped
     first = [bool(set(m.covers) & production) for m in focused]
     assert first == sorted(first, reverse=True) and first[0]  # the production probes lead
-    assert s.state.meta["focus"] == ["production"]
+    assert s.state.meta.focus == ("production",)
 
 
 def test_focus_weakest_reads_the_history(sessions):

@@ -48,9 +48,11 @@ def test_session_id_and_permissions(sessions_dir):
 def test_duration_scales_every_phase_budget(sessions_dir):
     short = run("average-spam", sessions_dir, duration=20).summary
     full = run("average-spam", sessions_dir).summary
-    for phase, record in short["phases"].items():
-        assert abs(record["planned_seconds"] / full["phases"][phase]["planned_seconds"] - 20 / 45) < 0.01
-    assert abs(sum(r["planned_seconds"] for r in full["phases"].values()) - 45 * 60) < 1
+    planned = {p.id: p.planned_seconds for p in full.phases}
+    assert [p.id for p in short.phases] == list(planned)
+    for record in short.phases:
+        assert abs(record.planned_seconds / planned[record.id] - 20 / 45) < 0.01
+    assert abs(sum(planned.values()) - 45 * 60) < 1
 
 
 def test_a_damaged_line_is_skipped_with_a_warning(sessions_dir):

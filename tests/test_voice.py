@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from mlcoach.records import CandidateEvent
 from mlcoach.voice.metrics import Segment, count_fillers, long_pauses, measure, observations
 
 ESPEAK = shutil.which("espeak-ng")
@@ -149,10 +150,10 @@ def test_delivery_metrics():
     assert long_pauses(segments) == 1
     d = measure("one two three four five six seven eight nine ten", 10.0, [Segment(1, 7, "x")])
     assert d.wpm == pytest.approx(100) and d.pauses == 0 and d.fields()["wpm"] == 100.0
-    lines = observations([{"input": "voice", "text": "a " * 60, "wpm": 190, "fillers": 5.0, "pauses": 2},
-                          {"input": "text", "text": "typed"}])
+    lines = observations([CandidateEvent("a " * 60, input="voice", wpm=190, fillers=5.0, pauses=2),
+                          CandidateEvent("typed")])
     assert "above the usual 100-165" in lines[0] and "5.0 filler words" in lines[1] and "2 pauses" in lines[2]
-    assert observations([{"input": "text", "text": "typed"}]) == []
+    assert observations([CandidateEvent("typed")]) == []
 
 
 # ---------------------------------------------------------------------------------------------- the microphone path
@@ -321,7 +322,7 @@ def test_a_spoken_interview_end_to_end(transcriber, audio, tmp_path, persona):
     assert "Heard: " in shown and "Enter sends · e edits · r records again" in shown
     from mlcoach.summary import summarize
 
-    assert summarize(session.events)["delivery"][0].startswith("2 spoken answers")
+    assert summarize(session.records).delivery[0].startswith("2 spoken answers")
 
 
 @needs_espeak

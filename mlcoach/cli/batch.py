@@ -29,11 +29,12 @@ from mlcoach.cli.options import (
 from mlcoach.errors import BadInput
 
 
-def _score(summary: dict) -> dict:
-    score = summary.get("score", {})
-    return {"overall": score.get("overall", 0), "band": score.get("band", ""), "judge": score.get("judge", ""),
-            "criteria": {cid: c.get("score", 0) for cid, c in score.get("criteria", {}).items()},
-            "red_flags": list(score.get("red_flags", {}))}
+def _score(summary) -> dict:
+    score = summary.score
+    if score is None:
+        return {"overall": 0, "band": "", "judge": "", "criteria": {}, "red_flags": []}
+    return {"overall": score.overall, "band": score.band, "judge": score.judge, "criteria": score.scores,
+            "red_flags": [fid for fid, _ in score.red_flags]}
 
 
 def _shard(files: list[Path], spec: str | None) -> list[Path]:

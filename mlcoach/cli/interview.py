@@ -81,7 +81,7 @@ def interview(
         io.info(note)
     # Asked only in a terminal: piped in, the first line is an answer, not a name.
     candidate = (name or "").strip() or \
-        (io.ask("Your name", settings.name) if getattr(io, "interactive", False) else settings.name) or "there"
+        (io.ask("Your name", settings.name) if io.interactive else settings.name) or "there"
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
                              interviewer=interviewer, scenario=scenario, seed=seed, judge=session_judge,
                              duration=settings.duration, persona_ref=settings.persona, focus=chosen)
@@ -123,13 +123,13 @@ def resume(
         path = history.latest_incomplete(settings.sessions_dir)
         if path is None:
             raise NotFound(f"{settings.sessions_dir}: no incomplete session to resume")
-    meta = sessions.read_events(path).events[0]
-    p = personas.load(meta.get("persona_ref") or meta.get("persona") or "ml-engineer")
+    meta = sessions.read_events(path).records[0]
+    p = personas.load(meta.persona_ref or "ml-engineer")
     interviewer, session_judge = wiring.build(settings, offline)
     io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, interviewer)
     session = Session.resume(p, path, clock_factory=lambda t: RealClock(offset=t), interviewer=interviewer,
                              judge=session_judge)
-    wiring.carry_spend(interviewer, session.events)
+    wiring.carry_spend(interviewer, session.records)
     _run(session, io)
 
 
@@ -195,8 +195,7 @@ def _run(session, io) -> None:
     from mlcoach.ui.report import report
 
     io.status = lambda: toolbar(session)
-    if hasattr(io, "speaker"):
-        io.on_note = session.note
+    io.on_note = session.note
     # Compile the persona's regexes while the candidate reads the first question, not after their first answer.
     def warm() -> None:
         threading.Thread(target=_warm, args=(session.persona,), daemon=True).start()

@@ -155,17 +155,13 @@ def _one(path: Path, *, replay: bool, speed: float, export: str | None, output: 
 
     loaded = sessions.read_events(path)
     _warn(loaded.warnings)
-    events = loaded.events
-    try:
-        summary = summarize(events)  # the log is the truth; the TOML is derived from it
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise BadInput(f"{path}: damaged session ({type(exc).__name__}: {exc})") from None
-    name = _interviewer_name(events)
+    events = loaded.records
+    summary = summarize(events)  # the log is the truth; the TOML is derived from it
+    name = summary.interviewer_name
     if export:
         from mlcoach import export as exporter
 
-        text = exporter.markdown(events, summary, name) if export == "md" else exporter.html_page(events, summary,
-                                                                                                 name)
+        text = exporter.markdown(events, summary) if export == "md" else exporter.html_page(events, summary)
         if output is None:
             sys.stdout.write(text)
             return
@@ -176,7 +172,7 @@ def _one(path: Path, *, replay: bool, speed: float, export: str | None, output: 
         print(f"Wrote {output}")
         return
     if as_json:
-        json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(summary.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return
     from mlcoach.ui import render
@@ -195,18 +191,6 @@ def _one(path: Path, *, replay: bool, speed: float, export: str | None, output: 
     else:
         out.print(transcript(events, name))
     out.print(report(summary))
-
-
-def _interviewer_name(events: list[dict]) -> str:
-    """The persona's interviewer name, from the greeting ("I'm Alex"), else "Interviewer"."""
-    import re
-
-    for ev in events:
-        if ev.get("type") == "interviewer":
-            m = re.search(r"\bI'm ([A-Z][a-z]+)\b", ev.get("text", ""))
-            if m:
-                return m.group(1)
-    return "Interviewer"
 
 
 def _trend(rows: list[dict], plot: Path | None, as_json: bool) -> None:

@@ -1,10 +1,9 @@
-"""Interviewers word the planner's moves. The engine only knows this interface."""
+"""Interviewers word the planner's moves; the engine knows them as the `Interviewer` of seams.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
 
 from mlcoach.persona import Persona, Phase, Scenario
 from mlcoach.planner import Move
@@ -25,18 +24,18 @@ class Context:
     focus: tuple[str, ...] = ()  # labels of the rubric criteria this session practises (--focus)
 
 
-class Interviewer(Protocol):
-    name: str
-
-    def say(self, move: Move, ctx: Context) -> Iterator[str]:
-        """Yield the words of one move as text chunks (a stream). Must not raise for a model's faults."""
-        ...
-
-
 class ScriptedInterviewer:
-    """The offline interviewer: the persona's own words, as the planner filled them."""
+    """The offline interviewer: the persona's own words, as the planner filled them (the `Interviewer` of
+    seams.py)."""
 
     name = "scripted"
+    combines_leads = False
 
     def say(self, move: Move, ctx: Context) -> Iterator[str]:
         yield move.text
+
+    def drain_notes(self) -> list[dict]:
+        return []
+
+    def drain_meta(self) -> dict:
+        return {}

@@ -56,10 +56,11 @@ def batch_table(results, sessions_dir) -> None:
     table = Table("file", "candidate", "scenario", "status", "overall", "band", "red flags", "session",
                   box=box.SIMPLE_HEAD)
     for r in results:
-        score = r.summary.get("score", {})
+        score = r.summary.score
         table.add_row(*cells(os.path.basename(r.file), r.candidate, r.scenario, r.status,
-                             str(score.get("overall", "")), score.get("band", ""),
-                             ", ".join(score.get("red_flags", {})) or "-", r.session_id))
+                             str(score.overall) if score else "", score.band if score else "",
+                             ", ".join(fid for fid, _ in score.red_flags) if score and score.red_flags else "-",
+                             r.session_id))
     out = console()
     out.print(table)
     out.print(f"[dim]sessions in {escape(str(sessions_dir))}[/dim]")

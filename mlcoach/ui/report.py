@@ -13,6 +13,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from mlcoach.records import Correction, Evidence, Practice, Score, Weakest
+from mlcoach.summary import Summary
 from mlcoach.transcript import clock as mmss
 
 BAND_STYLE = {"strong hire": "bold green", "hire": "green", "lean no": "yellow", "no hire": "red"}
@@ -35,118 +37,109 @@ def indent(text: Text, left: int = 4) -> Padding:
     return Padding(text, (0, 0, 0, left), expand=False)
 
 
-def _quote(ev: dict) -> Padding:
-    where = f"turn {ev.get('turn', '?')}, {str(ev.get('phase', '')).replace('_', ' ')}"
-    named = Text(" named only, not explained", style="dim italic") if ev.get("named") else Text("")
-    return indent(Text("“") + Text(clip(str(ev.get("quote", "")))) + Text("” ") + Text(f"({where})", style="dim")
-                  + named)
+def _quote(ev: Evidence | Correction) -> Padding:
+    named = Text(" named only, not explained", style="dim italic") if isinstance(ev, Evidence) and ev.named \
+        else Text("")
+    return indent(Text("“") + Text(clip(ev.quote)) + Text("” ") + Text(f"({ev.where})", style="dim") + named)
 
 
-def phase_table(summary: dict) -> Table:
+def phase_table(summary: Summary) -> Table:
     table = Table("phase", "planned", "used", "questions", title="Time per phase", box=box.SIMPLE_HEAD,
                   title_justify="left")
     total_plan = total_used = 0.0
-    for record in summary.get("phases", {}).values():
-        planned, used = float(record.get("planned_seconds", 0)), float(record.get("actual_seconds", 0))
+    for record in summary.phases:
+        planned, used = record.planned_seconds, record.actual_seconds
         total_plan += planned
         total_used += used
         over = used > planned * 1.2 and used - planned > 30
-        table.add_row(Text(str(record.get("title", ""))), mmss(planned), Text(mmss(used), style="yellow" if over else ""),
-                      str(record.get("questions", 0)))
-    table.add_row("Total", mmss(total_plan), mmss(total_used), str(summary.get("questions", "")), style="bold")
+        table.add_row(Text(record.title), mmss(planned), Text(mmss(used), style="yellow" if over else ""),
+                      str(record.questions))
+    table.add_row("Total", mmss(total_plan), mmss(total_used), str(summary.questions), style="bold")
     return table
 
 
-def report(summary: dict) -> Group:
+def report(summary: Summary) -> Group:
     """The whole feedback report for one session."""
-    score = summary.get("score")
+    score = summary.score
     parts: list = [Rule("Feedback", style="bold magenta")]
     if not score:
         parts.append(Text("This session has no score yet (it ended before the judge ran)."))
         parts.append(phase_table(summary))
         return Group(*parts)
-    labels = score.get("labels", {})
-    band = str(score.get("band", ""))
-    head = Text("Overall ") + Text(f"{int(score.get('overall', 0))}/100", style="bold") + Text(" · ") + \
-        Text(band, style=BAND_STYLE.get(band, "")) + Text(f"   ({score.get('judge', 'offline')} judge)", style="dim")
+    head = Text("Overall ") + Text(f"{score.overall}/100", style="bold") + Text(" · ") + \
+        Text(score.band, style=BAND_STYLE.get(score.band, "")) + Text(f"   ({score.judge} judge)", style="dim")
     parts += [head]
-    if score.get("summary"):
-        parts.append(Text(str(score["summary"])))
-    parts.append(_criteria(score, labels, score.get("concept_labels", {})))
-    flags = score.get("red_flags", {})
-    if flags:
-        parts.append(_flags(flags, labels, score.get("advice", {})))
+    if score.summary:
+        parts.append(Text(score.summary))
+    parts.append(_criteria(score))
+    if score.red_flags:
+        parts.append(_flags(score))
     else:
         parts.append(Text("\nNo red flags were raised.", style="green"))
-    if score.get("corrections"):
-        parts.append(_corrections(score["corrections"]))
-    if summary.get("delivery"):
+    if score.corrections:
+        parts.append(_corrections(score.corrections))
+    if summary.delivery:
         parts.append(Text("\nDelivery (spoken answers)", style="bold"))
-        parts += [indent(Text(line), 2) for line in summary["delivery"]]
+        parts += [indent(Text(line), 2) for line in summary.delivery]
     parts.append(Text(""))
     parts.append(phase_table(summary))
-    if score.get("practice"):
-        parts.append(_practice(score["practice"]))
-    if score.get("weakest"):
-        parts.append(_weakest(score["weakest"]))
+    if score.practice:
+        parts.append(_practice(score.practice))
+    if score.weakest:
+        parts.append(_weakest(score.weakest))
     return Group(*parts)
 
 
-def _criteria(score: dict, labels: dict, concept_labels: dict) -> Group:
+def _criteria(score: Score) -> Group:
     rows: list = [Text("\nRubric", style="bold")]
-    for cid, c in score.get("criteria", {}).items():
-        line = Text("  ") + bar(int(c.get("score", 0))) + Text(f" {int(c.get('score', 0))}/4  ") + \
-            Text(labels.get(cid, cid))
-        rows.append(line)
-        evidence = c.get("evidence", [])
-        for ev in evidence[:2]:
+    for c in score.criteria:
+        rows.append(Text("  ") + bar(c.score) + Text(f" {c.score}/4  ") + Text(score.label(c.id)))
+        for ev in c.evidence[:2]:
             rows.append(_quote(ev))
-        if not evidence:
+        if not c.evidence:
             rows.append(indent(Text("No answer gave evidence for this.", style="dim")))
-        missing = c.get("missing", [])
-        if missing and int(c.get("score", 0)) <= 2:
-            names = ", ".join(concept_labels.get(m, m.replace("_", " ")) for m in missing[:4])
+        if c.gaps:
+            names = ", ".join(score.concept_label(m) for m in c.gaps)
             rows.append(indent(Text("Not explained in any answer: " + names, style="dim")))
     return Group(*rows)
 
 
-def _flags(flags: dict, labels: dict, advice: dict) -> Group:
+def _flags(score: Score) -> Group:
     rows: list = [Text("\nRed flags", style="bold")]
-    for fid, evidence in flags.items():
-        rows.append(Text("  ⚑ ", style="red") + Text(labels.get(fid, fid), style="bold"))
+    for fid, evidence in score.red_flags:
+        rows.append(Text("  ⚑ ", style="red") + Text(score.label(fid), style="bold"))
         for ev in evidence[:2]:
             rows.append(_quote(ev))
-        if advice.get(fid):
-            rows.append(indent(Text("Instead: ", style="cyan") + Text(advice[fid])))
+        if score.advice.get(fid):
+            rows.append(indent(Text("Instead: ", style="cyan") + Text(score.advice[fid])))
     return Group(*rows)
 
 
-def _corrections(items: list) -> Group:
+def _corrections(items: tuple[Correction, ...]) -> Group:
     rows: list = [Text("\nClaims to correct", style="bold")]
     for item in items:
-        rows.append(Text("  ✗ ", style="red") + Text(str(item.get("label") or "A claim to check"), style="bold"))
+        rows.append(Text("  ✗ ", style="red") + Text(item.label or "A claim to check", style="bold"))
         rows.append(_quote(item))
-        rows.append(indent(Text("In fact: ", style="cyan") + Text(str(item.get("correction", "")))))
+        rows.append(indent(Text("In fact: ", style="cyan") + Text(item.correction)))
     return Group(*rows)
 
 
-def _practice(items: list) -> Group:
+def _practice(items: tuple[Practice, ...]) -> Group:
     rows: list = [Text("Practise next", style="bold")]
     for i, item in enumerate(items, 1):
-        rows.append(Text(f"  {i}. ") + Text(str(item.get("label", item.get("criterion", ""))), style="bold"))
-        rows.append(indent(Text(str(item.get("text", ""))), 5))
-        if item.get("concepts"):
-            rows.append(indent(Text("Concepts: " + ", ".join(item["concepts"]), style="dim"), 5))
+        rows.append(Text(f"  {i}. ") + Text(item.label, style="bold"))
+        rows.append(indent(Text(item.text), 5))
+        if item.concepts:
+            rows.append(indent(Text("Concepts: " + ", ".join(item.concepts), style="dim"), 5))
     return Group(*rows)
 
 
-def _weakest(w: dict) -> Group:
-    rows: list = [Text(f"\nThe answer with the least in it (turn {w.get('turn')}, "
-                       f"{str(w.get('phase', '')).replace('_', ' ')})", style="bold")]
-    if w.get("question"):
-        rows.append(indent(Text("Asked: ", style="dim") + Text(clip(str(w["question"]), 200)), 2))
-    rows.append(indent(Text("Said:  ", style="dim") + Text("“" + clip(str(w.get("quote", "")), 200) + "”"), 2))
+def _weakest(w: Weakest) -> Group:
+    rows: list = [Text(f"\nThe answer with the least in it ({w.where})", style="bold")]
+    if w.question:
+        rows.append(indent(Text("Asked: ", style="dim") + Text(clip(w.question, 200)), 2))
+    rows.append(indent(Text("Said:  ", style="dim") + Text("“" + clip(w.quote, 200) + "”"), 2))
     rows.append(Text("  A strong answer's structure:"))
-    for i, step in enumerate(w.get("steps", []), 1):
+    for i, step in enumerate(w.steps, 1):
         rows.append(Text(f"    {i}. {step}"))
     return Group(*rows)

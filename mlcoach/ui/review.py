@@ -13,6 +13,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from mlcoach.records import Event
+from mlcoach.summary import Summary
 from mlcoach.transcript import Line, clock, lines
 from mlcoach.ui.report import BAND_STYLE
 
@@ -22,11 +24,10 @@ if TYPE_CHECKING:
 MAX_GAP = 30.0  # seconds: a longer silence (a break, a resume) replays as this long, before scaling
 
 
-def header(summary: dict) -> Text:
+def header(summary: Summary) -> Text:
     """The line above a session's transcript: its id, then who, what and how it ended, as plain text."""
-    rest = [summary.get("candidate") or "unnamed", summary.get("scenario"), summary.get("interviewer"),
-            summary.get("status")]
-    return Text(str(summary.get("session_id", "")), style="bold") + Text("".join(f" · {x}" for x in rest if x))
+    rest = [summary.candidate or "unnamed", summary.scenario, summary.interviewer, summary.status]
+    return Text(summary.session_id, style="bold") + Text("".join(f" · {x}" for x in rest if x))
 
 
 def sessions_table(rows: list[dict], total: int, width: int = 100) -> Table | Text:
@@ -97,11 +98,11 @@ def _line(line: Line) -> Padding | Rule | Text:
     return Text(f"[{clock(line.t)}] {line.text}", style="dim italic")
 
 
-def transcript(events: list[dict], interviewer_name: str) -> Group:
+def transcript(events: list[Event], interviewer_name: str) -> Group:
     return Group(*[_line(x) for x in lines(events, interviewer_name)])
 
 
-def replay(events: list[dict], interviewer_name: str, console: Console, speed: float,
+def replay(events: list[Event], interviewer_name: str, console: Console, speed: float,
            sleep: Callable[[float], None] = time.sleep) -> None:
     """Play the session back with its own pacing, `speed` times faster. Ctrl-C (KeyboardInterrupt) stops it."""
     previous = None

@@ -18,7 +18,7 @@ from mlcoach.ui.render import console as make_console
 
 
 class PlainIO:
-    """stdin is not a terminal: one answer per line (blank lines ignored), plain text out."""
+    """stdin is not a terminal: one answer per line (blank lines ignored), plain text out. A `FrontEnd` (seams.py)."""
 
     interactive = False
 
@@ -27,6 +27,8 @@ class PlainIO:
         self.stdin = stdin or sys.stdin
         self.out = stdout or sys.stdout
         self._open = False
+        self.status: Callable[[], tuple[str, str]] = lambda: ("", "ok")  # set once the session exists
+        self.on_note: Callable[[str, str], None] | None = None
 
     def show(self, outputs: Iterable) -> None:
         for out in outputs:
@@ -104,7 +106,6 @@ class TerminalIO(PlainIO):
 
         super().__init__(interviewer_name)
         self.console = make_console()
-        self.status: Callable[[], tuple[str, str]] = lambda: ("", "ok")  # set once the session exists
         keys = KeyBindings()
 
         @keys.add("enter")

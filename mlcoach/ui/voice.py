@@ -4,10 +4,12 @@ works at every prompt."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mlcoach.engine import Notice, Said
 from mlcoach.errors import MlcoachError
+from mlcoach.seams import FrontEnd
 
 
 @dataclass(frozen=True)
@@ -17,21 +19,45 @@ class VoiceAnswer:
 
 
 class VoiceIO:
-    def __init__(self, base, speaker, listener, transcriber) -> None:
+    """A `FrontEnd` (seams.py) around a text one: speaks what the interviewer says, listens for answers; everything
+    else is the text front end's."""
+
+    def __init__(self, base: FrontEnd, speaker, listener, transcriber) -> None:
         self.base = base
         self.speaker = speaker
         self.listener = listener
         self.transcriber = transcriber
-        self.on_note = None  # the session's note(): speech problems go into the log too
+        self.on_note: Callable[[str, str], None] | None = None  # the session's note(): speech problems are logged
 
-    def __getattr__(self, name):  # info, render, ask, status, read_raw ... as the text front end does them
-        return getattr(self.base, name)
+    @property
+    def interactive(self) -> bool:
+        return self.base.interactive
 
-    def __setattr__(self, name, value):
-        if name == "status":
-            setattr(self.base, name, value)
-        else:
-            super().__setattr__(name, value)
+    @property
+    def status(self) -> Callable[[], tuple[str, str]]:
+        return self.base.status
+
+    @status.setter
+    def status(self, value: Callable[[], tuple[str, str]]) -> None:
+        self.base.status = value  # the text front end draws the toolbar
+
+    def read_raw(self) -> str:
+        return self.base.read_raw()
+
+    def ask(self, prompt: str, default: str = "") -> str:
+        return self.base.ask(prompt, default)
+
+    def info(self, text: str) -> None:
+        self.base.info(text)
+
+    def line(self, prompt: str) -> str | None:
+        return self.base.line(prompt)
+
+    def edit(self, text: str) -> str:
+        return self.base.edit(text)
+
+    def render(self, renderable) -> None:
+        self.base.render(renderable)
 
     def show(self, outputs) -> None:
         for out in outputs:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mlcoach.records import CandidateEvent
+
 WPM_RANGE = (100, 165)  # a comfortable interview pace, words per minute
 FILLERS_OK = 3.0  # filler words per 100 words above which the answers sound hesitant
 LONG_PAUSE = 2.0  # seconds of silence inside an answer that count as a long pause
@@ -66,16 +68,16 @@ def measure(text: str, duration_seconds: float, segments: Sequence[Segment] = ()
     return Delivery(words, duration_seconds, wpm, fillers, long_pauses(segments))
 
 
-def observations(answers: Sequence[dict]) -> list[str]:
+def observations(answers: Sequence[CandidateEvent]) -> list[str]:
     """What the voice answers of a session showed, as observations against the reference ranges."""
-    spoken = [a for a in answers if a.get("input") == "voice" and a.get("wpm")]
+    spoken = [a for a in answers if a.input == "voice" and a.wpm]
     if not spoken:
         return []
-    words = [count_words(a.get("text", "")) for a in spoken]
+    words = [count_words(a.text) for a in spoken]
     total_words = sum(words) or 1
-    wpm = sum(a["wpm"] * w for a, w in zip(spoken, words, strict=True)) / total_words
-    fillers = sum(a.get("fillers", 0) * w for a, w in zip(spoken, words, strict=True)) / total_words
-    pauses = sum(int(a.get("pauses", 0)) for a in spoken)
+    wpm = sum(a.wpm * w for a, w in zip(spoken, words, strict=True)) / total_words
+    fillers = sum(a.fillers * w for a, w in zip(spoken, words, strict=True)) / total_words
+    pauses = sum(a.pauses for a in spoken)
     lo, hi = WPM_RANGE
     pace = ("within" if lo <= wpm <= hi else "below" if wpm < lo else "above")
     out = [f"{len(spoken)} spoken answer{'s' if len(spoken) != 1 else ''}: {wpm:.0f} words per minute on average, "
