@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from mlcoach.analysis import Analysis, Hit, analyze
 from mlcoach.persona import Persona, Scenario
-from mlcoach.sessions import QUESTION_KINDS  # noqa: F401 - re-exported: one definition, in the format module
+from mlcoach.sessions import QUESTION_KINDS
 
 
 @dataclass
