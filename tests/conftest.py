@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.isolation import isolate
+
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = ROOT / "tests" / "candidates"
 
@@ -13,17 +15,23 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_session(tmp_path_factory):
+    """The same isolation for session- and module-scoped fixtures (the candidate runs, the persona), which are set up
+    before any test's own fixtures."""
+    with pytest.MonkeyPatch.context() as mp:
+        home = tmp_path_factory.mktemp("session-home")
+        isolate(mp, home)
+        yield home
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
-    """Every test gets its own MLCOACH_HOME; nothing reads the developer's config or sessions."""
+    """Every test gets its own MLCOACH_HOME, and no MLCOACH_* setting, key or endpoint from the environment: nothing
+    reads the developer's config, sessions or shell."""
     home = tmp_path / "home"
     home.mkdir()
-    monkeypatch.setenv("MLCOACH_HOME", str(home))
-    for var in ("MLCOACH_SESSIONS_DIR", "MLCOACH_MODEL", "MLCOACH_API_BASE", "MLCOACH_NAME", "MLCOACH_PERSONA",
-                "MLCOACH_DURATION", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.setenv("NO_COLOR", "1")
+    isolate(monkeypatch, home)
     return home
 
 

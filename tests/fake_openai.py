@@ -34,7 +34,7 @@ class FakeOpenAI:
             def log_message(self, *args) -> None:  # quiet
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_POST(self) -> None:  # the stdlib's name
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with server._lock:
@@ -72,66 +72,75 @@ class FakeOpenAI:
         if reply.get("delay"):
             time.sleep(reply["delay"])
         status = reply.get("status", 200)
-        if status != 200:
-            payload = json.dumps({"error": {"message": f"fake error {status}", "type": "server_error",
-                                            "code": status}}).encode()
-            h.send_response(status)
-            h.send_header("content-type", "application/json")
-            h.send_header("content-length", str(len(payload)))
-            if "retry_after" in reply:
-                h.send_header("retry-after", str(reply["retry_after"]))
-            h.end_headers()
-            h.wfile.write(payload)
-            return
         text = reply.get("text", "")
-        model = body.get("model", "fake")
         usage = {"prompt_tokens": 100, "completion_tokens": max(1, len(text.split())),
                  "total_tokens": 100 + max(1, len(text.split()))}
-        if not body.get("stream"):
-            payload = json.dumps({
-                "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                             "finish_reason": "stop"}],
-                "usage": usage,
-            }).encode()
-            h.send_response(200)
-            h.send_header("content-type", "application/json")
-            h.send_header("content-length", str(len(payload)))
-            h.end_headers()
-            h.wfile.write(payload)
-            return
-        h.send_response(200)
-        h.send_header("content-type", "text/event-stream")
-        h.send_header("cache-control", "no-cache")
-        h.send_header("connection", "close")
-        h.end_headers()
-        pieces = _pieces(text)
+        if status != 200:
+            _send_error(h, status, reply.get("retry_after"))
+        elif not body.get("stream"):
+            _send_completion(h, body.get("model", "fake"), text, usage)
+        else:
+            _stream(h, body, reply, text, usage)
+
+
+def _send_json(h: BaseHTTPRequestHandler, status: int, obj: dict, headers: dict | None = None) -> None:
+    payload = json.dumps(obj).encode()
+    h.send_response(status)
+    h.send_header("content-type", "application/json")
+    h.send_header("content-length", str(len(payload)))
+    for name, value in (headers or {}).items():
+        h.send_header(name, value)
+    h.end_headers()
+    h.wfile.write(payload)
+
+
+def _send_error(h: BaseHTTPRequestHandler, status: int, retry_after) -> None:
+    error = {"error": {"message": f"fake error {status}", "type": "server_error", "code": status}}
+    _send_json(h, status, error, {"retry-after": str(retry_after)} if retry_after is not None else None)
+
+
+def _send_completion(h: BaseHTTPRequestHandler, model: str, text: str, usage: dict) -> None:
+    _send_json(h, 200, {
+        "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": usage,
+    })
+
+
+def _stream(h: BaseHTTPRequestHandler, body: dict, reply: dict, text: str, usage: dict) -> None:
+    h.send_response(200)
+    h.send_header("content-type", "text/event-stream")
+    h.send_header("cache-control", "no-cache")
+    h.send_header("connection", "close")
+    h.end_headers()
+    pieces = _pieces(text)
+    if reply.get("truncate"):
+        pieces = pieces[: max(1, len(pieces) // 2)]
+
+    def send(obj) -> None:
+        h.wfile.write(f"data: {json.dumps(obj)}\n\n".encode())
+        h.wfile.flush()
+
+    base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
+            "model": body.get("model", "fake")}
+    try:
+        send({**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
+                                   "finish_reason": None}]})
+        for piece in pieces:
+            if reply.get("chunk_delay"):
+                time.sleep(reply["chunk_delay"])
+            send({**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
         if reply.get("truncate"):
-            pieces = pieces[: max(1, len(pieces) // 2)]
-
-        def send(obj) -> None:
-            h.wfile.write(f"data: {json.dumps(obj)}\n\n".encode())
-            h.wfile.flush()
-
-        base = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
-        try:
-            send({**base, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""},
-                                       "finish_reason": None}]})
-            for piece in pieces:
-                if reply.get("chunk_delay"):
-                    time.sleep(reply["chunk_delay"])
-                send({**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
-            if reply.get("truncate"):
-                h.close_connection = True
-                return
-            send({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
-            if (body.get("stream_options") or {}).get("include_usage"):
-                send({**base, "choices": [], "usage": usage})
-            h.wfile.write(b"data: [DONE]\n\n")
-            h.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        h.close_connection = True
+            h.close_connection = True
+            return
+        send({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        if (body.get("stream_options") or {}).get("include_usage"):
+            send({**base, "choices": [], "usage": usage})
+        h.wfile.write(b"data: [DONE]\n\n")
+        h.wfile.flush()
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    h.close_connection = True
 
 
 def _pieces(text: str) -> list[str]:

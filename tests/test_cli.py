@@ -34,6 +34,8 @@ def test_an_offline_batch_never_imports_litellm(tmp_path):
             "try:\n    main()\nexcept SystemExit:\n    pass\nprint('litellm' in sys.modules, file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stderr.strip().endswith("False")
+    rows = json.loads(proc.stdout)  # the batch really ran, offline
+    assert rows[0]["status"] == "complete" and (tmp_path / f"{rows[0]['session_id']}.jsonl").exists()
 
 
 def test_batch_json(tmp_path):

@@ -83,16 +83,19 @@ def test_never_asks_about_what_was_just_covered(runs, cid, persona):
     index = question_index(persona)
     previous: list[str] = []
     explained: set[str] = set()
+    checked = 0
     for e in evs:
         if e["type"] == "candidate":
             explained |= analyze(e["text"], persona, previous).explained
             previous.append(e["text"])
         elif e["type"] == "interviewer" and e["move"] in index and e["phase"] in ("experience", "deep_dive"):
+            checked += 1
             covers = set(index[e["move"]].covers)
             if e["why"].startswith("deeper on covered ground"):
                 assert e["text"].startswith("You touched on this earlier")
                 continue
             assert not covers or not covers <= explained, (e["move"], covers)
+    assert checked, "no experience or deep-dive question of the plan was found in the log"
 
 
 @pytest.mark.parametrize("cid", CANDIDATES)
@@ -102,6 +105,8 @@ def test_design_probes_aim_at_gaps_in_priority_order(runs, cid, persona):
     result, evs = runs[cid]
     scenario = persona.scenario(result.scenario)
     order = [p.id for p in scenario.probes]
+    if not any(e["type"] == "interviewer" and e["move"] in order for e in evs):
+        pytest.skip("no scenario probe was asked in this interview")
     previous: list[str] = []
     explained: set[str] = set()
     for e in evs:
@@ -117,12 +122,8 @@ def test_design_probes_aim_at_gaps_in_priority_order(runs, cid, persona):
                 assert asked_before or (earlier.covers and set(earlier.covers) <= explained), earlier.id
 
 
-def test_probes_class_imbalance_and_missing_data_when_left_out(tmp_path, persona):
-    """A spam candidate who talks sensibly but never raises imbalance or missing data is asked about both."""
-    from mlcoach.batch import run_script
-    from mlcoach.script import load
-
-    answers = [
+SENSIBLE_DESIGN_ANSWERS = {
+    "spam": [
         "I'd start from what users report as spam and what a missed scam costs the business, because that sets the goal.",
         "We would use the user reports as labels and check a sample by hand, because reports are noisy.",
         "Features from the sender reputation, the links in the body and TF-IDF on the text, since spam reuses phrases.",
@@ -131,14 +132,38 @@ def test_probes_class_imbalance_and_missing_data_when_left_out(tmp_path, persona
         "Spammers adapt, so we would retrain weekly and watch the share of reported messages for sudden changes.",
         "I would compare it with gradient boosting later, but only if the baseline leaves a clear gap on recall.",
         "We would keep a holdout month of mail for the final check so the estimate reflects next month's traffic.",
-    ]
-    script = tmp_path / "c.toml"
+    ],
+    "house-prices": [
+        "I'd start from what the estimate is for: sellers pricing a listing, so a large miss costs the business trust.",
+        "We would use past sale prices as labels and check a sample against the land registry, because listings lie.",
+        "Features from the size, the rooms, the area and the year built, since those drive what buyers pay.",
+        "A linear regression baseline first, because it is fast to train and easy to explain to the sellers.",
+        "Mean absolute error in pounds, since the sellers think in money, and the share of homes within ten percent.",
+        "Prices move with the market, so we would retrain monthly and watch the error on last month's sales.",
+        "I would compare it with gradient boosting later, but only if the baseline leaves a clear gap on error.",
+        "We would keep the most recent months as a holdout so the estimate reflects the market as it is now.",
+    ],
+}
+
+
+@pytest.mark.parametrize(("scenario", "probe", "concept"), [("spam", "imbalance", "class_imbalance"),
+                                                            ("house-prices", "missing_data", "missing_data")])
+def test_probes_a_pitfall_the_candidate_left_out(tmp_path, persona, scenario, probe, concept):
+    """A candidate who talks sensibly but never raises the scenario's pitfall is asked about it: class imbalance in
+    the spam scenario, missing data in the house-prices one. (No scenario probes both: spam has no missing-data
+    probe, house prices no imbalance probe.)"""
     import tomli_w
 
-    script.write_text(tomli_w.dumps({"name": "Noor", "scenario": "spam", "answers": {"design": answers}}))
+    from mlcoach.batch import run_script
+    from mlcoach.script import load
+
+    answers = SENSIBLE_DESIGN_ANSWERS[scenario]
+    assert not [a for a in answers if concept in analyze(a, persona).mentioned]  # really left out
+    script = tmp_path / "c.toml"
+    script.write_text(tomli_w.dumps({"name": "Noor", "scenario": scenario, "answers": {"design": answers}}))
     result = run_script(load(script), sessions_dir=tmp_path / "s", seed=1)
     asked = [e["move"] for e in events(tmp_path / "s" / f"{result.session_id}.jsonl") if e["type"] == "interviewer"]
-    assert "imbalance" in asked
+    assert probe in asked, asked
 
 
 def test_asks_why_when_an_algorithm_is_named_without_a_reason(sessions_dir, persona):

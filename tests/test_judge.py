@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -85,10 +86,14 @@ def test_strong_candidates_are_not_flagged_and_score_as_hires(scored, cid):
     assert score["band"] in ("strong hire", "hire")
 
 
-@pytest.mark.parametrize("cid", IDS)
+@pytest.mark.parametrize("cid", [c if LABELS[c]["red_flags"] else
+                                 pytest.param(c, marks=pytest.mark.skip(reason="labels.toml names no red flag"))
+                                 for c in IDS])
 def test_the_named_red_flags_are_raised(scored, cid):
-    raised = set(scored[cid][2]["red_flags"])
-    assert set(LABELS[cid]["red_flags"]) <= raised
+    """The labels list the flags a fair judge must raise, not every flag it may raise: a candidate with none named
+    has nothing to check here (the strong ones are checked unflagged above)."""
+    named = set(LABELS[cid]["red_flags"])
+    assert named and named <= set(scored[cid][2]["red_flags"]), (named, scored[cid][2]["red_flags"])
 
 
 @pytest.mark.parametrize(("kind", "ceiling"), [("gibberish", 15), ("oneword", 15), ("injection", 20), ("salad", 35),
@@ -115,6 +120,8 @@ def test_every_quote_is_the_candidates_own_words_at_that_turn(scored, cid):
     answers = [e["text"] for e in evs if e["type"] == "candidate"]
     quoted = [ev for c in score["criteria"].values() for ev in c["evidence"]]
     quoted += [ev for flag in score["red_flags"].values() for ev in flag]
+    if not quoted:
+        pytest.skip("the score quotes nothing")
     for ev in quoted:
         assert ev["quote"] and ev["quote"] in answers[ev["turn"] - 1], ev
     for fid, evidence in score["red_flags"].items():
@@ -274,7 +281,7 @@ def test_report_states_observations_with_evidence(scored, cid):
     from mlcoach.ui.report import report
 
     result, evs, score = scored[cid]
-    console = Console(width=100, no_color=True, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console = Console(width=100, no_color=True, record=True, file=io.StringIO())
     console.print(report(summarize(records_of(evs))))
     text = console.export_text()
     assert f"Overall {score['overall']}/100" in text and score["band"] in text

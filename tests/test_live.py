@@ -42,21 +42,22 @@ def test_pause_stops_the_clock_until_enter(persona, sessions_dir):
     clock = FakeClock()
     s = _session(persona, sessions_dir, clock)
 
+    read_while_paused: list[tuple[str, bool]] = []
+
     class Typing(io.StringIO):
         def readline(self, *a):
             line = super().readline(*a)
-            if line.startswith("/pause"):
-                assert not clock.paused
-            elif clock.paused:
-                clock.t += 0  # time does not pass on a paused clock
-            else:
-                clock.t += 10
+            read_while_paused.append((line, clock.paused))
+            if not clock.paused:
+                clock.t += 10  # time passes while the candidate types, except on a paused clock
             return line
 
     out = io.StringIO()
     stdin = Typing("/pause\n\n/time\n/hint\n/repeat\n/end\n")
     outcome = run(s, PlainIO("Alex", stdin, out))
     assert outcome.status == "complete"
+    # The session paused the clock itself before waiting for Enter, and resumed it after.
+    assert read_while_paused[:3] == [("/pause\n", False), ("\n", True), ("/time\n", False)]
     text = out.getvalue()
     assert "Paused" in text and "Back on the clock" in text and "Opening ·" in text
     notes = [e["note"] for e in s.events if e["type"] == "note"]

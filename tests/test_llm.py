@@ -377,10 +377,10 @@ def test_a_key_echoed_by_the_server_is_scrubbed_everywhere(tmp_path, fake, monke
     monkeypatch.setenv("OPENAI_API_KEY", env_key)
     original = fake._answer
 
-    def echo(h, body, reply):  # a server that repeats the credentials in its error message
-        auth_header = h.headers.get("Authorization", "")
-        payload = json.dumps({"error": {"message": "Incorrect API key provided: " + "x" * 170 + " " +
-                                        auth_header}}).encode()
+    def echo(h, body, reply):  # a server that repeats the credentials in its error message, where the message is
+        auth_header = h.headers.get("Authorization", "")  # kept and where it is cut (at 200 characters)
+        payload = json.dumps({"error": {"message": "Incorrect API key provided: " + auth_header + " " + "x" * 100 +
+                                        " " + auth_header}}).encode()
         h.send_response(401)
         h.send_header("content-type", "application/json")
         h.send_header("content-length", str(len(payload)))
@@ -396,6 +396,7 @@ def test_a_key_echoed_by_the_server_is_scrubbed_everywhere(tmp_path, fake, monke
     result, evs = run(tmp_path, factory=make)
     text = "".join(p.read_text() for p in tmp_path.iterdir() if p.is_file())
     assert env_key not in text and "ABCDEFGH" not in text
+    assert "Incorrect API key provided: Bearer [key]" in text  # the echo reached the log, scrubbed
     assert notes(evs, "llm_unavailable")
     del original
 
@@ -502,11 +503,12 @@ def test_one_plain_question_whatever_the_model_wraps_it_in(tmp_path, fake, reply
 def test_a_reply_without_a_question_gets_the_planned_one_and_a_long_one_is_cut(tmp_path, fake):
     fake.default = {"text": "Thanks for sharing that, it sounds like solid work. " * 40}
     _, evs = run(tmp_path, factory=factory(fake, judge="offline"))
-    for e in said(evs):
-        if e["kind"] in ("question", "probe"):
-            # the planned question closes the turn, after at most MAX_WORDS of the model's words
-            assert not e["text"].rstrip().endswith("solid work.") and len(e["text"].split()) < 140, e["text"]
-            assert "  " not in e["text"]
+    asked = [e for e in said(evs) if e["kind"] in ("question", "probe")]
+    assert asked
+    for e in asked:
+        # the planned question closes the turn, after at most MAX_WORDS of the model's words
+        assert not e["text"].rstrip().endswith("solid work.") and len(e["text"].split()) < 140, e["text"]
+        assert "  " not in e["text"]
 
 
 def test_a_key_echoed_by_the_model_is_never_shown_or_kept(tmp_path, fake):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
@@ -102,7 +103,7 @@ def test_every_report_lists_the_same_unexplained_concepts(weak):
     summary = summarize(weak.records)
     expected = [c.gaps for c in summary.score.criteria if c.gaps]
     assert expected, "the weak candidate should leave gaps to list"
-    console = Console(width=200, no_color=True, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console = Console(width=200, no_color=True, record=True, file=io.StringIO())
     console.print(report(summary))
     terminal = console.export_text()
     md = export.markdown(weak.records, summary)

@@ -205,8 +205,9 @@ def test_no_pyaudio_is_one_line_naming_the_install():
 
     if __import__("importlib").util.find_spec("pyaudio") is not None:
         pytest.skip("PyAudio is installed here")
-    with pytest.raises(MissingPart, match="pip install pyaudio"):
+    with pytest.raises(MissingPart, match="pip install pyaudio") as raised:
         microphone()
+    assert "\n" not in str(raised.value).strip()
 
 
 # ---------------------------------------------------------------------------------------------- speech out

@@ -220,5 +220,5 @@ def _run(session, io) -> None:
 def _warm(persona) -> None:
     try:
         persona.compile_all()
-    except Exception:  # a bad pattern is reported, in one line, where it is first used
+    except Exception:  # noqa: BLE001 - a bad pattern is reported, in one line, where it is first used
         pass
