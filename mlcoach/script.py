@@ -31,16 +31,7 @@ class Script:
 
 
 def load(path: Path) -> Script:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise NotFound(f"{path}: no such candidate script") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{path}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInput(f"{path}: not valid TOML ({exc})") from None
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
+    data = _read(path)
 
     def fail(key: str, problem: str) -> BadInput:
         return BadInput(f"{path}: {key}: {problem}")
@@ -62,34 +53,46 @@ def load(path: Path) -> Script:
             raise fail(f"answers.{phase}", f"unknown phase (expected: {', '.join(PHASE_IDS)})")
         if not isinstance(items, list):
             raise fail(f"answers.{phase}", f"expected an array of answers, got {type(items).__name__}")
-        parsed = []
-        for i, item in enumerate(items):
-            key = f"answers.{phase}[{i}]"
-            if isinstance(item, str):
-                parsed.append(ScriptAnswer(item))
-                continue
-            if not isinstance(item, dict):
-                raise fail(key, f"expected a string or a table, got {type(item).__name__}")
-            for k in item:
-                if k not in ANSWER_KEYS:
-                    raise fail(f"{key}.{k}", f"unknown key (expected: {', '.join(sorted(ANSWER_KEYS))})")
-            text, seconds, audio = item.get("text", ""), item.get("seconds"), item.get("audio")
-            if not isinstance(text, str):
-                raise fail(f"{key}.text", "expected a string")
-            if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)
-                                        or not 0 <= seconds <= 86400):
-                raise fail(f"{key}.seconds", "expected a number of seconds from 0 to 86400")
-            if audio is not None:
-                if not isinstance(audio, str):
-                    raise fail(f"{key}.audio", "expected a path string")
-                audio_path = (path.parent / audio).resolve()
-                if not audio_path.is_file():
-                    raise fail(f"{key}.audio", f"no such audio file {audio_path}")
-                parsed.append(ScriptAnswer(text, seconds, audio_path))
-                continue
-            if "text" not in item:
-                raise fail(key, "needs text (or audio)")
-            parsed.append(ScriptAnswer(text, seconds))
-        answers[phase] = tuple(parsed)
+        answers[phase] = tuple(_answer(item, f"answers.{phase}[{i}]", path, fail) for i, item in enumerate(items))
     return Script(path, data["name"].strip(), data.get("scenario", ""), data.get("persona", ""),
                   data.get("level", ""), answers)
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NotFound(f"{path}: no such candidate script") from None
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _answer(item, key: str, path: Path, fail) -> ScriptAnswer:
+    """One scripted answer: a string, or a table with text (or audio) and optional seconds."""
+    if isinstance(item, str):
+        return ScriptAnswer(item)
+    if not isinstance(item, dict):
+        raise fail(key, f"expected a string or a table, got {type(item).__name__}")
+    for k in item:
+        if k not in ANSWER_KEYS:
+            raise fail(f"{key}.{k}", f"unknown key (expected: {', '.join(sorted(ANSWER_KEYS))})")
+    text, seconds, audio = item.get("text", ""), item.get("seconds"), item.get("audio")
+    if not isinstance(text, str):
+        raise fail(f"{key}.text", "expected a string")
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)
+                                or not 0 <= seconds <= 86400):
+        raise fail(f"{key}.seconds", "expected a number of seconds from 0 to 86400")
+    if audio is not None:
+        if not isinstance(audio, str):
+            raise fail(f"{key}.audio", "expected a path string")
+        audio_path = (path.parent / audio).resolve()
+        if not audio_path.is_file():
+            raise fail(f"{key}.audio", f"no such audio file {audio_path}")
+        return ScriptAnswer(text, seconds, audio_path)
+    if "text" not in item:
+        raise fail(key, "needs text (or audio)")
+    return ScriptAnswer(text, seconds)

@@ -199,14 +199,8 @@ def event_problem(ev: dict) -> tuple[str, str]:
         if ev.get(key) is None:
             return key, f"{kind}: missing {key!r}"
     for key, value in ev.items():
-        want = _TYPES.get(key)
-        if want is None or value is None or kind == "meta" and key == "candidate" and value == "":
-            continue
-        if want is _NUMBER:
-            if not finite(value):
-                return key, f"{kind}: {key!r}: expected a finite number, got {value!r}"
-        elif isinstance(value, bool) or not isinstance(value, want):
-            return key, f"{kind}: {key!r}: expected {_type_name(want)}, got {type(value).__name__}"
+        if problem := _value_problem(kind, key, value):
+            return key, problem
     if kind == "meta" and "plan" in ev:
         for pid, pair in ev["plan"].items():
             if not (isinstance(pair, list) and len(pair) == 2 and all(finite(x) for x in pair)):
@@ -216,6 +210,17 @@ def event_problem(ev: dict) -> tuple[str, str]:
     if kind == "score":
         return _score_problem(ev)
     return "", ""
+
+
+def _value_problem(kind: str, key: str, value) -> str:
+    want = _TYPES.get(key)
+    if want is None or value is None or kind == "meta" and key == "candidate" and value == "":
+        return ""
+    if want is _NUMBER:
+        return "" if finite(value) else f"{kind}: {key!r}: expected a finite number, got {value!r}"
+    if isinstance(value, bool) or not isinstance(value, want):
+        return f"{kind}: {key!r}: expected {_type_name(want)}, got {type(value).__name__}"
+    return ""
 
 
 def finite(x) -> bool:

@@ -73,42 +73,46 @@ class VoiceIO:
     def read(self):
         if self.listener is None:  # questions spoken, answers typed
             return self.base.read()
+        while True:
+            typed = self.base.line("🎤 Enter to speak, or type › ")
+            if typed is None or typed.strip():
+                return typed.strip() if typed else None
+            while (answer := self._listen()) is _AGAIN:
+                pass
+            if answer is not _NOTHING:
+                return answer
+
+    def _listen(self):
+        """One recording, transcribed and shown: the answer to send, typed text, None (end of input), _AGAIN to
+        record again at once, or _NOTHING to go back to the prompt."""
         mode = "press Enter to stop" if self.listener.push_to_talk else \
             f"a {self.listener.pause_seconds:g} s pause ends it"
-        again = False
-        while True:
-            if not again:
-                typed = self.base.line("🎤 Enter to speak, or type › ")
-                if typed is None:
-                    return None
-                if typed.strip():
-                    return typed.strip()
-            again = False
-            self.base.info(f"Listening ({mode})...")
-            try:
-                heard = self.transcriber.audio(self.listener.record(wait_for_enter=lambda: self.base.line("")))
-            except (MlcoachError, OSError) as exc:  # a lost microphone or a failing engine: the session goes on
-                if self.on_note is not None:
-                    self.on_note("voice_failed", str(exc))
-                self.base.show([Notice(f"voice input failed ({exc}); type your answer instead")])
-                continue
-            if not heard.text:
-                self.base.info("Nothing was heard. Try again, or type your answer.")
-                continue
-            metrics = heard.metrics()
-            self.base.info(f"Heard: {heard.text}")
-            self.base.info(f"({metrics['wpm']:.0f} words/min, {metrics['fillers']:.1f} fillers per 100 words)")
-            while True:
-                choice = self.base.line("Enter sends · e edits · r records again · or type instead › ")
-                if choice is None:
-                    return None
-                choice = choice.strip()
-                if choice == "":
-                    return VoiceAnswer(heard.text, {**metrics, "stt": heard.engine})
-                if choice.lower() == "e":
-                    edited = self.base.edit(heard.text)
-                    return VoiceAnswer(edited, {**metrics, "stt": heard.engine, "edited": edited != heard.text})
-                if choice.lower() == "r":
-                    again = True
-                    break
-                return choice
+        self.base.info(f"Listening ({mode})...")
+        try:
+            heard = self.transcriber.audio(self.listener.record(wait_for_enter=lambda: self.base.line("")))
+        except (MlcoachError, OSError) as exc:  # a lost microphone or a failing engine: the session goes on
+            if self.on_note is not None:
+                self.on_note("voice_failed", str(exc))
+            self.base.show([Notice(f"voice input failed ({exc}); type your answer instead")])
+            return _NOTHING
+        if not heard.text:
+            self.base.info("Nothing was heard. Try again, or type your answer.")
+            return _NOTHING
+        metrics = heard.metrics()
+        self.base.info(f"Heard: {heard.text}")
+        self.base.info(f"({metrics['wpm']:.0f} words/min, {metrics['fillers']:.1f} fillers per 100 words)")
+        choice = self.base.line("Enter sends · e edits · r records again · or type instead › ")
+        if choice is None:
+            return None
+        choice = choice.strip()
+        if choice == "":
+            return VoiceAnswer(heard.text, {**metrics, "stt": heard.engine})
+        if choice.lower() == "e":
+            edited = self.base.edit(heard.text)
+            return VoiceAnswer(edited, {**metrics, "stt": heard.engine, "edited": edited != heard.text})
+        if choice.lower() == "r":
+            return _AGAIN
+        return choice
+
+
+_AGAIN, _NOTHING = object(), object()
