@@ -1,14 +1,24 @@
-"""Batch mock interviews: one full scripted interview per candidate script, on a simulated clock."""
+"""Batch mock interviews: one full scripted interview per candidate script, on a simulated clock.
+
+`prepare_batch` checks everything first (the settings, the shard, every script, its persona and scenario, the
+speech recognition for audio answers), so a bad file stops the batch before any interview runs; `run_batch` then
+runs the interviews, one at a time or several at once, and gives the results in the order of the files.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from mlcoach import persona as personas
+from mlcoach import script as scripts
+from mlcoach import wiring
 from mlcoach.clock import SimClock
+from mlcoach.config import Settings, origin
 from mlcoach.engine import Notice, Session
+from mlcoach.errors import BadInput, MlcoachError, NotFound
 from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.script import Script
 from mlcoach.summary import Summary
@@ -87,3 +97,127 @@ def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = 
                   scenario=summary.scenario, status=summary.status, questions=summary.questions,
                   phases=tuple(p.id for p in summary.phases), summary=summary, session=session,
                   notices=tuple(notices))
+
+
+# ---------------------------------------------------------------------------------------------- a whole batch
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A checked batch, ready to run."""
+
+    scripts: tuple[Script, ...]
+    personas: tuple[str, ...]  # the persona each script runs with
+    settings: Settings
+    offline: bool = False
+    seed: int | None = None
+    transcribe: Callable | None = None  # for audio answers: one speech recognizer, loaded once for the batch
+
+
+def prepare_batch(files: list[Path], settings: Settings, *, offline: bool = False, persona: str | None = None,
+                  seed: int | None = None, shard: str | None = None, stt: str = "whisper-local",
+                  stt_model: str | None = None) -> Batch:
+    """Check everything before anything runs. `persona` (the --persona flag) overrides the scripts' own; a script
+    without one gets the configured persona. `shard` is "K/N": the K-th of N slices of the files."""
+    wiring.build(settings, offline)  # a bad combination fails here, before anything runs
+    loaded = tuple(scripts.load(f) for f in shard_files(files, shard))
+    for s in loaded:  # personas and scenarios are checked before the first interview starts
+        if persona or not s.persona:
+            p = _persona(persona or settings.persona, "--persona" if persona else origin(settings, "persona"))
+        else:  # a bad script is bad input, like any other key of it
+            p = _persona(s.persona, f"{s.path}: persona", BadInput)
+        if s.scenario:
+            try:
+                p.scenario(s.scenario)
+            except BadInput as exc:
+                raise BadInput(f"{s.path}: {exc}") from None
+    refs = tuple(persona or s.persona or settings.persona for s in loaded)
+    return Batch(loaded, refs, settings, offline, seed, _transcriber(loaded, settings, offline, stt, stt_model))
+
+
+def run_batch(batch: Batch, *, concurrency: int = 1, step: Callable[[], None] | None = None) -> list[Result]:
+    """Every script's interview, `concurrency` at once; results in the order of the files. `step` is called as each
+    one is taken in (for a progress bar)."""
+    settings, offline = batch.settings, batch.offline
+
+    def one(i: int) -> Result:
+        return run_script(batch.scripts[i], sessions_dir=settings.sessions_dir, persona_ref=batch.personas[i],
+                          seed=batch.seed, duration=settings.duration,
+                          factory=lambda: wiring.build(settings, offline), transcribe=batch.transcribe)
+
+    tick = step or (lambda: None)
+    results = []
+    if concurrency == 1 or len(batch.scripts) <= 1:
+        for i in range(len(batch.scripts)):
+            results.append(one(i))
+            tick()
+        return results
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        futures = [pool.submit(one, i) for i in range(len(batch.scripts))]
+        for future in futures:  # in the order of the files
+            results.append(future.result())
+            tick()
+    return results
+
+
+def shard_files(files: list[Path], spec: str | None) -> list[Path]:
+    """The K-th of N interleaved slices of the files, in a stable order (sorted paths)."""
+    if not spec:
+        return files
+    try:
+        k, n = (int(x) for x in spec.split("/"))
+        if not 1 <= k <= n:
+            raise ValueError
+    except ValueError:
+        raise BadInput(f"--shard: expected K/N with 1 <= K <= N, got {spec!r}") from None
+    ordered = sorted(files, key=str)
+    return [f for i, f in enumerate(ordered) if i % n == k - 1]
+
+
+def notices(results: list[Result]) -> list[str]:
+    """The model's trouble during the batch, once per kind: "file: what happened"."""
+    told: set[str] = set()
+    out = []
+    for r in results:
+        for text in r.notices:
+            if text not in told:
+                told.add(text)
+                out.append(f"{os.path.basename(r.file)}: {text}")
+    return out
+
+
+def as_row(r: Result) -> dict:
+    """One result as a JSON row."""
+    score = r.summary.score
+    return {"file": r.file, "session_id": r.session_id, "candidate": r.candidate, "scenario": r.scenario,
+            "status": r.status, "questions": r.questions, "phases": list(r.phases),
+            "overall": score.overall if score else 0, "band": score.band if score else "",
+            "judge": score.judge if score else "", "criteria": score.scores if score else {},
+            "red_flags": [fid for fid, _ in score.red_flags] if score else []}
+
+
+def _persona(ref: str, where: str, error: type[MlcoachError] = NotFound) -> personas.Persona:
+    """A persona by id or path; an unknown one is one line naming where the id came from."""
+    try:
+        return personas.load(ref)
+    except NotFound as exc:
+        raise error(f"{where}: {str(exc).removeprefix('persona: ')}") from None
+
+
+def _transcriber(loaded: tuple[Script, ...], settings: Settings, offline: bool, stt: str,
+                 stt_model: str | None) -> Callable | None:
+    """Speech recognition for audio answers, loaded once for the whole batch (a missing part stops it here, before
+    any interview); None when no answer is audio."""
+    if not any(a.audio is not None for s in loaded for items in s.answers.values() for a in items):
+        return None
+    from mlcoach.voice.stt import Transcriber
+
+    client = None
+    if stt == "openai":
+        interviewer, _ = wiring.build(settings, offline)
+        client = getattr(interviewer, "client", None)
+    transcriber = Transcriber(stt, stt_model or "", client=client)
+    transcriber.load()
+    return transcriber.file

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from mlcoach.errors import MlcoachError
-from mlcoach.sessions import FORMAT, atomic_write, finite, read_events, read_summary
-from mlcoach.summary import summarize
+from mlcoach.errors import MlcoachError, NotFound
+from mlcoach.records import Event
+from mlcoach.sessions import FORMAT, atomic_write, find, finite, read_events, read_summary
+from mlcoach.summary import Summary, summarize
 
 ROW_KEYS = ("session_id", "started", "ended", "candidate", "persona", "scenario", "interviewer", "judge", "mode",
             "status", "overall", "band", "answers", "duration_seconds")
@@ -198,3 +200,82 @@ def latest_incomplete(directory: Path) -> Path | None:
 def latest(directory: Path) -> Path | None:
     rows, _ = list_sessions(directory)
     return directory / f"{rows[0]['session_id']}.jsonl" if rows else None
+
+
+# ---------------------------------------------------------------------------------------------- choosing sessions
+
+STATUSES = ("complete", "incomplete")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which sessions a listing, a trend or a rescore covers (None: any)."""
+
+    status: str | None = None  # complete or incomplete
+    scenario: str | None = None
+    query: str | None = None  # text said in the session, case-insensitive
+
+
+@dataclass(frozen=True)
+class Listing:
+    rows: list[dict]  # the sessions that pass the filters, newest first
+    total: int  # every readable session, before the filters
+    warnings: list[str]  # one per damaged file
+
+
+def log_path(directory: Path, row: dict) -> Path:
+    return directory / f"{row['session_id']}.jsonl"
+
+
+def search(directory: Path, filters: Filters | None = None) -> Listing:
+    """Every readable session that passes the filters, newest first."""
+    rows, warnings = list_sessions(directory)
+    return Listing(matching(rows, directory, filters or Filters()), len(rows), warnings)
+
+
+def matching(rows: list[dict], directory: Path, filters: Filters) -> list[dict]:
+    if filters.status:
+        rows = [r for r in rows if r.get("status") == filters.status]
+    if filters.scenario:
+        rows = [r for r in rows if r.get("scenario") == filters.scenario]
+    if filters.query:
+        rows = [r for r in rows if mentions(log_path(directory, r), filters.query)]
+    return rows
+
+
+def mentions(path: Path, query: str) -> bool:
+    """The text appears in something said in the session (a fast scan of the raw log first)."""
+    try:
+        raw = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    needle = query.casefold()
+    if needle not in raw.casefold():
+        return False
+    for line in raw.splitlines():
+        if needle in line.casefold():
+            try:
+                ev = json.loads(line)
+            except ValueError:
+                continue
+            if ev.get("type") in ("interviewer", "candidate") and needle in str(ev.get("text", "")).casefold():
+                return True
+    return False
+
+
+def pick(directory: Path, session_id: str | None = None) -> Path:
+    """The session with this id (or unique prefix of one), else the newest; NotFound if there is none."""
+    if session_id:
+        return find(directory, session_id)
+    path = latest(directory)
+    if path is None:
+        raise NotFound(f"{directory}: no sessions yet")
+    return path
+
+
+# ---------------------------------------------------------------------------------------------- one session
+
+
+def summary_of(path: Path, events: list[Event]) -> Summary:
+    """A session's summary from its log (the log is the truth; the TOML is derived from it)."""
+    return summarize(events)

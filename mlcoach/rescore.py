@@ -3,11 +3,13 @@ appended after it (marked `rescored`) and becomes the session's score."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mlcoach import persona as personas
+from mlcoach.errors import BadInput, MlcoachError
 from mlcoach.seams import Judge
 from mlcoach.sessions import SessionLog, read_events, write_summary
 from mlcoach.state import replay
@@ -34,3 +36,32 @@ def rescore(path: Path, judge: Judge) -> tuple[int | None, int, list[str], str]:
     said = [str(n.get("text", "")) for n in notes if n.get("text")]
     return previous, score.overall, loaded.warnings[:1] + said, score.judge
 
+
+@dataclass(frozen=True)
+class Rescored:
+    """One session's rescore: its old and new overall and the judge that scored, or why it could not be done."""
+
+    path: Path
+    before: int | None = None
+    after: int | None = None
+    scored_by: str = ""
+    warnings: tuple[str, ...] = ()
+    error: str = ""  # set when this session was skipped (only when several were asked for)
+
+
+def rescore_each(paths: list[Path], new_judge: Callable[[], Judge]) -> Iterator[Rescored]:
+    """Rescore the sessions one by one, each with a fresh judge from `new_judge`, as they finish. With one session its
+    error is raised (its own message and exit code); with several, a failed one is reported and the rest go on."""
+    for path in paths:
+        judge = new_judge()
+        try:
+            try:
+                before, after, warnings, scored_by = rescore(path, judge)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise BadInput(f"{path}: damaged session ({type(exc).__name__}: {exc})") from None
+        except MlcoachError as exc:
+            if len(paths) == 1:
+                raise
+            yield Rescored(path, error=str(exc))
+            continue
+        yield Rescored(path, before, after, scored_by, tuple(warnings))

@@ -1,9 +1,12 @@
-"""Scores across sessions: per-criterion series, the overall's, and the weakest criteria. Pure: index rows in."""
+"""Scores across sessions: per-criterion series, the overall's, and the weakest criteria. Pure: index rows in
+(`labels` alone reads the personas the sessions used)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mlcoach import persona as personas
+from mlcoach.errors import MlcoachError
 from mlcoach.persona import CRITERIA
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -29,6 +32,10 @@ class Trend:
             return None
         return sum(values[-3:]) / 3 - sum(values[:3]) / 3
 
+    def as_dict(self) -> dict:
+        return {"sessions": list(self.sessions), "dates": list(self.dates), "overall": list(self.overall),
+                "criteria": {c: list(v) for c, v in self.criteria.items()}, "weakest": list(self.weakest)}
+
 
 def trend(rows: list[dict]) -> Trend:
     scored = sorted((r for r in rows if r.get("overall") is not None and r.get("scores")),
@@ -41,6 +48,25 @@ def trend(rows: list[dict]) -> Trend:
     means = {c: t.mean(c, RECENT) for c in ids}
     weakest = tuple(sorted((c for c in ids if means[c] is not None), key=lambda c: (means[c], ids.index(c))))
     return Trend(t.sessions, t.dates, t.overall, criteria, weakest)
+
+
+def labels(rows: list[dict]) -> dict[str, str]:
+    """Criterion id -> label, from the personas the sessions used (the newest session's wording first). A persona
+    that no longer loads is skipped: the criterion ids will do."""
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for row in rows:
+        ref = row.get("persona")
+        if not ref or ref in seen:
+            continue
+        seen.add(ref)
+        try:
+            criteria = personas.load(ref).criteria
+        except MlcoachError:
+            continue
+        for c in criteria:
+            out.setdefault(c.id, c.label)
+    return out
 
 
 def spark(values, top: float) -> str:

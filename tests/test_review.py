@@ -255,14 +255,26 @@ def test_focus_puts_the_weak_criteria_first(tmp_path, persona):
 
 
 def test_focus_weakest_reads_the_history(sessions):
-    from mlcoach.cli.interview import _focus
+    from mlcoach.focus import choose
     from mlcoach.persona import load
 
     d, _ = sessions
-    chosen, note = _focus("weakest", load("ml-engineer"), d)
+    chosen, note = choose("weakest", load("ml-engineer"), d)
     assert len(chosen) == 2 and "weakest lately" in note
-    none, note = _focus("weakest", load("ml-engineer"), d / "empty")
+    none, note = choose("weakest", load("ml-engineer"), d / "empty")
     assert none == () and "nothing to go on" in note
+
+
+def test_focus_by_criterion_ids(tmp_path, persona):
+    from mlcoach.errors import BadInput
+    from mlcoach.focus import choose
+
+    assert choose(None, persona, tmp_path) == ((), "")
+    chosen, note = choose(" production , data_quality", persona, tmp_path)
+    assert chosen == ("production", "data_quality") and note.startswith("Focus: ") and note.endswith(".")
+    for spec, problem in ((",", "no criterion given"), ("production,charisma", "unknown criterion 'charisma'")):
+        with pytest.raises(BadInput, match=problem):
+            choose(spec, persona, tmp_path)
 
 
 def _edit_log(path, change) -> None:

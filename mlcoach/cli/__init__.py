@@ -6,27 +6,12 @@ import sys
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
 from mlcoach import __version__
-from mlcoach.errors import ExitCode, MlcoachError
-
-
-class _Boundary(TyperGroup):
-    """The one error boundary: a user-facing error becomes one line on stderr and its named exit code."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except MlcoachError as exc:
-            if ctx.params.get("debug"):
-                raise
-            typer.echo(f"mlcoach: error: {exc}", err=True)
-            raise typer.Exit(int(exc.exit_code)) from None
-
+from mlcoach.cli.boundary import Boundary, report
 
 app = typer.Typer(
-    cls=_Boundary,
+    cls=Boundary,
     name="mlcoach",
     help="A terminal coach for machine-learning engineering interviews. Offline by default.",
     no_args_is_help=True,
@@ -75,18 +60,5 @@ def main() -> None:
             pass
     try:
         app()
-    except MlcoachError as exc:
-        if debug:
-            raise
-        print(f"mlcoach: error: {exc}", file=sys.stderr)
-        sys.exit(int(exc.exit_code))
-    except KeyboardInterrupt:
-        if debug:
-            raise
-        print("mlcoach: interrupted", file=sys.stderr)
-        sys.exit(int(ExitCode.INTERRUPTED))
-    except Exception as exc:  # the last line of defence: one line, never a traceback (unless --debug)
-        if debug:
-            raise
-        print(f"mlcoach: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
-        sys.exit(int(ExitCode.ERROR))
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - what escaped Click: one line, no traceback
+        sys.exit(int(report(exc, debug)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -24,31 +23,7 @@ from mlcoach.cli.options import (
     SttModelOpt,
     SttOpt,
     TimeoutOpt,
-    load_persona,
 )
-from mlcoach.errors import BadInput
-
-
-def _score(summary) -> dict:
-    score = summary.score
-    if score is None:
-        return {"overall": 0, "band": "", "judge": "", "criteria": {}, "red_flags": []}
-    return {"overall": score.overall, "band": score.band, "judge": score.judge, "criteria": score.scores,
-            "red_flags": [fid for fid, _ in score.red_flags]}
-
-
-def _shard(files: list[Path], spec: str | None) -> list[Path]:
-    """The K-th of N interleaved slices of the files, in a stable order (sorted paths)."""
-    if not spec:
-        return files
-    try:
-        k, n = (int(x) for x in spec.split("/"))
-        if not 1 <= k <= n:
-            raise ValueError
-    except ValueError:
-        raise BadInput(f"--shard: expected K/N with 1 <= K <= N, got {spec!r}") from None
-    ordered = sorted(files, key=str)
-    return [f for i, f in enumerate(ordered) if i % n == k - 1]
 
 
 def register(app: typer.Typer) -> None:
@@ -81,67 +56,20 @@ def batch(
     Every file is validated first; a bad one stops the batch before anything runs.
     Example: mlcoach batch tests/candidates/strong-spam.toml --offline --json
     """
-    from mlcoach import config, script, wiring
-    from mlcoach.batch import run_script
+    from mlcoach import config
+    from mlcoach.batch import as_row, notices, prepare_batch, run_batch
     from mlcoach.ui import render
 
     settings = config.resolve(sessions_dir=str(sessions_dir) if sessions_dir else None, duration=duration,
                               model=model, api_base=api_base, judge=judge, max_cost=max_cost, timeout=timeout)
-    wiring.build(settings, offline)  # a bad combination fails here, before anything runs
-    files = _shard(files, shard)
-    scripts = [script.load(f) for f in files]
-    for s in scripts:  # personas and scenarios are checked before the first interview starts
-        if persona or not s.persona:
-            p = load_persona(persona or settings.persona, "--persona" if persona else config.origin(settings, "persona"))
-        else:  # a bad script is bad input, like any other key of it
-            p = load_persona(s.persona, f"{s.path}: persona", BadInput)
-        if s.scenario:
-            try:
-                p.scenario(s.scenario)
-            except BadInput as exc:
-                raise BadInput(f"{s.path}: {exc}") from None
-    transcribe = None
-    if any(a.audio is not None for s in scripts for items in s.answers.values() for a in items):
-        from mlcoach.voice.stt import Transcriber
-
-        client = None
-        if stt == "openai":
-            interviewer, _ = wiring.build(settings, offline)
-            client = getattr(interviewer, "client", None)
-        transcriber = Transcriber(stt, stt_model or "", client=client)
-        transcriber.load()  # once for the whole batch; a missing part stops it here, before any interview
-        transcribe = transcriber.file
-
-    def one(s):
-        return run_script(s, sessions_dir=settings.sessions_dir, persona_ref=persona or s.persona or settings.persona,
-                          seed=seed, duration=settings.duration, factory=lambda: wiring.build(settings, offline),
-                          transcribe=transcribe)
-
-    results = []
-    with render.progress(len(scripts), enabled=len(scripts) > 3) as step:
-        if concurrency == 1 or len(scripts) <= 1:
-            for s in scripts:
-                results.append(one(s))
-                step()
-        else:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=concurrency) as pool:
-                futures = [pool.submit(one, s) for s in scripts]
-                for future in futures:  # in the order of the files
-                    results.append(future.result())
-                    step()
-    told: set[str] = set()
-    for r in results:  # the model's trouble, once per kind, on stderr (stdout stays the report or the JSON)
-        for text in r.notices:
-            if text not in told:
-                told.add(text)
-                print(f"mlcoach: warning: {os.path.basename(r.file)}: {text}", file=sys.stderr)
+    job = prepare_batch(files, settings, offline=offline, persona=persona, seed=seed, shard=shard, stt=stt,
+                        stt_model=stt_model)
+    with render.progress(len(job.scripts), enabled=len(job.scripts) > 3) as step:
+        results = run_batch(job, concurrency=concurrency, step=step)
+    for line in notices(results):  # on stderr: stdout stays the report or the JSON
+        print(f"mlcoach: warning: {line}", file=sys.stderr)
     if as_json:
-        rows = [{"file": r.file, "session_id": r.session_id, "candidate": r.candidate, "scenario": r.scenario,
-                 "status": r.status, "questions": r.questions, "phases": list(r.phases), **_score(r.summary)}
-                for r in results]
-        json.dump(rows, sys.stdout, indent=2)
+        json.dump([as_row(r) for r in results], sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         render.batch_table(results, settings.sessions_dir)

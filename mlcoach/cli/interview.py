@@ -67,6 +67,7 @@ def interview(
     from mlcoach import config, wiring
     from mlcoach.clock import RealClock
     from mlcoach.engine import Session
+    from mlcoach.focus import choose as choose_focus
 
     settings = config.resolve(name=name, persona=persona, duration=duration, model=model, api_base=api_base,
                               judge=judge, max_cost=max_cost, timeout=timeout,
@@ -75,7 +76,7 @@ def interview(
     if scenario:
         p.scenario(scenario)
     interviewer, session_judge = wiring.build(settings, offline)
-    chosen, note = _focus(focus, p, settings.sessions_dir)
+    chosen, note = choose_focus(focus, p, settings.sessions_dir)
     io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, interviewer)
     if note:
         io.info(note)
@@ -131,32 +132,6 @@ def resume(
                              judge=session_judge)
     wiring.carry_spend(interviewer, session.records)
     _run(session, io)
-
-
-def _focus(spec: str | None, persona, sessions_dir) -> tuple[tuple[str, ...], str]:
-    """(criterion ids to focus on, a line to show). "weakest": the two lowest in the recent scored sessions."""
-    from mlcoach.errors import BadInput
-
-    if not spec:
-        return (), ""
-    known = [c.id for c in persona.criteria]
-    labels = {c.id: c.label for c in persona.criteria}
-    if spec.strip() == "weakest":
-        from mlcoach import history
-        from mlcoach.trend import trend
-
-        rows, _ = history.list_sessions(sessions_dir)
-        weakest = tuple(c for c in trend(rows).weakest if c in known)[:2]
-        if not weakest:
-            return (), "No scored sessions yet, so --focus weakest has nothing to go on: a balanced interview it is."
-        return weakest, "Focus: " + "; ".join(labels[c] for c in weakest) + " (your weakest lately)."
-    chosen = tuple(x.strip() for x in spec.split(",") if x.strip())
-    if not chosen:
-        raise BadInput(f"--focus: no criterion given in {spec!r} (weakest, or one of: {', '.join(known)})")
-    for c in chosen:
-        if c not in known:
-            raise BadInput(f"--focus: unknown criterion {c!r} (weakest, or one of: {', '.join(known)})")
-    return chosen, "Focus: " + "; ".join(labels[c] for c in chosen) + "."
 
 
 def _voice(io, voice: bool, stt: str, stt_model: str | None, tts: str | None, pause_seconds: float,

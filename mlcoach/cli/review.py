@@ -1,43 +1,162 @@
-"""`mlcoach review`: list sessions, show or replay one, export it, follow the trend, rescore."""
+"""`mlcoach review`: list sessions, show or replay one, export it, follow the trend, rescore.
+
+Subcommands over the core (`history`, `trend`, `rescore`, `export`); the earlier single command's spellings keep
+working: anything after `review` that is not a subcommand (`review`, `review ID`, `review --latest --export html`,
+`review --trend`, `review --rescore --all`) is read by `legacy`, which calls the same functions.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperGroup
 
 from mlcoach.cli.options import ApiBaseOpt, JsonOpt, JudgeOpt, ModelOpt, OfflineOpt, SessionsDir, TimeoutOpt
-from mlcoach.errors import BadInput, ExitCode, NotFound
+from mlcoach.errors import BadInput, ExitCode
+
+if TYPE_CHECKING:
+    from mlcoach.records import Event
+    from mlcoach.summary import Summary
 
 JSON_FIELDS = ("session_id", "started", "candidate", "persona", "scenario", "interviewer", "status", "overall",
                "band")
+FORMATS = ("md", "html")
+LEGACY = "legacy"
+
+IdArg = Annotated[str | None, typer.Argument(help="A session id or a unique prefix of one.", show_default=False)]
+LatestOpt = Annotated[bool, typer.Option("--latest", help="The newest session.")]
+LimitOpt = Annotated[int, typer.Option("-n", "--limit", min=0, help="Sessions to list (0: all).")]
+StatusOpt = Annotated[str | None, typer.Option("--status", help="Only complete or incomplete sessions.",
+                                               show_default=False)]
+ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="Only this scenario.", show_default=False)]
+QueryOpt = Annotated[str | None, typer.Option("-q", "--query", help="Only sessions whose transcript contains this "
+                                              "text (case-insensitive).", show_default=False)]
+ReplayOpt = Annotated[bool, typer.Option("--replay", help="Play the session back with its own pacing.")]
+SpeedOpt = Annotated[float, typer.Option("--speed", min=0.01, help="Replay this many times faster.")]
+OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="The export's file [default: stdout].",
+                                                show_default=False)]
+PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also write a PNG chart here.", show_default=False)]
+AllOpt = Annotated[bool, typer.Option("--all", help="Every session that matches the filters.")]
 
 
-def register(app: typer.Typer) -> None:
-    app.command()(review)
+class _Review(TyperGroup):
+    """`review SUBCOMMAND ...`; anything else (`review`, `review ID`, `review --trend`) is the earlier single
+    command, read by the hidden `legacy` command under the name `review` (so its usage lines read as before)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        first = args[0] if args else None
+        if first in (parent.help_option_names if parent else ["--help"]):
+            args = [first]  # `review --help ...`: this group's help, whatever follows
+        elif first not in self.commands:
+            return self.commands[LEGACY].make_context(info_name, list(args), parent=parent, **extra)
+        return super().make_context(info_name, args, parent=parent, **extra)
 
 
-def review(
-    session_id: Annotated[str | None, typer.Argument(help="A session id or a unique prefix of one.",
-                                                     show_default=False)] = None,
-    latest: Annotated[bool, typer.Option("--latest", help="The newest session.")] = False,
-    limit: Annotated[int, typer.Option("-n", "--limit", min=0, help="Sessions to list (0: all).")] = 20,
-    status: Annotated[str | None, typer.Option("--status", help="Only complete or incomplete sessions.",
-                                               show_default=False)] = None,
-    scenario: Annotated[str | None, typer.Option("--scenario", "-s", help="Only this scenario.",
-                                                 show_default=False)] = None,
-    query: Annotated[str | None, typer.Option("-q", "--query", help="Only sessions whose transcript contains "
-                                              "this text (case-insensitive).", show_default=False)] = None,
+app = typer.Typer(
+    cls=_Review,
+    help="List past sessions, newest first; show, replay or export one; follow the trend; rescore.\n\n"
+         "`mlcoach review` lists and `mlcoach review ID` shows one; the options of these short forms (--latest, "
+         "--json, --replay, --export md|html, --trend, --plot, --rescore, --all) keep working.\n\n"
+         "Examples: mlcoach review · mlcoach review 20261129T0915 · mlcoach review show --latest · "
+         "mlcoach review export --latest --format html -o s.html · mlcoach review trend --plot trend.png · "
+         "mlcoach review rescore --all --offline",
+)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="review")
+
+
+# ---------------------------------------------------------------------------------------------- subcommands
+
+
+@app.command("list")
+def list_(limit: LimitOpt = 20, status: StatusOpt = None, scenario: ScenarioOpt = None, query: QueryOpt = None,
+          as_json: JsonOpt = False, sessions_dir: SessionsDir = None) -> None:
+    """List past sessions, newest first.
+
+    Example: mlcoach review list --status complete --scenario spam -q precision -n 5
+
+    The same as: mlcoach review --status complete --scenario spam -q precision -n 5
+    """
+    _list(_settings(sessions_dir).sessions_dir, _filters(status, scenario, query), limit, as_json)
+
+
+@app.command()
+def show(session_id: IdArg = None, latest: LatestOpt = False, replay: ReplayOpt = False, speed: SpeedOpt = 1.0,
+         as_json: JsonOpt = False, sessions_dir: SessionsDir = None) -> None:
+    """Show one session: its transcript, then the feedback report (--json: its summary).
+
+    Example: mlcoach review show 20261129T0915 --replay --speed 5
+
+    The same as: mlcoach review 20261129T0915 --replay --speed 5
+    """
+    directory = _settings(sessions_dir).sessions_dir
+    _show(_pick(directory, session_id, latest, "review show"), replay, speed, as_json)
+
+
+@app.command()
+def export(session_id: IdArg = None, latest: LatestOpt = False,
+           fmt: Annotated[str, typer.Option("--format", "-f", help="md or html (a self-contained page).")] = "md",
+           output: OutputOpt = None, sessions_dir: SessionsDir = None) -> None:
+    """Export one session's transcript and feedback as Markdown or a self-contained HTML page.
+
+    Example: mlcoach review export --latest --format html -o session.html
+
+    The same as: mlcoach review --latest --export html -o session.html
+    """
+    directory = _settings(sessions_dir).sessions_dir
+    _check_format("--format", fmt)
+    _export(_pick(directory, session_id, latest, "review export"), fmt, output)
+
+
+@app.command()
+def trend(plot: PlotOpt = None, as_json: JsonOpt = False, status: StatusOpt = None, scenario: ScenarioOpt = None,
+          query: QueryOpt = None, sessions_dir: SessionsDir = None) -> None:
+    """Scores per criterion across the scored sessions, and the weakest criteria lately.
+
+    Example: mlcoach review trend --plot trend.png
+
+    The same as: mlcoach review --trend --plot trend.png
+    """
+    directory = _settings(sessions_dir).sessions_dir
+    _trend(directory, _filters(status, scenario, query), plot, as_json, "review trend")
+
+
+@app.command()
+def rescore(session_id: IdArg = None, latest: LatestOpt = False, every: AllOpt = False, status: StatusOpt = None,
+            scenario: ScenarioOpt = None, query: QueryOpt = None, offline: OfflineOpt = False,
+            model: ModelOpt = None, api_base: ApiBaseOpt = None, judge: JudgeOpt = None,
+            timeout: TimeoutOpt = None, sessions_dir: SessionsDir = None) -> None:
+    """Run the current judge over one session again, or every matching one; the old score stays in the log.
+
+    Example: mlcoach review rescore --all --scenario spam --offline
+
+    The same as: mlcoach review --rescore --all --scenario spam --offline
+    """
+    settings = _settings(sessions_dir, model=model, api_base=api_base, judge=judge, timeout=timeout)
+    filters = _filters(status, scenario, query)
+    _rescore(settings, offline, session_id, latest, every, filters, "review rescore")
+
+
+@app.command(LEGACY, hidden=True)
+def legacy(
+    session_id: IdArg = None,
+    latest: LatestOpt = False,
+    limit: LimitOpt = 20,
+    status: StatusOpt = None,
+    scenario: ScenarioOpt = None,
+    query: QueryOpt = None,
     as_json: JsonOpt = False,
-    replay: Annotated[bool, typer.Option("--replay", help="Play the session back with its own pacing.")] = False,
-    speed: Annotated[float, typer.Option("--speed", min=0.01, help="Replay this many times faster.")] = 1.0,
+    replay: ReplayOpt = False,
+    speed: SpeedOpt = 1.0,
     export: Annotated[str | None, typer.Option("--export", help="md or html: the transcript and the feedback.",
                                                show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="The export's file [default: stdout].",
-                                                show_default=False)] = None,
+    output: OutputOpt = None,
     trend: Annotated[bool, typer.Option("--trend", help="Scores per criterion across sessions.")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="With --trend: also write a PNG chart here.",
                                               show_default=False)] = None,
@@ -58,122 +177,93 @@ def review(
     Examples: mlcoach review · mlcoach review 20261129T0915 · mlcoach review --latest --export html -o s.html ·
     mlcoach review --trend --plot trend.png · mlcoach review --rescore --all --offline
     """
-    from mlcoach import config, history
-
-    settings = config.resolve(sessions_dir=str(sessions_dir) if sessions_dir else None, model=model,
-                              api_base=api_base, judge=judge, timeout=timeout)
+    settings = _settings(sessions_dir, model=model, api_base=api_base, judge=judge, timeout=timeout)
     directory = settings.sessions_dir
-    if status and status not in ("complete", "incomplete"):
-        raise BadInput(f"--status: expected complete or incomplete, got {status!r}")
-    if export and export not in ("md", "html"):
-        raise BadInput(f"--export: expected md or html, got {export!r}")
+    filters = _filters(status, scenario, query)
+    if export:
+        _check_format("--export", export)
     if session_id and latest:
         raise BadInput("review: give a session id or --latest, not both")
-
     if rescore:
-        _rescore(settings, offline, session_id, latest, every, status, scenario, query)
-        return
-    if session_id or latest:
-        path = _pick(directory, session_id, latest)
-        _one(path, replay=replay, speed=speed, export=export, output=output, as_json=as_json)
-        return
-    if export or replay:
+        _rescore(settings, offline, session_id, latest, every, filters, "review --rescore")
+    elif session_id or latest:
+        path = _pick(directory, session_id, latest, "review")
+        _export(path, export, output) if export else _show(path, replay, speed, as_json)
+    elif export or replay:
         raise BadInput("review: --export and --replay need a session id or --latest")
+    elif trend or plot:
+        _trend(directory, filters, plot, as_json, "review --trend")
+    else:
+        _list(directory, filters, limit, as_json)
 
-    rows, warnings = history.list_sessions(directory)
-    _warn(warnings)
-    total = len(rows)
-    rows = _filter(rows, directory, status, scenario, query)
-    if trend or plot:
-        _trend(rows, plot, as_json)
-        return
-    shown = rows if limit == 0 else rows[:limit]
+
+# ---------------------------------------------------------------------------------------------- shared by both
+
+
+def _settings(sessions_dir: Path | None, **flags):
+    from mlcoach import config
+
+    return config.resolve(sessions_dir=str(sessions_dir) if sessions_dir else None, **flags)
+
+
+def _filters(status: str | None, scenario: str | None, query: str | None):
+    from mlcoach.history import STATUSES, Filters
+
+    if status and status not in STATUSES:
+        raise BadInput(f"--status: expected complete or incomplete, got {status!r}")
+    return Filters(status, scenario, query)
+
+
+def _check_format(option: str, fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise BadInput(f"{option}: expected md or html, got {fmt!r}")
+
+
+def _warn(warnings) -> None:
+    for w in warnings:
+        print(f"mlcoach: warning: {w}", file=sys.stderr)
+
+
+def _pick(directory: Path, session_id: str | None, latest: bool, command: str) -> Path:
+    from mlcoach import history
+
+    if session_id and latest:
+        raise BadInput(f"{command}: give a session id or --latest, not both")
+    if not session_id and not latest:
+        raise BadInput(f"{command}: give a session id or --latest")
+    return history.pick(directory, session_id)
+
+
+def _list(directory: Path, filters, limit: int, as_json: bool) -> None:
+    from mlcoach import history
+
+    listing = history.search(directory, filters)
+    _warn(listing.warnings)
+    shown = listing.rows if limit == 0 else listing.rows[:limit]
     if as_json:
-        json.dump([{k: r.get(k) for k in JSON_FIELDS} for r in shown], sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        _json([{k: r.get(k) for k in JSON_FIELDS} for r in shown])
         return
     from mlcoach.ui import render
     from mlcoach.ui.review import sessions_table
 
     out = render.console()
-    out.print(sessions_table(shown, total, out.width))
+    out.print(sessions_table(shown, listing.total, out.width))
 
 
-# ---------------------------------------------------------------------------------------------- helpers
-
-
-def _warn(warnings: list[str]) -> None:
-    for w in warnings:
-        print(f"mlcoach: warning: {w}", file=sys.stderr)
-
-
-def _pick(directory: Path, session_id: str | None, latest: bool) -> Path:
+def _open(path: Path) -> tuple[list[Event], Summary]:
+    """(events, summary) of one session; the log's warnings on stderr first."""
     from mlcoach import history, sessions
-
-    if session_id:
-        return sessions.find(directory, session_id)
-    path = history.latest(directory)
-    if path is None:
-        raise NotFound(f"{directory}: no sessions yet")
-    return path
-
-
-def _filter(rows: list[dict], directory: Path, status, scenario, query) -> list[dict]:
-    if status:
-        rows = [r for r in rows if r.get("status") == status]
-    if scenario:
-        rows = [r for r in rows if r.get("scenario") == scenario]
-    if query:
-        rows = [r for r in rows if _mentions(directory / f"{r['session_id']}.jsonl", query)]
-    return rows
-
-
-def _mentions(path: Path, query: str) -> bool:
-    """The text appears in something said in the session (a fast scan of the raw log first)."""
-    try:
-        raw = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    needle = query.casefold()
-    if needle not in raw.casefold():
-        return False
-    for line in raw.splitlines():
-        if needle in line.casefold():
-            try:
-                ev = json.loads(line)
-            except ValueError:
-                continue
-            if ev.get("type") in ("interviewer", "candidate") and needle in str(ev.get("text", "")).casefold():
-                return True
-    return False
-
-
-def _one(path: Path, *, replay: bool, speed: float, export: str | None, output: Path | None,
-         as_json: bool) -> None:
-    from mlcoach import sessions
-    from mlcoach.summary import summarize
 
     loaded = sessions.read_events(path)
     _warn(loaded.warnings)
-    events = loaded.records
-    summary = summarize(events)  # the log is the truth; the TOML is derived from it
-    name = summary.interviewer_name
-    if export:
-        from mlcoach import export as exporter
+    return loaded.records, history.summary_of(path, loaded.records)
 
-        text = exporter.markdown(events, summary) if export == "md" else exporter.html_page(events, summary)
-        if output is None:
-            sys.stdout.write(text)
-            return
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"{output}: cannot write ({exc.strerror})") from None
-        print(f"Wrote {output}")
-        return
+
+def _show(path: Path, replay: bool, speed: float, as_json: bool) -> None:
+    events, summary = _open(path)
+    name = summary.interviewer_name
     if as_json:
-        json.dump(summary.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        _json(summary.to_dict())
         return
     from mlcoach.ui import render
     from mlcoach.ui.report import report
@@ -193,81 +283,89 @@ def _one(path: Path, *, replay: bool, speed: float, export: str | None, output: 
     out.print(report(summary))
 
 
-def _trend(rows: list[dict], plot: Path | None, as_json: bool) -> None:
-    from mlcoach.trend import trend
+def _export(path: Path, fmt: str, output: Path | None) -> None:
+    from mlcoach import export as exporter
 
-    t = trend(rows)
+    events, summary = _open(path)
+    text = exporter.markdown(events, summary) if fmt == "md" else exporter.html_page(events, summary)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{output}: cannot write ({exc.strerror})") from None
+    print(f"Wrote {output}")
+
+
+def _trend(directory: Path, filters, plot: Path | None, as_json: bool, command: str) -> None:
+    from mlcoach import history
+    from mlcoach import trend as trends
+    from mlcoach.errors import NotFound
+
+    listing = history.search(directory, filters)
+    _warn(listing.warnings)
+    t = trends.trend(listing.rows)
     if not t.sessions:
-        raise NotFound("review --trend: no scored sessions yet")
-    labels = _labels()
+        raise NotFound(f"{command}: no scored sessions yet")
+    labels = trends.labels(listing.rows)
     if as_json:
-        json.dump({"sessions": list(t.sessions), "dates": list(t.dates), "overall": list(t.overall),
-                   "criteria": {c: list(v) for c, v in t.criteria.items()}, "weakest": list(t.weakest)},
-                  sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        _json(t.as_dict(), ensure_ascii=True)
     else:
         from mlcoach.ui import render
         from mlcoach.ui.review import trend_view
 
         render.console().print(trend_view(t, labels))
     if plot:
-        try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            raise BadInput("--plot: needs matplotlib: pip install 'mlcoach[plot]'") from None
-        from mlcoach.ui.review import plot as draw
-
-        if plot.is_dir():
-            raise BadInput(f"--plot: {plot} is a directory; give a file name such as {plot / 'trend.png'}")
-        if plot.suffix.lower() not in (".png", ".svg", ".pdf"):
-            plot = plot.with_name(plot.name + ".png")  # what matplotlib would write: say so truthfully
-
-        try:
-            draw(t, labels, plot)
-        except OSError as exc:
-            raise BadInput(f"{plot}: cannot write ({exc.strerror})") from None
-        print(f"Wrote {plot}", file=sys.stderr if as_json else sys.stdout)
+        _plot(t, labels, plot, sys.stderr if as_json else sys.stdout)
 
 
-def _labels() -> dict[str, str]:
-    from mlcoach import persona as personas
-
+def _plot(t, labels: dict[str, str], plot: Path, said) -> None:
     try:
-        return {c.id: c.label for c in personas.load("ml-engineer").criteria}
-    except Exception:  # noqa: BLE001 - labels are a nicety; ids will do
-        return {}
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise BadInput("--plot: needs matplotlib: pip install 'mlcoach[plot]'") from None
+    from mlcoach.ui.review import plot as draw
+
+    if plot.is_dir():
+        raise BadInput(f"--plot: {plot} is a directory; give a file name such as {plot / 'trend.png'}")
+    if plot.suffix.lower() not in (".png", ".svg", ".pdf"):
+        plot = plot.with_name(plot.name + ".png")  # what matplotlib would write: say so truthfully
+    try:
+        draw(t, labels, plot)
+    except OSError as exc:
+        raise BadInput(f"{plot}: cannot write ({exc.strerror})") from None
+    print(f"Wrote {plot}", file=said)
 
 
-def _rescore(settings, offline: bool, session_id, latest, every, status, scenario, query) -> None:
+def _rescore(settings, offline: bool, session_id: str | None, latest: bool, every: bool, filters,
+             command: str) -> None:
     from mlcoach import history, wiring
-    from mlcoach.errors import MlcoachError
-    from mlcoach.rescore import rescore
+    from mlcoach.rescore import rescore_each
 
     directory = settings.sessions_dir
     if session_id or latest:
-        paths = [_pick(directory, session_id, latest)]
+        paths = [_pick(directory, session_id, latest, command)]
     elif every:
-        rows, warnings = history.list_sessions(directory)
-        _warn(warnings)
-        paths = [directory / f"{r['session_id']}.jsonl" for r in _filter(rows, directory, status, scenario, query)]
+        listing = history.search(directory, filters)
+        _warn(listing.warnings)
+        paths = [history.log_path(directory, r) for r in listing.rows]
     else:
-        raise BadInput("review --rescore: give a session id, --latest or --all")
+        raise BadInput(f"{command}: give a session id, --latest or --all")
     failed = 0
-    for path in paths:
-        _, judge = wiring.build(settings, offline)
-        try:
-            try:
-                before, after, warnings, scored_by = rescore(path, judge)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                raise BadInput(f"{path}: damaged session ({type(exc).__name__}: {exc})") from None
-        except MlcoachError as exc:
-            if len(paths) == 1:
-                raise  # one session asked for: its own error and exit code
-            _warn([str(exc)])
+    for done in rescore_each(paths, lambda: wiring.build(settings, offline)[1]):
+        if done.error:
+            _warn([done.error])
             failed += 1
             continue
-        _warn(warnings)
-        was = "-" if before is None else str(before)
-        print(f"{path.stem}: {was} -> {after} ({scored_by} judge)")
+        _warn(done.warnings)
+        print(f"{done.path.stem}: {'-' if done.before is None else done.before} -> {done.after} "
+              f"({done.scored_by} judge)")
     if failed and failed == len(paths):
         raise typer.Exit(int(ExitCode.ERROR))
+
+
+def _json(data, ensure_ascii: bool = False) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=ensure_ascii)
+    sys.stdout.write("\n")
+
