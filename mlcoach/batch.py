@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlcoach import persona as personas
+from mlcoach import personas
 from mlcoach.clock import SimClock
 from mlcoach.engine import Notice, Session
 from mlcoach.interviewers import ScriptedInterviewer

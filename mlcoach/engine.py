@@ -13,7 +13,7 @@ from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
 from mlcoach.errors import BadInput
 from mlcoach.interviewers import Context, Interviewer
 from mlcoach.judge import OfflineJudge
-from mlcoach.persona import PHASE_IDS, Persona
+from mlcoach.personas import PHASE_IDS, Persona
 from mlcoach.planner import Move
 from mlcoach.sessions import FORMAT, SessionLog, clean_text, ensure_dir, new_id, read_events, write_summary
 from mlcoach.state import State

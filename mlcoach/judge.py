@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from mlcoach.analysis import Analysis
-from mlcoach.persona import Criterion, Persona
+from mlcoach.personas import Criterion, Persona
 from mlcoach.state import Answer, State
 
 FORMULA = 2  # 1: before misconceptions cost points and waved-away concepts earned nothing
@@ -205,18 +205,16 @@ def _hit_credit(a: Analysis, explained: bool, grounded: bool, void: bool = False
 def _relevant_concepts(state: State) -> set[str]:
     """The concepts this interview's questions aim at: every phase's questions, this scenario's, both branches'.
     A concept only another scenario asks about (say, detection metrics in a spam interview) is no gap here."""
-    from mlcoach.planner import question_index
-
     persona, scenario = state.persona, state.scenario
     out: set[str] = set()
-    for qid, q in question_index(persona).items():
+    for qid, q in persona.questions_by_id.items():
         other = [s for s in persona.scenarios if scenario is not None and s.id != scenario.id and
                  (qid.startswith(s.id + ".") or qid == f"scenario:{s.id}")]
         if not other:
             out.update(q.covers)
     for c in persona.criteria:  # concepts no question covers stay relevant (general ones like results)
         for cid in c.concepts:
-            if not any(cid in q.covers for q in question_index(persona).values()):
+            if not any(cid in q.covers for q in persona.questions_by_id.values()):
                 out.add(cid)
     return out
 
@@ -296,9 +294,7 @@ def _answer_evidence(*groups: list[Answer], limit: int = 2) -> tuple[Evidence, .
 
 
 def _on_topic(answers: list[Answer], topic: str, persona: Persona) -> list[Answer]:
-    from mlcoach.planner import question_index
-
-    index = question_index(persona)
+    index = persona.questions_by_id
     return [a for a in answers if (q := index.get(a.question)) is not None and q.topic == topic]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mlcoach import persona as personas
+from mlcoach import personas
 from mlcoach.sessions import SessionLog, read_events, write_summary
 from mlcoach.state import State
 from mlcoach.summary import summarize

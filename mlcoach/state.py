@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mlcoach.analysis import Analysis, Hit, analyze
-from mlcoach.persona import Persona, Scenario
+from mlcoach.personas import Persona, Scenario
 from mlcoach.sessions import QUESTION_KINDS  # noqa: F401 - re-exported: one definition, in the format module
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlcoach.persona import CRITERIA
+from mlcoach.personas import CRITERIA
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 RECENT = 5  # the weakest criteria are judged on this many latest sessions

@@ -254,7 +254,7 @@ def test_focus_puts_the_weak_criteria_first(tmp_path, persona):
 
 def test_focus_weakest_reads_the_history(sessions):
     from mlcoach.cli.interview import _focus
-    from mlcoach.persona import load
+    from mlcoach.personas import load
 
     d, _ = sessions
     chosen, note = _focus("weakest", load("ml-engineer"), d)

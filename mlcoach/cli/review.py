@@ -246,7 +246,7 @@ def _trend(rows: list[dict], plot: Path | None, as_json: bool) -> None:
 
 
 def _labels() -> dict[str, str]:
-    from mlcoach import persona as personas
+    from mlcoach import personas
 
     try:
         return {c.id: c.label for c in personas.load("ml-engineer").criteria}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from mlcoach.persona import Persona, Phase, Scenario
+from mlcoach.personas import Persona, Phase, Scenario
 from mlcoach.planner import Move
 
 
