@@ -43,8 +43,7 @@ def bench_help() -> None:
 
 
 def bench_turns(disk: bool = True) -> None:
-    from mlcoach import persona as personas
-    from mlcoach import script
+    from mlcoach import personas, script
     from mlcoach.clock import SimClock
     from mlcoach.engine import Session
     from mlcoach.interviewers import ScriptedInterviewer
@@ -104,7 +103,7 @@ def fifty_turns() -> list[dict]:
 
 
 def bench_scoring() -> None:
-    from mlcoach import persona as personas
+    from mlcoach import personas
     from mlcoach.judge import judge, judge_events
     from mlcoach.sessions import records_of
     from mlcoach.state import replay

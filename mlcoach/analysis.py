@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from mlcoach.persona import Persona, prepare
+from mlcoach.matching import prepare
+from mlcoach.personas import Persona
 
 STOPWORDS = frozenset(
     "a an the and or but if then so because since as of to in on at by for with from into about over after before "
@@ -205,9 +206,6 @@ class Analysis:
     def explained(self) -> set[str]:
         return {h.concept for h in self.hits if h.explained}
 
-    def first_quote(self, concept: str) -> str:
-        return next((h.quote for h in self.hits if h.concept == concept), "")
-
 
 def is_injection(text: str) -> bool:
     """The text tries to instruct the interviewer or the judge."""
@@ -322,69 +320,105 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
     clean = [s for s in sentences(text) if not _INJECTION.search(s)]
     body = " ".join(clean) if injected else text
     tokens = words(body)
-    hits: dict[str, Hit] = {}
-    flags = dict(reasons=False, numbers=False, experience=False, hypothetical=False, tradeoff=False,
-                 failure=False, definitional=False, grounded=False, disclaims=False)
-    marks: dict[str, str] = {}
-    lowered = prepare(body)
-    finder = persona.finder
-    found = finder.present(body, lowered)  # the whole answer first
-    present = [c for c in persona.concepts.values() if c.id in found]
-    errors: dict[str, str] = {}
-    prose_tokens = 0
-    for sentence in clean:
-        stoks = words(sentence)
-        prose = is_prose(sentence, stoks)
-        wrong = [m.id for m in persona.misconceptions if m.states(sentence)]
-        for mid in wrong:
-            errors.setdefault(mid, sentence)
-        if wrong:
-            prose = False  # a claim that is wrong explains nothing, whatever else the sentence has
-        prose_tokens += len(stoks) if prose else 0
-        low_sentence = prepare(sentence)
-        in_sentence = finder.present(sentence, low_sentence, among=found) if found else set()
-        named = [c for c in present if c.id in in_sentence]
-        content, own = own_words(sentence, named) if named else (len(stoks), len(stoks))
-        glue = listy(sentence, content, own, len(named))  # buzzwords with a little glue: named, nothing more
-        # An explanation says something in its own words besides the concepts' names ("because of scale" does not).
-        worded = (own >= MIN_OWN_WORDS or content >= 5) and not glue
-        dismissive = bool(_DISMISSIVE.search(sentence))
-        reason = bool(_REASON.search(sentence)) and not _VACUOUS.search(sentence) and not dismissive and worded
-        if reason and (short := _BECAUSE_OF.search(sentence)):
-            # "because of latency" names a concept, it does not explain: the reason needs words of its own
-            head, tail = sentence[: short.start()], sentence[short.end():]
-            reason = bool(_REASON.search(head)) or own_words(tail, named)[1] >= 3
-        number = bool(_NUMBER.search(sentence))
-        speaker = bool(_FIRST_PERSON.search(sentence) or _WE_SPEAK.search(sentence))
-        acted = bool(_PAST.search(sentence)) or bool(_PRESENT_ACT.search(sentence))
-        experience = (speaker and acted or bool(_DROPPED_SUBJECT.search(sentence))) \
-            and not _HYPOTHETICAL.search(sentence)
-        grounded = prose and grounded_sentence(sentence) and not dismissive and not glue
-        flags["reasons"] |= reason and prose
-        flags["numbers"] |= number and prose
-        flags["experience"] |= experience and prose and not glue
-        flags["hypothetical"] |= bool(_HYPOTHETICAL.search(sentence))
-        flags["tradeoff"] |= (bool(_TRADEOFF.search(sentence)) and prose and worded
-                              and not _NO_TRADEOFF.search(sentence))
-        flags["failure"] |= bool(_FAILURE.search(sentence)) and prose and not glue
-        flags["definitional"] |= bool(_DEFINITION.search(sentence)) and not experience
-        flags["grounded"] |= grounded
-        flags["disclaims"] |= bool(_DISCLAIMER.search(sentence))
-        for flag in ("experience", "failure", "tradeoff", "definitional", "numbers", "disclaims"):
-            if flags[flag] and flag not in marks:
-                marks[flag] = sentence
-        explained = prose and (reason or number or experience) and not dismissive and worded
-        for concept in named:
-            old = hits.get(concept.id)
-            new = Hit(concept.id, explained, sentence, prose and reason, grounded, void=dismissive or bool(wrong))
-            if old is None or _strength(new) > _strength(old):
-                hits[concept.id] = new
-
+    hits, flags, marks, errors, prose_tokens = _read_sentences(clean, body, persona)
     # Many concepts with almost no function words, and most of the text not even terse statements.
     salad = len(hits) >= 3 and stopword_ratio(tokens) < 0.12 and prose_tokens < len(tokens) / 2
     if salad:
         hits = {k: Hit(h.concept, False, h.quote, void=h.void) for k, h in hits.items()}
         flags = {k: False for k in flags}
+    quality = _quality(body, tokens, previous, persona, bool(hits), injected, salad)
+    if quality in ("empty", "one_word", "repeated", "gibberish", "injection"):
+        hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()} if quality != "repeated" else {}
+    if salad:
+        marks = {}
+    return Analysis(text=text, words=len(tokens), quality=quality, hits=tuple(hits.values()), injection=injected,
+                    salad=salad, marks=tuple(marks.items()), errors=tuple(errors.items()) if quality == "ok" else (),
+                    **flags)
+
+
+_FLAGS = ("reasons", "numbers", "experience", "hypothetical", "tradeoff", "failure", "definitional", "grounded",
+          "disclaims")
+_MARKED = ("experience", "failure", "tradeoff", "definitional", "numbers", "disclaims")  # quoted in `marks`
+
+
+def _read_sentences(clean: list[str], body: str, persona: Persona):
+    """Each sentence read in turn: (hits by concept, the answer's flags, the first sentence that raised each
+    marked flag, the first sentence stating each misconception, the number of words in prose sentences)."""
+    hits: dict[str, Hit] = {}
+    flags = dict.fromkeys(_FLAGS, False)
+    marks: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    prose_tokens = 0
+    finder = persona.finder
+    found = finder.present(body, prepare(body))  # the whole answer first
+    present = [c for c in persona.concepts.values() if c.id in found]
+    for sentence in clean:
+        in_sentence = finder.present(sentence, prepare(sentence), among=found) if found else set()
+        named = [c for c in present if c.id in in_sentence]
+        s = _read_sentence(sentence, named, persona)
+        for mid in s.wrong:
+            errors.setdefault(mid, sentence)
+        prose_tokens += s.prose_tokens
+        for flag, value in s.flags.items():
+            flags[flag] |= value
+        for flag in _MARKED:
+            if flags[flag] and flag not in marks:
+                marks[flag] = sentence
+        for concept in named:
+            old = hits.get(concept.id)
+            new = replace(s.hit, concept=concept.id)
+            if old is None or _strength(new) > _strength(old):
+                hits[concept.id] = new
+    return hits, flags, marks, errors, prose_tokens
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """What one sentence of an answer says, for the answer's flags and for the concepts it names."""
+
+    flags: dict[str, bool]
+    wrong: tuple[str, ...]  # the misconceptions it states
+    prose_tokens: int  # its words, if it is prose
+    hit: Hit  # what each concept it names gets (the concept id left blank)
+
+
+def _read_sentence(sentence: str, named: list, persona: Persona) -> _Sentence:
+    stoks = words(sentence)
+    prose = is_prose(sentence, stoks)
+    wrong = tuple(m.id for m in persona.misconceptions if m.states(sentence))
+    if wrong:
+        prose = False  # a claim that is wrong explains nothing, whatever else the sentence has
+    content, own = own_words(sentence, named) if named else (len(stoks), len(stoks))
+    glue = listy(sentence, content, own, len(named))  # buzzwords with a little glue: named, nothing more
+    # An explanation says something in its own words besides the concepts' names ("because of scale" does not).
+    worded = (own >= MIN_OWN_WORDS or content >= 5) and not glue
+    dismissive = bool(_DISMISSIVE.search(sentence))
+    reason = bool(_REASON.search(sentence)) and not _VACUOUS.search(sentence) and not dismissive and worded
+    if reason and (short := _BECAUSE_OF.search(sentence)):
+        # "because of latency" names a concept, it does not explain: the reason needs words of its own
+        head, tail = sentence[: short.start()], sentence[short.end():]
+        reason = bool(_REASON.search(head)) or own_words(tail, named)[1] >= 3
+    number = bool(_NUMBER.search(sentence))
+    speaker = bool(_FIRST_PERSON.search(sentence) or _WE_SPEAK.search(sentence))
+    acted = bool(_PAST.search(sentence)) or bool(_PRESENT_ACT.search(sentence))
+    experience = (speaker and acted or bool(_DROPPED_SUBJECT.search(sentence))) \
+        and not _HYPOTHETICAL.search(sentence)
+    grounded = prose and grounded_sentence(sentence) and not dismissive and not glue
+    flags = dict(
+        reasons=reason and prose, numbers=number and prose, experience=experience and prose and not glue,
+        hypothetical=bool(_HYPOTHETICAL.search(sentence)),
+        tradeoff=bool(_TRADEOFF.search(sentence)) and prose and worded and not _NO_TRADEOFF.search(sentence),
+        failure=bool(_FAILURE.search(sentence)) and prose and not glue,
+        definitional=bool(_DEFINITION.search(sentence)) and not experience, grounded=grounded,
+        disclaims=bool(_DISCLAIMER.search(sentence)))
+    explained = prose and (reason or number or experience) and not dismissive and worded
+    hit = Hit("", explained, sentence, prose and reason, grounded, void=dismissive or bool(wrong))
+    return _Sentence(flags, wrong, len(stoks) if prose else 0, hit)
+
+
+def _quality(body: str, tokens: list[str], previous: Sequence[str], persona: Persona, hits: bool,
+             injected: bool, salad: bool) -> str:
+    """ok | empty | one_word | gibberish | off_topic | repeated | injection | salad."""
     domain = persona.domain_words.search(body)
     n = len(tokens)
     if n == 0:
@@ -403,13 +437,7 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
         quality = "ok"
     if injected and quality not in ("ok", "salad"):
         quality = "injection"  # nothing of substance besides the instruction
-    if quality in ("empty", "one_word", "repeated", "gibberish", "injection"):
-        hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()} if quality != "repeated" else {}
-    if salad:
-        marks = {}
-    return Analysis(text=text, words=n, quality=quality, hits=tuple(hits.values()), injection=injected,
-                    salad=salad, marks=tuple(marks.items()), errors=tuple(errors.items()) if quality == "ok" else (),
-                    **flags)
+    return quality
 
 
 _VOWELS = re.compile(r"[aeiouy]", re.IGNORECASE)

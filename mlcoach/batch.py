@@ -12,9 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlcoach import persona as personas
+from mlcoach import personas, wiring
 from mlcoach import script as scripts
-from mlcoach import wiring
 from mlcoach.clock import SimClock
 from mlcoach.config import Settings, origin
 from mlcoach.engine import Notice, Session

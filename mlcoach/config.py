@@ -127,6 +127,10 @@ class Settings:
     max_cost: float = 0.0
     sources: dict = field(default_factory=dict, compare=False)  # key -> flag | environment | file | default
 
+    def value(self, key: str) -> Any:
+        """A setting by its key in KEYS."""
+        return vars(self)[key]
+
 
 def resolve(**flags: Any) -> Settings:
     """Resolve every key in one place. `flags` holds command-line values (None = not given)."""

@@ -13,7 +13,7 @@ from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
 from mlcoach.errors import BadInput
 from mlcoach.interviewers import Context
 from mlcoach.judge import OfflineJudge
-from mlcoach.persona import PHASE_IDS, Persona
+from mlcoach.personas import PHASE_IDS, Persona
 from mlcoach.planner import Move
 from mlcoach.records import CandidateEvent, EndEvent, Event, InterviewerEvent, event
 from mlcoach.seams import Clock, Interviewer, Judge

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from mlcoach.analysis import Analysis
-from mlcoach.persona import Criterion, Persona
+from mlcoach.personas import Criterion, Persona
 from mlcoach.records import Correction, CriterionResult, Evidence, Practice, Score, Weakest
 from mlcoach.redflags import red_flags
 from mlcoach.state import Answer, State, replay
@@ -157,18 +157,16 @@ def _hit_credit(a: Analysis, explained: bool, grounded: bool, void: bool = False
 def _relevant_concepts(state: State) -> set[str]:
     """The concepts this interview's questions aim at: every phase's questions, this scenario's, both branches'.
     A concept only another scenario asks about (say, detection metrics in a spam interview) is no gap here."""
-    from mlcoach.planner import question_index
-
     persona, scenario = state.persona, state.scenario
     out: set[str] = set()
-    for qid, q in question_index(persona).items():
+    for qid, q in persona.questions_by_id.items():
         other = [s for s in persona.scenarios if scenario is not None and s.id != scenario.id and
                  (qid.startswith(s.id + ".") or qid == f"scenario:{s.id}")]
         if not other:
             out.update(q.covers)
     for c in persona.criteria:  # concepts no question covers stay relevant (general ones like results)
         for cid in c.concepts:
-            if not any(cid in q.covers for q in question_index(persona).values()):
+            if not any(cid in q.covers for q in persona.questions_by_id.values()):
                 out.add(cid)
     return out
 

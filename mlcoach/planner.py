@@ -6,7 +6,8 @@ import random
 import re
 from dataclasses import dataclass
 
-from mlcoach.persona import Persona, Question
+from mlcoach.judge import judge
+from mlcoach.personas import Question
 from mlcoach.state import State
 
 LOW_QUALITY = ("empty", "one_word", "gibberish", "off_topic", "injection", "repeated", "salad")
@@ -193,7 +194,7 @@ def rephrase(state: State) -> Move | None:
         return None
     if q.kind == "closing" or f"rephrase:{q.move}" in state.asked:
         return None
-    question = question_index(state.persona).get(q.move)
+    question = state.persona.questions_by_id.get(q.move)
     text = fill(question.rephrase, state) if question and question.rephrase else GENERIC_REPHRASE
     topic = question.topic if question else "general"
     return Move("nudge", f"rephrase:{q.move}", text, topic, (), f"answer was {last.analysis.quality}")
@@ -208,7 +209,7 @@ def ack(state: State) -> Move | None:
     if r.random() < 0.5:
         return None
     said = last.analysis.explained or last.analysis.mentioned
-    question = question_index(state.persona).get(state.last_question.move if state.last_question else "")
+    question = state.persona.questions_by_id.get(state.last_question.move if state.last_question else "")
     on_point = said & set(question.covers) if question else set()
     said = on_point or said  # what the answer said about what was asked, before what it said in passing
     fitting = [ln for ln in state.persona.rapport if ln.when and set(ln.when) & said]
@@ -224,8 +225,7 @@ def ack(state: State) -> Move | None:
 def hint(state: State, given: int = 0) -> Move:
     """The persona's hint for the question's topic; asked again for the same question, a narrower one: a concept
     the question is about that no answer has explained yet."""
-    index = question_index(state.persona)
-    question = index.get(state.last_question.move) if state.last_question else None
+    question = state.persona.questions_by_id.get(state.last_question.move) if state.last_question else None
     topic = question.topic if question else state.phase
     hints = state.persona.hints
     text = hints.get(topic) or hints.get(state.phase) or hints.get("general") or "Think about the data first."
@@ -260,8 +260,6 @@ def choose_branch(state: State) -> str:
     STRONG_BRANCH_AT or more, with no red flag raised."""
     if not state.answers:
         return "fundamentals"
-    from mlcoach.judge import judge
-
     verdict = judge(state)
     return "strong" if verdict.overall >= STRONG_BRANCH_AT and not verdict.red_flags else "fundamentals"
 
@@ -272,21 +270,3 @@ def closing_reply(state: State, question: str) -> str:
         if patterns.search(question):
             return fill(text, state)
     return fill(p.closing_default, state)
-
-
-_index_cache: dict[int, dict[str, Question]] = {}
-
-
-def question_index(p: Persona) -> dict[str, Question]:
-    key = id(p)
-    if key not in _index_cache:
-        out: dict[str, Question] = {}
-        for phase in p.phases:
-            out.update({q.id: q for q in phase.questions})
-        for s in p.scenarios:
-            out.update({q.id: q for q in s.guide + s.probes})
-            out[f"scenario:{s.id}"] = Question(f"scenario:{s.id}", s.prompt, s.rephrase, (), "design")
-        for qs in p.branches.values():
-            out.update({q.id: q for q in qs})
-        _index_cache[key] = out
-    return _index_cache[key]

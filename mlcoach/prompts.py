@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from mlcoach.interviewers import Context
-from mlcoach.persona import Persona
+from mlcoach.personas import Persona
 from mlcoach.planner import Move
 
 OPEN, CLOSE = "<candidate_answer>", "</candidate_answer>"

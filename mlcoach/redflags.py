@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlcoach.analysis import sentences
-from mlcoach.persona import Persona
+from mlcoach.personas import Persona
 from mlcoach.records import Evidence
 from mlcoach.state import Answer
 
@@ -38,9 +38,7 @@ def _answer_evidence(*groups: list[Answer], limit: int = 2) -> tuple[Evidence, .
 
 
 def _on_topic(answers: list[Answer], topic: str, persona: Persona) -> list[Answer]:
-    from mlcoach.planner import question_index
-
-    index = question_index(persona)
+    index = persona.questions_by_id
     return [a for a in answers if (q := index.get(a.question)) is not None and q.topic == topic]
 
 

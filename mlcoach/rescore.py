@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mlcoach import persona as personas
+from mlcoach import personas
 from mlcoach.errors import BadInput, MlcoachError
 from mlcoach.seams import Judge
 from mlcoach.sessions import SessionLog, read_events, write_summary

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlcoach.errors import BadInput, NotFound
-from mlcoach.persona import PHASE_IDS
+from mlcoach.personas import PHASE_IDS
 
 TOP_KEYS = {"name", "scenario", "persona", "level", "answers"}
 ANSWER_KEYS = {"text", "seconds", "audio"}

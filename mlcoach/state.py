@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlcoach.analysis import Analysis, Hit, analyze
-from mlcoach.persona import Persona, Scenario
+from mlcoach.personas import Persona, Scenario
 from mlcoach.records import CandidateEvent, Event, MetaEvent
 from mlcoach.timeline import Timeline
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlcoach import persona as personas
+from mlcoach import personas
 from mlcoach.errors import MlcoachError
-from mlcoach.persona import CRITERIA
+from mlcoach.personas import CRITERIA
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 RECENT = 5  # the weakest criteria are judged on this many latest sessions

@@ -42,7 +42,7 @@ def sessions_dir(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def persona():
-    from mlcoach import persona as personas
+    from mlcoach import personas
 
     return personas.load("ml-engineer")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
-from mlcoach import persona as personas
+from mlcoach import personas
 from mlcoach.analysis import analyze
-from mlcoach.persona import PHASE_IDS
+from mlcoach.personas import PHASE_IDS
 from tests.helpers import LABELS, candidate_ids, events, questions, run
 
 CANDIDATES = candidate_ids()
@@ -78,9 +80,7 @@ def test_picks_the_deep_dive_branch_that_fits(runs, cid, persona):
 def test_never_asks_about_what_was_just_covered(runs, cid, persona):
     """A question with `covers` is only asked while some of its concepts are not yet explained."""
     _, evs = runs[cid]
-    from mlcoach.planner import question_index
-
-    index = question_index(persona)
+    index = persona.questions_by_id
     previous: list[str] = []
     explained: set[str] = set()
     checked = 0
@@ -209,5 +209,6 @@ def test_the_builtin_persona_is_found_without_a_source_checkout(tmp_path, monkey
     packaged = tmp_path / "mlcoach" / "_personas"
     packaged.mkdir(parents=True)
     (packaged / "ml-engineer.toml").write_bytes((personas.builtin_dir() / "ml-engineer.toml").read_bytes())
-    monkeypatch.setattr(personas, "__file__", str(tmp_path / "mlcoach" / "persona.py"))
+    owner = sys.modules[personas.builtin_dir.__module__]  # the module that finds them, mlcoach/personas/load.py
+    monkeypatch.setattr(owner, "__file__", str(tmp_path / "mlcoach" / "personas" / "load.py"))
     assert personas.builtin_dir() == packaged.resolve()

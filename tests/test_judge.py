@@ -14,7 +14,7 @@ from mlcoach.clock import SimClock
 from mlcoach.engine import Session
 from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.judge import BANDS, FLAG_PENALTY, band_for, judge, judge_events, overall_for
-from mlcoach.persona import CRITERIA, RED_FLAGS
+from mlcoach.personas import CRITERIA, RED_FLAGS
 from mlcoach.sessions import records_of
 from mlcoach.summary import summarize
 from tests.helpers import CANDIDATES, LABELS, candidate_ids

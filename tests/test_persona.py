@@ -5,9 +5,9 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from mlcoach import persona as personas
+from mlcoach import personas
 from mlcoach.cli import app
-from mlcoach.persona import CRITERIA, RED_FLAGS
+from mlcoach.personas import CRITERIA, RED_FLAGS
 
 runner = CliRunner()
 
@@ -129,7 +129,7 @@ def test_persona_by_path(tmp_path):
     (r"\b(logs?|logging)\b", {" log", " logging"}),
 ])
 def test_literal_prefixes(source, prefixes):
-    from mlcoach.persona import literal_prefixes
+    from mlcoach.matching import literal_prefixes
 
     got = literal_prefixes(source)
     assert (set(got) if got is not None else None) == prefixes

@@ -256,7 +256,7 @@ def test_focus_puts_the_weak_criteria_first(tmp_path, persona):
 
 def test_focus_weakest_reads_the_history(sessions):
     from mlcoach.focus import choose
-    from mlcoach.persona import load
+    from mlcoach.personas import load
 
     d, _ = sessions
     chosen, note = choose("weakest", load("ml-engineer"), d)

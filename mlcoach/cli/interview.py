@@ -110,8 +110,7 @@ def resume(
 
     Example: mlcoach resume 20261129T091500Z
     """
-    from mlcoach import config, history, sessions, wiring
-    from mlcoach import persona as personas
+    from mlcoach import config, history, personas, sessions, wiring
     from mlcoach.clock import RealClock
     from mlcoach.engine import Session
     from mlcoach.errors import NotFound

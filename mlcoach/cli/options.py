@@ -51,7 +51,7 @@ PushOpt = Annotated[bool, typer.Option("--push-to-talk", help="Record until you 
 def load_persona(ref: str, where: str, error: type | None = None):
     """A persona by id or path; an unknown one is one line naming where the id came from (`--persona`,
     `MLCOACH_PERSONA`, the config file, a batch script), raised as `error` (default: NotFound, exit 3)."""
-    from mlcoach import persona as personas
+    from mlcoach import personas
     from mlcoach.errors import NotFound
 
     try:

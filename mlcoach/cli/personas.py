@@ -16,7 +16,7 @@ def list_() -> None:
 
     Example: mlcoach personas list
     """
-    from mlcoach import persona as personas
+    from mlcoach import personas
     from mlcoach.errors import MlcoachError
     from mlcoach.ui import render
 
@@ -36,7 +36,7 @@ def show(ref: Annotated[str, typer.Argument(help="A persona id or a path to a pe
 
     Example: mlcoach personas show ml-engineer
     """
-    from mlcoach import persona as personas
+    from mlcoach import personas
     from mlcoach.ui import render
 
     render.persona(personas.load(ref))
@@ -49,8 +49,8 @@ def validate(path: Annotated[Path, typer.Argument(help="A persona TOML file.")])
     Exit 0 when valid; otherwise one line naming the file, the key and the problem, and exit 2.
     Example: mlcoach personas validate personas/ml-engineer.toml
     """
-    from mlcoach import persona as personas
+    from mlcoach import personas
     p = personas.load_path(path, strict=True)
-    count = len(personas.all_questions(p))
+    count = len(p.all_questions())
     print(f"{path}: ok ({p.id}: {len(p.phases)} phases, {len(p.scenarios)} scenarios, "
           f"{len(p.concepts)} concepts, {count} interviewer lines checked against {len(p.forbidden)} never-do checks)")

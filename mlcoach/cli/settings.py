@@ -23,7 +23,7 @@ def show() -> None:
     settings = config.resolve()
     table = Table("key", "value", "from", "environment", box=None)
     for key, (_kind, env, _default) in config.KEYS.items():
-        value = getattr(settings, key)
+        value = settings.value(key)
         if key in config.SECRET:
             shown = "set (hidden)" if value else "not set"
         elif key == "sessions_dir":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mlcoach.persona import Persona, Phase, Scenario
+from mlcoach.personas import Persona, Phase, Scenario
 from mlcoach.planner import Move
 
 

@@ -1,0 +1,219 @@
+"""What a persona is: the vocabularies a persona file must use and the frozen dataclasses it becomes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from mlcoach.errors import BadInput
+from mlcoach.matching import ConceptFinder, Patterns
+
+FORMAT = 1
+PHASE_IDS = ("opening", "experience", "design", "production", "deep_dive", "closing")
+CRITERIA = (
+    "business_and_data", "data_quality", "algorithm_tradeoffs", "evaluation_metrics", "production",
+    "overfitting_bias_fairness", "iterative_mindset", "real_projects", "failures_learnings",
+)
+RED_FLAGS = (
+    "jumps_to_complex", "ignores_data_quality", "no_algorithm_rationale", "ignores_production",
+    "no_evaluation", "overly_theoretical", "no_tradeoffs", "no_real_experience",
+)
+GUIDE_TOPICS = ("data", "features", "algorithm", "evaluation")
+PLACEHOLDERS = {"name", "interviewer", "role", "years", "algorithm", "product"}
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    rephrase: str = ""
+    covers: tuple[str, ...] = ()
+    topic: str = "general"
+    extra: bool = False
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: str
+    minutes: tuple[float, float]
+    goals: str
+    questions: tuple[Question, ...]
+    transition: str = ""  # said when the phase starts (before its first question)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    problem_type: str
+    product: str
+    prompt: str
+    guide: tuple[Question, ...]
+    rephrase: str
+    probes: tuple[Question, ...]  # the scenario's own probes, then the shared ones it lists, in priority order
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    label: str
+    group: str
+    patterns: Patterns
+
+    def search(self, text: str) -> bool:
+        return self.patterns.search(text)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A technique line: an ack, a probe, a hint, a closing answer."""
+
+    id: str
+    text: str
+    when: tuple[str, ...] = ()  # concept ids (acks, probes) or regexes (closing answers)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: str
+    concepts: tuple[str, ...]
+    practice: str
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    label: str
+    advice: str
+    concepts: tuple[str, ...] = ()  # the concepts the flag's rule looks for (jumps_to_complex: the complex models)
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A claim that is wrong ("k-means because it is supervised", "accuracy of 140 percent"): the sentence earns no
+    credit and the feedback corrects it. `unless` spares sentences that state the claim only to reject it."""
+
+    id: str
+    patterns: Patterns
+    correction: str
+    unless: Patterns | None = None
+    label: str = ""
+
+    def states(self, sentence: str) -> bool:
+        return self.patterns.search(sentence) and not (self.unless is not None and self.unless.search(sentence))
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    rule: str
+    patterns: Patterns
+
+
+@dataclass(frozen=True)
+class Persona:
+    id: str
+    path: Path
+    name: str
+    role: str
+    years: int
+    expertise: tuple[str, ...]
+    style: str
+    mission: str
+    communication: tuple[tuple[str, str], ...]
+    always: tuple[str, ...]
+    never: tuple[str, ...]
+    forbidden: tuple[Forbidden, ...]
+    starters: tuple[tuple[str, str], ...]  # (instead_of, say)
+    phases: tuple[Phase, ...]
+    scenarios: tuple[Scenario, ...]
+    branches: dict[str, tuple[Question, ...]]
+    rapport: tuple[Line, ...]
+    probing: tuple[Line, ...]
+    tradeoffs: tuple[Line, ...]
+    discovery: tuple[Line, ...]
+    question_types: tuple[tuple[str, tuple[str, ...]], ...]
+    hints: dict[str, str]
+    closing_invite: str
+    closing_thanks: str
+    closing_default: str
+    closing_answers: tuple[tuple[Patterns, str], ...]
+    concepts: dict[str, Concept]
+    criteria: tuple[Criterion, ...]
+    red_flags: tuple[RedFlag, ...]
+    domain_words: Patterns
+    outlines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    misconceptions: tuple[Misconception, ...] = ()
+
+    def phase(self, phase_id: str) -> Phase:
+        return next(p for p in self.phases if p.id == phase_id)
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        for s in self.scenarios:
+            if s.id == scenario_id:
+                return s
+        known = ", ".join(s.id for s in self.scenarios)
+        raise BadInput(f"scenario: unknown id {scenario_id!r} (known: {known})")
+
+    def violations(self, text: str) -> list[str]:
+        """The never-do rules that a question's wording breaks."""
+        return [f.rule for f in self.forbidden if f.patterns.search(text)]
+
+    @cached_property
+    def finder(self) -> ConceptFinder:
+        """Built on first use (compiling every concept's patterns), then kept with the persona."""
+        return ConceptFinder({cid: c.patterns for cid, c in self.concepts.items()})
+
+    @cached_property
+    def questions_by_id(self) -> dict[str, Question]:
+        """Every question the planner may ask, by move id: the phases', the scenarios' guide questions and probes,
+        each scenario's prompt (as `scenario:<id>`), the branches'."""
+        out: dict[str, Question] = {}
+        for phase in self.phases:
+            out.update({q.id: q for q in phase.questions})
+        for s in self.scenarios:
+            out.update({q.id: q for q in s.guide + s.probes})
+            out[f"scenario:{s.id}"] = Question(f"scenario:{s.id}", s.prompt, s.rephrase, (), "design")
+        for qs in self.branches.values():
+            out.update({q.id: q for q in qs})
+        return out
+
+    def all_questions(self) -> list[tuple[str, str]]:
+        """(key path, text) of every line the interviewer may say, for the never-do check."""
+        out: list[tuple[str, str]] = []
+        for phase in self.phases:
+            out.append((f"phases.{phase.id}.transition", phase.transition))
+            for q in phase.questions:
+                out += [(f"phases.{phase.id}.{q.id}", q.text), (f"phases.{phase.id}.{q.id}.rephrase", q.rephrase)]
+        shared: set[str] = set()  # a shared probe listed by several scenarios is checked once
+        for s in self.scenarios:
+            out += [(f"scenarios.{s.id}.prompt", s.prompt), (f"scenarios.{s.id}.rephrase", s.rephrase)]
+            for q in s.guide + s.probes:
+                if q.id in shared:
+                    continue
+                shared.add(q.id)
+                out += [(f"scenarios.{s.id}.{q.id}", q.text), (f"scenarios.{s.id}.{q.id}.rephrase", q.rephrase)]
+        for name, qs in self.branches.items():
+            for q in qs:
+                out += [(f"branches.{name}.{q.id}", q.text), (f"branches.{name}.{q.id}.rephrase", q.rephrase)]
+        techniques = (("probing", self.probing), ("tradeoffs", self.tradeoffs), ("discovery", self.discovery),
+                      ("rapport", self.rapport))
+        for group, lines in techniques:
+            out += [(f"techniques.{group}.{line.id}", line.text) for line in lines]
+        for name, qs in self.question_types:
+            out += [(f"question_types.{name}", q) for q in qs]
+        for i, (_, say) in enumerate(self.starters):
+            out.append((f"starters[{i}].say", say))
+        out += [(f"hints.{k}", v) for k, v in self.hints.items()]
+        out += [("closing.invite", self.closing_invite), ("closing.thanks", self.closing_thanks)]
+        return [(k, t) for k, t in out if t]
+
+    def compile_all(self) -> None:
+        """Compile every regex now (validation); normally they compile on first use."""
+        for group in [c.patterns for c in self.concepts.values()] + [f.patterns for f in self.forbidden] + \
+                [p for p, _ in self.closing_answers] + [self.domain_words] + \
+                [m.patterns for m in self.misconceptions] + [m.unless for m in self.misconceptions if m.unless]:
+            group.compile()
+        self.finder  # noqa: B018 - built now (the warm-up thread), not at the first answer
