@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlcoach.errors import MlcoachError, NotFound
@@ -26,6 +27,42 @@ INDEX_FORMAT = 2
 
 
 NUMBER_KEYS = ("overall", "answers", "duration_seconds")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One session in a listing: the head of its summary (read without parsing the whole file)."""
+
+    session_id: str
+    started: str = ""
+    ended: str = ""
+    candidate: str = ""
+    persona: str = ""
+    scenario: str = ""
+    interviewer: str = ""
+    judge: str = ""
+    mode: str = ""
+    status: str = ""
+    overall: int | None = None  # None: not scored
+    band: str = ""
+    answers: int = 0
+    duration_seconds: float = 0.0
+    scores: Mapping[str, int] = field(default_factory=dict)  # criterion id -> 0..4
+
+    @property
+    def scored(self) -> bool:
+        return self.overall is not None and bool(self.scores)
+
+    def to_dict(self) -> dict:
+        return {k: (dict(v) if k == "scores" else v) for k, v in vars(self).items()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Row:
+        """A row that passed `row_problem`."""
+        values = {k: d[k] for k in ROW_KEYS if d.get(k) is not None}
+        if values.get("overall") is not None:
+            values["overall"] = int(round(values["overall"]))
+        return cls(**values, scores=dict(d.get("scores") or {}))
 
 
 def _row(summary: dict) -> dict:
@@ -90,7 +127,7 @@ def _quick(text: str) -> dict | None:
     return out if "session_id" in out else None
 
 
-def read_row(log: Path) -> tuple[dict | None, list[str]]:
+def read_row(log: Path) -> tuple[Row | None, list[str]]:
     """One session's row: from its summary head, else its whole summary, else its log."""
     warnings: list[str] = []
     toml = log.with_suffix(".toml")
@@ -125,10 +162,10 @@ def read_row(log: Path) -> tuple[dict | None, list[str]]:
         if problem := row_problem(_row(summary)):
             warnings.append(f"{log}: {problem}; skipped")
             return None, warnings
-    return _row(summary), warnings
+    return Row.from_dict(_row(summary)), warnings
 
 
-def list_sessions(directory: Path) -> tuple[list[dict], list[str]]:
+def list_sessions(directory: Path) -> tuple[list[Row], list[str]]:
     """Every readable session, newest first, and one warning per damaged file."""
     if not directory.is_dir():
         return [], []
@@ -150,14 +187,14 @@ def list_sessions(directory: Path) -> tuple[list[dict], list[str]]:
         cached = cache.get(sid)
         if cached and cached.get("sig") == sig:
             fresh[sid] = cached
-            rows.append(cached["row"])
+            rows.append(Row.from_dict(cached["row"]))
             continue
         row, problems = read_row(directory / f"{sid}.jsonl")
         warnings += problems
         if row is None:
             continue
         if not problems:  # a damaged session is read again next time, and warned about again
-            fresh[sid] = {"sig": sig, "row": row}
+            fresh[sid] = {"sig": sig, "row": row.to_dict()}
         rows.append(row)
     if fresh != cache:
         _save_index(index_path, fresh)
@@ -192,14 +229,14 @@ def _save_index(path: Path, sessions: dict) -> None:
 def latest_incomplete(directory: Path) -> Path | None:
     rows, _ = list_sessions(directory)
     for row in rows:
-        if row["status"] == "incomplete":
-            return directory / f"{row['session_id']}.jsonl"
+        if row.status == "incomplete":
+            return log_path(directory, row)
     return None
 
 
 def latest(directory: Path) -> Path | None:
     rows, _ = list_sessions(directory)
-    return directory / f"{rows[0]['session_id']}.jsonl" if rows else None
+    return log_path(directory, rows[0]) if rows else None
 
 
 # ---------------------------------------------------------------------------------------------- choosing sessions
@@ -218,13 +255,13 @@ class Filters:
 
 @dataclass(frozen=True)
 class Listing:
-    rows: list[dict]  # the sessions that pass the filters, newest first
+    rows: list[Row]  # the sessions that pass the filters, newest first
     total: int  # every readable session, before the filters
     warnings: list[str]  # one per damaged file
 
 
-def log_path(directory: Path, row: dict) -> Path:
-    return directory / f"{row['session_id']}.jsonl"
+def log_path(directory: Path, row: Row) -> Path:
+    return directory / f"{row.session_id}.jsonl"
 
 
 def search(directory: Path, filters: Filters | None = None) -> Listing:
@@ -233,11 +270,11 @@ def search(directory: Path, filters: Filters | None = None) -> Listing:
     return Listing(matching(rows, directory, filters or Filters()), len(rows), warnings)
 
 
-def matching(rows: list[dict], directory: Path, filters: Filters) -> list[dict]:
+def matching(rows: list[Row], directory: Path, filters: Filters) -> list[Row]:
     if filters.status:
-        rows = [r for r in rows if r.get("status") == filters.status]
+        rows = [r for r in rows if r.status == filters.status]
     if filters.scenario:
-        rows = [r for r in rows if r.get("scenario") == filters.scenario]
+        rows = [r for r in rows if r.scenario == filters.scenario]
     if filters.query:
         rows = [r for r in rows if mentions(log_path(directory, r), filters.query)]
     return rows

@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mlcoach import personas
 from mlcoach.errors import MlcoachError
 from mlcoach.personas import CRITERIA
+
+if TYPE_CHECKING:
+    from mlcoach.history import Row
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 RECENT = 5  # the weakest criteria are judged on this many latest sessions
@@ -37,26 +41,25 @@ class Trend:
                 "criteria": {c: list(v) for c, v in self.criteria.items()}, "weakest": list(self.weakest)}
 
 
-def trend(rows: list[dict]) -> Trend:
-    scored = sorted((r for r in rows if r.get("overall") is not None and r.get("scores")),
-                    key=lambda r: (r.get("started") or "", r.get("session_id") or ""))
-    ids = [c for c in CRITERIA if any(c in r["scores"] for r in scored)]
-    ids += sorted({c for r in scored for c in r["scores"]} - set(ids))
-    criteria = {c: tuple(r["scores"].get(c) for r in scored) for c in ids}
-    t = Trend(tuple(r["session_id"] for r in scored), tuple(str(r.get("started") or "")[:10] for r in scored),
-              tuple(int(r["overall"]) for r in scored), criteria, ())
+def trend(rows: list[Row]) -> Trend:
+    scored = sorted((r for r in rows if r.scored), key=lambda r: (r.started, r.session_id))
+    ids = [c for c in CRITERIA if any(c in r.scores for r in scored)]
+    ids += sorted({c for r in scored for c in r.scores} - set(ids))
+    criteria = {c: tuple(r.scores.get(c) for r in scored) for c in ids}
+    t = Trend(tuple(r.session_id for r in scored), tuple(r.started[:10] for r in scored),
+              tuple(r.overall or 0 for r in scored), criteria, ())
     means = {c: t.mean(c, RECENT) for c in ids}
     weakest = tuple(sorted((c for c in ids if means[c] is not None), key=lambda c: (means[c], ids.index(c))))
     return Trend(t.sessions, t.dates, t.overall, criteria, weakest)
 
 
-def labels(rows: list[dict]) -> dict[str, str]:
+def labels(rows: list[Row]) -> dict[str, str]:
     """Criterion id -> label, from the personas the sessions used (the newest session's wording first). A persona
     that no longer loads is skipped: the criterion ids will do."""
     out: dict[str, str] = {}
     seen: set[str] = set()
     for row in rows:
-        ref = row.get("persona")
+        ref = row.persona
         if not ref or ref in seen:
             continue
         seen.add(ref)

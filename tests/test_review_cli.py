@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from mlcoach import history
 from mlcoach.cli import app
+from mlcoach.history import Row
 from mlcoach.sessions import records_of
 from tests.helpers import CANDIDATES, ROOT, run
 
@@ -222,8 +223,8 @@ def test_trend_labels_come_from_the_personas_the_sessions_used(tmp_path, _isolat
         assert "Mentions evaluation metrics" not in flat
     rows, _ = history.list_sessions(d)
     assert labels(rows)["evaluation_metrics"] == "Chooses metrics that fit the cost of errors"
-    assert labels([{"persona": "ml-engineer"}])["evaluation_metrics"].startswith("Mentions evaluation metrics")
-    assert labels([{"persona": "gone"}, {"persona": None}]) == {}  # the ids will do
+    assert labels([Row("a", persona="ml-engineer")])["evaluation_metrics"].startswith("Mentions evaluation metrics")
+    assert labels([Row("a", persona="gone"), Row("b")]) == {}  # the ids will do
 
 
 def test_trend_labels_fall_back_to_ids_for_a_persona_that_no_longer_loads(made, tmp_path):
@@ -314,11 +315,11 @@ def test_the_review_core_without_the_cli(made, tmp_path):
 
     d, ids = _copy(made, tmp_path / "s")
     every = history.search(d)
-    assert [r["session_id"] for r in every.rows] == ids[::-1] and every.total == 3 and every.warnings == []
+    assert [r.session_id for r in every.rows] == ids[::-1] and every.total == 3 and every.warnings == []
     spam = history.search(d, Filters(status="complete", scenario="spam"))
-    assert {r["session_id"] for r in spam.rows} == {ids[0], ids[2]} and spam.total == 3
+    assert {r.session_id for r in spam.rows} == {ids[0], ids[2]} and spam.total == 3
     said = history.search(d, Filters(query="PRECISION AND RECALL, because"))
-    assert [r["session_id"] for r in said.rows] == [ids[2]]
+    assert [r.session_id for r in said.rows] == [ids[2]]
     assert history.search(d, Filters(query="session_id")).rows == []  # a key of the log, not something said
     assert history.pick(d) == d / f"{ids[-1]}.jsonl" and history.pick(d, ids[0][:18]) == d / f"{ids[0]}.jsonl"
     with pytest.raises(NotFound, match="no sessions yet"):

@@ -241,7 +241,7 @@ def _list(directory: Path, filters, limit: int, as_json: bool) -> None:
     _warn(listing.warnings)
     shown = listing.rows if limit == 0 else listing.rows[:limit]
     if as_json:
-        _json([{k: r.get(k) for k in JSON_FIELDS} for r in shown])
+        _json([{k: r.to_dict()[k] for k in JSON_FIELDS} for r in shown])
         return
     from mlcoach.ui import render
     from mlcoach.ui.review import sessions_table

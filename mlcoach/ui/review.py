@@ -19,6 +19,7 @@ from mlcoach.transcript import Line, clock, lines
 from mlcoach.ui.report import BAND_STYLE
 
 if TYPE_CHECKING:
+    from mlcoach.history import Row
     from mlcoach.trend import Trend
 
 MAX_GAP = 30.0  # seconds: a longer silence (a break, a resume) replays as this long, before scaling
@@ -30,23 +31,22 @@ def header(summary: Summary) -> Text:
     return Text(summary.session_id, style="bold") + Text("".join(f" · {x}" for x in rest if x))
 
 
-def sessions_table(rows: list[dict], total: int, width: int = 100) -> Table | Text:
+def sessions_table(rows: list[Row], total: int, width: int = 100) -> Table | Text:
     if not rows:
         return Text("No sessions match." if total else "No sessions yet. Start one with: mlcoach interview")
     if width < 66:  # too narrow for columns: one line per session, the id first so it is never cut
         lines = []
         for r in rows:
-            overall = "-" if r.get("overall") is None else str(r["overall"])
-            line = Text(f"{r.get('session_id') or ''}  {overall:>3}  {r.get('status') or ''}  "
-                        f"{r.get('candidate') or '-'}  {r.get('scenario') or ''}")
+            overall = "-" if r.overall is None else str(r.overall)
+            line = Text(f"{r.session_id}  {overall:>3}  {r.status}  {r.candidate or '-'}  {r.scenario}")
             line.truncate(max(width, 22), overflow="ellipsis")
             lines.append(line)
         return Text("\n").join(lines)
-    personas = {r.get("persona") for r in rows}
-    interviewers = {r.get("interviewer") or "scripted" for r in rows}
+    personas = {r.persona for r in rows}
+    interviewers = {r.interviewer or "scripted" for r in rows}
     same = [f"{name}: {next(iter(values))}" for name, values in (("persona", personas), ("interviewer", interviewers))
             if len(values) == 1]
-    years = {str(r.get("started") or "")[:4] for r in rows}
+    years = {r.started[:4] for r in rows}
     cut = 5 if len(years) == 1 else 0  # one year: "11-29 07:14" is enough
     counted = [f"{len(rows)} of {total} sessions"] if total > len(rows) else []
     table = Table(box=None, padding=(0, 2 if width >= 100 else 1, 0, 0), header_style="bold underline",
@@ -64,20 +64,19 @@ def sessions_table(rows: list[dict], total: int, width: int = 100) -> Table | Te
     table.add_column("status", no_wrap=True, min_width=10)
     table.add_column("overall", justify="right", no_wrap=True, min_width=3)
     table.add_column("band", no_wrap=True, overflow="ellipsis", min_width=7)
-    table.add_column("session", no_wrap=True, min_width=max([len(r.get("session_id") or "") for r in rows] + [7]))
+    table.add_column("session", no_wrap=True, min_width=max([len(r.session_id) for r in rows] + [7]))
     for r in rows:
-        overall = "-" if r.get("overall") is None else str(r["overall"])
-        band = r.get("band") or "-"
-        status = r.get("status") or ""
-        cells = [str(r.get("started") or "")[cut:16].replace("T", " ")] if dated else []
-        cells.append(r.get("candidate") or "-")
+        band = r.band or "-"
+        cells = [r.started[cut:16].replace("T", " ")] if dated else []
+        cells.append(r.candidate or "-")
         if len(personas) > 1:
-            cells.append(r.get("persona") or "")
-        cells.append(r.get("scenario") or "")
+            cells.append(r.persona)
+        cells.append(r.scenario)
         if len(interviewers) > 1:
-            cells.append(r.get("interviewer") or "scripted")
-        cells += [Text(status, style="yellow" if status == "incomplete" else ""), overall,
-                  Text(band, style=BAND_STYLE.get(band, "")), r.get("session_id") or ""]
+            cells.append(r.interviewer or "scripted")
+        cells += [Text(r.status, style="yellow" if r.status == "incomplete" else ""),
+                  "-" if r.overall is None else str(r.overall), Text(band, style=BAND_STYLE.get(band, "")),
+                  r.session_id]
         table.add_row(*[Text(c) if isinstance(c, str) else c for c in cells])
     return table
 
