@@ -113,6 +113,17 @@ def literal_prefixes(source: str, i: int = 0, bounded: bool = False) -> frozense
     a leading \\b, lookarounds, plain literals and a group of literal alternatives, optional or not."""
     if _top_alternation(source):
         return None
+    i, bounded = _skip_assertions(source, i, bounded)
+    if i < 0 or i >= len(source):
+        return None
+    if source[i] == "(":
+        return _group_prefixes(source, i, bounded)
+    literal, _ = _leading_literal(source, i)
+    return frozenset([_prepared(literal, bounded)]) if literal else None
+
+
+def _skip_assertions(source: str, i: int, bounded: bool) -> tuple[int, bool]:
+    """Past the leading \\b and lookarounds: (the next position or -1, whether a \\b precedes it)."""
     while True:
         if source.startswith("\\b", i):
             bounded = True
@@ -120,33 +131,32 @@ def literal_prefixes(source: str, i: int = 0, bounded: bool = False) -> frozense
         elif source.startswith(("(?<!", "(?<=", "(?!", "(?="), i):
             i = _close(source, i)
             if i < 0:
-                return None
+                return -1, bounded
         else:
-            break
-    if i >= len(source):
+            return i, bounded
+
+
+def _group_prefixes(source: str, i: int, bounded: bool) -> frozenset[str] | None:
+    """The prefixes of a leading group of literal alternatives, and of what follows it when the group is optional."""
+    end = _close(source, i)
+    if end < 0:
         return None
-    if source[i] == "(":
-        end = _close(source, i)
-        if end < 0:
-            return None
-        body = source[i + 1:end - 1]
-        if body.startswith("?:"):
-            body = body[2:]
-        elif body.startswith("?"):
-            return None
-        alts = {_leading_literal(a)[0] for a in _split_top(body)}
-        if "" in alts:
-            return None
-        alts = {_prepared(a, bounded) for a in alts}
-        quant = source[end:end + 1]
-        if quant in ("?", "*"):
-            rest = literal_prefixes(source[end + 1:], bounded=bounded)
-            return None if rest is None else frozenset(alts | rest)
-        if quant == "{":
-            return None
-        return frozenset(alts)
-    literal, _ = _leading_literal(source, i)
-    return frozenset([_prepared(literal, bounded)]) if literal else None
+    body = source[i + 1:end - 1]
+    if body.startswith("?:"):
+        body = body[2:]
+    elif body.startswith("?"):
+        return None
+    alts = {_leading_literal(a)[0] for a in _split_top(body)}
+    if "" in alts:
+        return None
+    alts = {_prepared(a, bounded) for a in alts}
+    quant = source[end:end + 1]
+    if quant in ("?", "*"):
+        rest = literal_prefixes(source[end + 1:], bounded=bounded)
+        return None if rest is None else frozenset(alts | rest)
+    if quant == "{":
+        return None
+    return frozenset(alts)
 
 
 def prepare(text: str) -> str:

@@ -324,36 +324,33 @@ def _unique(ids: list[str], where: str, r: _Reader) -> None:
 
 
 def _check_references(p: Persona, r: _Reader) -> None:
-    known = set(p.concepts)
     _unique([s.id for s in p.scenarios], "scenarios", r)
     _unique([ph.id for ph in p.phases], "phases", r)
     questions = [q.id for ph in p.phases for q in ph.questions] + [q.id for qs in p.branches.values() for q in qs]
     _unique(questions, "questions", r)
     for s in p.scenarios:
         _unique([q.id for q in s.guide + s.probes], f"scenarios.{s.id}", r)
-
-    def need(ids: tuple[str, ...], where: str) -> None:
+    for ids, where in _concept_references(p):
         for cid in ids:
-            if cid not in known:
+            if cid not in p.concepts:
                 raise r.fail(where, f"unknown concept id {cid!r}")
+    _check_wording(p, r)
 
-    for phase in p.phases:
-        for q in phase.questions:
-            need(q.covers, f"phases.{phase.id}.{q.id}.covers")
-    for s in p.scenarios:
-        for q in s.guide + s.probes:
-            need(q.covers, f"scenarios.{s.id}.{q.id}.covers")
-    for name, qs in p.branches.items():
-        for q in qs:
-            need(q.covers, f"branches.{name}.{q.id}.covers")
-    for line in p.rapport:
-        need(line.when, f"techniques.rapport.{line.id}.when")
-    for line in p.discovery:
-        need(line.when, f"techniques.discovery.{line.id}.covers")
-    for c in p.criteria:
-        need(c.concepts, f"rubric.criteria.{c.id}.concepts")
-    for f in p.red_flags:
-        need(f.concepts, f"rubric.red_flags.{f.id}.concepts")
+
+def _concept_references(p: Persona) -> list[tuple[tuple[str, ...], str]]:
+    """Every list of concept ids in the persona, with where it stands, in the order they are checked."""
+    out = [(q.covers, f"phases.{phase.id}.{q.id}.covers") for phase in p.phases for q in phase.questions]
+    out += [(q.covers, f"scenarios.{s.id}.{q.id}.covers") for s in p.scenarios for q in s.guide + s.probes]
+    out += [(q.covers, f"branches.{name}.{q.id}.covers") for name, qs in p.branches.items() for q in qs]
+    out += [(line.when, f"techniques.rapport.{line.id}.when") for line in p.rapport]
+    out += [(line.when, f"techniques.discovery.{line.id}.covers") for line in p.discovery]
+    out += [(c.concepts, f"rubric.criteria.{c.id}.concepts") for c in p.criteria]
+    out += [(f.concepts, f"rubric.red_flags.{f.id}.concepts") for f in p.red_flags]
+    return out
+
+
+def _check_wording(p: Persona, r: _Reader) -> None:
+    """Every interviewer line: known placeholders, no never-do wording, no question twice."""
     for key, text in p.all_questions():
         for name in re.findall(r"\{(\w+)\}", text):
             if name not in PLACEHOLDERS:
