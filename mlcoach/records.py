@@ -131,14 +131,18 @@ class CriterionResult:
     score: int  # 0-4
     evidence: tuple[Evidence, ...] = ()
     missing: tuple[str, ...] = ()  # the criterion's concepts no answer explained
+    judged: bool = True  # False: the phases that show it were not reached and no answer spoke to it
 
     @property
     def gaps(self) -> tuple[str, ...]:
         """The concepts every report lists as "not explained in any answer": one rule for all of them."""
-        return self.missing[:GAPS_SHOWN] if self.score <= GAPS_UP_TO else ()
+        return self.missing[:GAPS_SHOWN] if self.judged and self.score <= GAPS_UP_TO else ()
 
     def to_dict(self) -> dict:
-        return {"score": self.score, "evidence": [e.to_dict() for e in self.evidence], "missing": list(self.missing)}
+        out = {"score": self.score, "evidence": [e.to_dict() for e in self.evidence], "missing": list(self.missing)}
+        if not self.judged:
+            out["judged"] = False
+        return out
 
 
 @dataclass(frozen=True)
@@ -237,7 +241,8 @@ class Score:
 
     @property
     def scores(self) -> dict[str, int]:
-        return {c.id: c.score for c in self.criteria}
+        """Criterion id -> 0..4, for the criteria that were judged."""
+        return {c.id: c.score for c in self.criteria if c.judged}
 
     def to_dict(self) -> dict:
         out = {
@@ -267,7 +272,7 @@ class Score:
         return cls(
             judge=_str(d.get("judge"), "offline"), overall=_int(d.get("overall")), band=_str(d.get("band")),
             criteria=tuple(CriterionResult(str(cid), _int(c.get("score")), _evidence(c.get("evidence")),
-                                           _strs(c.get("missing")))
+                                           _strs(c.get("missing")), c.get("judged") is not False)
                            for cid, c in criteria.items() if isinstance(c, Mapping)),
             red_flags=tuple((str(fid), _evidence(ev)) for fid, ev in flags.items()),
             practice=tuple(Practice.from_dict(p) for p in d.get("practice") or () if isinstance(p, Mapping)),
