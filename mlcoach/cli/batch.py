@@ -105,8 +105,7 @@ def batch(
 
         client = None
         if stt == "openai":
-            interviewer, _ = wiring.build(settings, offline)
-            client = getattr(interviewer, "client", None)
+            client = wiring.build(settings, offline).client
         transcriber = Transcriber(stt, stt_model or "", client=client)
         transcriber.load()  # once for the whole batch; a missing part stops it here, before any interview
         transcribe = transcriber.file

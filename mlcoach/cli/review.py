@@ -270,7 +270,7 @@ def _rescore(settings, offline: bool, session_id, latest, every, status, scenari
         raise BadInput("review --rescore: give a session id, --latest or --all")
     failed = 0
     for path in paths:
-        _, judge = wiring.build(settings, offline)
+        judge = wiring.build(settings, offline).judge
         try:
             try:
                 before, after, warnings, scored_by = rescore(path, judge)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from mlcoach import prompts
 from mlcoach.interviewers import Context
-from mlcoach.llm import Client, LLMError
+from mlcoach.llm import ChatClient, LLMError
 from mlcoach.planner import Move
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+|(?<=[。？！])")
@@ -54,7 +54,7 @@ SLOW_TURNS = 2  # turns in a row that failed (timeouts, server errors) before th
 class LLMInterviewer:
     combines_leads = True  # acknowledgements and transitions are worded together with the next question
 
-    def __init__(self, client: Client, max_cost: float | None = None) -> None:
+    def __init__(self, client: ChatClient, max_cost: float | None = None) -> None:
         self.client = client
         self.name = client.config.model
         self.max_cost = max_cost
@@ -237,7 +237,7 @@ class LLMInterviewer:
         self._notes.append(entry)
 
 
-def _snapshot(client: Client) -> tuple:
+def _snapshot(client: ChatClient) -> tuple:
     u = client.usage
     return (u.calls, u.prompt_tokens, u.completion_tokens, u.cost_usd, u.cost_known)
 
