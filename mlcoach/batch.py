@@ -19,8 +19,10 @@ from mlcoach.config import Settings, origin
 from mlcoach.engine import Notice, Session
 from mlcoach.errors import BadInput, MlcoachError, NotFound
 from mlcoach.interviewers import ScriptedInterviewer
+from mlcoach.judge import OfflineJudge
 from mlcoach.script import Script
 from mlcoach.summary import Summary
+from mlcoach.wiring import Team
 
 MAX_TURNS = 400  # a guard against a planner bug turning a batch into an endless loop
 
@@ -46,15 +48,16 @@ def _drain(outputs, notices: list[str]) -> None:
 
 
 def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = None, seed: int | None = None,
-               duration: float = 45, factory: Callable[[], tuple] | None = None,
+               duration: float = 45, factory: Callable[[], Team] | None = None,
                transcribe: Callable | None = None) -> Result:
-    """One scripted interview on a simulated clock. `factory` gives a fresh (interviewer, judge) for the session
-    (default: scripted and offline)."""
+    """One scripted interview on a simulated clock. `factory` gives a fresh Team for the session (default:
+    scripted and offline)."""
     ref = persona_ref or script.persona or "ml-engineer"
     persona = personas.load(ref)
     if script.scenario:
         persona.scenario(script.scenario)
-    interviewer, judge = factory() if factory else (ScriptedInterviewer(), None)
+    team = factory() if factory else Team(ScriptedInterviewer(), OfflineJudge())
+    interviewer, judge = team.interviewer, team.judge
     session = Session.create(persona, candidate=script.name, sessions_dir=sessions_dir, clock=SimClock(),
                              interviewer=interviewer, judge=judge, scenario=script.scenario or None,
                              seed=seed if seed is not None else 0, duration=duration, persona_ref=ref,

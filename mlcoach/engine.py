@@ -17,7 +17,7 @@ from mlcoach.personas import PHASE_IDS, Persona
 from mlcoach.planner import Move
 from mlcoach.records import CandidateEvent, EndEvent, Event, InterviewerEvent, event
 from mlcoach.seams import Clock, Interviewer, Judge
-from mlcoach.sessions import FORMAT, SessionLog, clean_text, ensure_dir, new_id, read_events, write_summary
+from mlcoach.sessions import FORMAT, SessionLog, clean_text, ensure_dir, read_events, write_summary
 from mlcoach.state import State, replay
 from mlcoach.summary import Summary, summarize
 
@@ -94,11 +94,9 @@ class Session:
         seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
         scenario = scenario or random.Random(seed).choice(persona.scenarios).id
         ensure_dir(sessions_dir)
-        started = clock.utc()
-        sid = new_id(started)
         judge = judge or OfflineJudge()
         meta = {
-            "type": "meta", "format": FORMAT, "session_id": sid, "app": f"mlcoach {__version__}",
+            "type": "meta", "format": FORMAT, "app": f"mlcoach {__version__}",
             "persona": persona.id, "persona_ref": persona_ref or persona.id, "candidate": clean_text(candidate).strip(),
             "scenario": scenario, "interviewer": interviewer.name, "interviewer_name": persona.name,
             "judge": judge.name, "seed": seed,
@@ -110,8 +108,9 @@ class Session:
         if focus:
             meta["focus"] = list(focus)
         meta = _stamped(meta, clock)
-        log = SessionLog.create(sessions_dir / f"{sid}.jsonl", meta)
-        session = cls(persona, clock, log, interviewer, sessions_dir / f"{sid}.toml", judge)
+        log, meta = SessionLog.create_new(sessions_dir, lambda sid: {"type": "meta", "session_id": sid, **meta},
+                                          clock.utc())
+        session = cls(persona, clock, log, interviewer, sessions_dir / f"{meta['session_id']}.toml", judge)
         session._record(meta)
         session._write_summary()
         return session

@@ -3,6 +3,9 @@
 A Client streams or completes chat messages with our own timeouts and retries (429, 5xx, timeouts and streams
 that break before any text: backoff, honouring retry-after), keeps the token and cost tally, and raises LLMError
 with a one-line, key-free message when it gives up. Callers decide what to fall back to.
+
+Two seams: `ChatClient` is what the interviewer and the judge use of a client; `Backend` is where a Client's
+requests go (`LiteLLM` by default; tests pass a scripted one, tests/fake_chat.py, to the same constructor).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 RETRYABLE = ("rate_limit", "server", "timeout", "truncated")
 MAX_RETRY_AFTER = 30.0
@@ -100,12 +104,52 @@ class Usage:
             self.cost_known = False
 
 
-class Client:
-    """One model, shared by a session's interviewer and judge. Thread-safe enough for one session per thread."""
+class Backend(Protocol):
+    """Where a Client's requests go. Takes litellm's keyword arguments and returns, or raises, what
+    litellm.completion and litellm.transcription do: a response, an iterator of chunks, a litellm exception."""
 
-    def __init__(self, config: ModelConfig, sleep: Callable[[float], None] = time.sleep) -> None:
+    def completion(self, **kwargs: Any) -> Any: ...
+
+    def transcription(self, **kwargs: Any) -> Any: ...
+
+
+class LiteLLM:
+    """The default backend: litellm itself, imported on the first request."""
+
+    def completion(self, **kwargs: Any) -> Any:
+        return litellm().completion(**kwargs)
+
+    def transcription(self, **kwargs: Any) -> Any:
+        return litellm().transcription(**kwargs)
+
+
+class ChatClient(Protocol):
+    """What a session's interviewer and judge use of their model. They share one, so one tally of usage and
+    cost, one list of notes (retries) to drain into the log, and one `disabled` reason once it is unusable."""
+
+    config: ModelConfig
+    usage: Usage
+    notes: list[dict]
+    disabled: str
+
+    def stream(self, messages: list[dict], **extra: Any) -> Iterator[str]: ...
+
+    def complete(self, messages: list[dict], **extra: Any) -> str: ...
+
+    def supports_schema(self) -> bool: ...
+
+    def transcribe(self, path: str | os.PathLike, model: str = "whisper-1") -> str: ...
+
+
+class Client:
+    """One model, shared by a session's interviewer and judge. Thread-safe enough for one session per thread.
+    The one ChatClient; `backend` says where its requests go (default: LiteLLM)."""
+
+    def __init__(self, config: ModelConfig, sleep: Callable[[float], None] = time.sleep,
+                 backend: Backend | None = None) -> None:
         self.config = config
         self.sleep = sleep
+        self.backend: Backend = backend if backend is not None else LiteLLM()
         self.usage = Usage()
         self.notes: list[dict] = []  # retries and the like, drained into the session log by the caller
         self.disabled = ""  # set once the model is known to be unusable (unreachable, a refused key)
@@ -137,14 +181,20 @@ class Client:
                     raise
                 attempt += 1
 
-    def transcribe(self, path, model: str = "whisper-1") -> str:
+    def supports_schema(self) -> bool:
+        """Whether the model takes a JSON schema as `response_format` (LiteLLM's model map; unknown: no)."""
+        try:
+            return bool(litellm().supports_response_schema(model=self.config.model))
+        except Exception:  # noqa: BLE001 - unknown models: the caller uses a strict instruction instead
+            return False
+
+    def transcribe(self, path: str | os.PathLike, model: str = "whisper-1") -> str:
         """Speech to text through LiteLLM's transcription (the OpenAI Whisper API, or a compatible server)."""
-        lib = litellm()
         try:
             with open(path, "rb") as f:
                 kwargs = self._kwargs({"model": model})
                 kwargs.pop("num_retries", None)
-                response = lib.transcription(file=f, **kwargs)
+                response = self.backend.transcription(file=f, **kwargs)
         except Exception as exc:  # noqa: BLE001
             raise self._error(exc) from None
         return getattr(response, "text", "") or ""
@@ -175,12 +225,11 @@ class Client:
         return kw
 
     def _stream_once(self, messages: list[dict], **extra) -> Iterator[str]:
-        lib = litellm()
         finished = False
         usage: dict = {}
         pieces: list[str] = []
         try:
-            response = lib.completion(messages=messages, stream=True, stream_options={"include_usage": True},
+            response = self.backend.completion(messages=messages, stream=True, stream_options={"include_usage": True},
                                       **self._kwargs(extra))
             for chunk in response:
                 if getattr(chunk, "usage", None):
@@ -201,9 +250,8 @@ class Client:
         self._account(usage, messages, "".join(pieces))
 
     def _complete_once(self, messages: list[dict], **extra) -> str:
-        lib = litellm()
         try:
-            response = lib.completion(messages=messages, **self._kwargs(extra))
+            response = self.backend.completion(messages=messages, **self._kwargs(extra))
             text = response.choices[0].message.content or ""
             usage = _usage_dict(getattr(response, "usage", None))
         except Exception as exc:  # noqa: BLE001
@@ -224,7 +272,6 @@ class Client:
         except Exception:  # noqa: BLE001 - not in the price map: the cost is unknown, not zero
             pass
         self.usage.add(usage)
-        self.last_usage = usage
         return usage
 
     def _error(self, exc: Exception) -> LLMError:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from mlcoach import prompts
 from mlcoach.analysis import is_injection
 from mlcoach.judge import CriterionScore, assemble, judge, judged_answers
-from mlcoach.llm import Client, LLMError
+from mlcoach.llm import ChatClient, LLMError
 from mlcoach.records import Evidence, Score, Usage
 from mlcoach.state import Answer, State
 
@@ -97,7 +97,7 @@ def locate(quote: str, answers: list[Answer]) -> Evidence | None:
 
 
 class LLMJudge:
-    def __init__(self, client: Client, max_cost: float | None = None) -> None:
+    def __init__(self, client: ChatClient, max_cost: float | None = None) -> None:
         self.client = client
         self.name = f"llm:{client.config.model}"
         self.max_cost = max_cost
@@ -144,7 +144,7 @@ class LLMJudge:
         messages = prompts.judge_messages(
             persona, [(a.turn, a.phase, a.asked, a.text) for a in answers], state.meta.scenario)
         extra: dict = {"temperature": 0}
-        if _supports_schema(self.client.config.model):
+        if self.client.supports_schema():
             extra["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": "verdict", "schema": prompts.verdict_schema(persona)}}
         text = self.client.config.scrub(self.client.complete(messages, **extra))  # a key echoed back goes no further
@@ -196,15 +196,6 @@ _GUESS = re.compile(r"\b(the candidate|you|they|he|she) (seems?|seemed|appears?|
                     r"felt|feels?) (\w+ )?(nervous|anxious|confident|unconfident|insecure|lazy|smart|intelligent|"
                     r"arrogant|shy|stressed|unprepared|confused|bright|gifted)\b|\b(lacks?|lacking) "
                     r"(\w+ )?confidence\b|\bpersonality\b", re.IGNORECASE)
-
-
-def _supports_schema(model: str) -> bool:
-    from mlcoach.llm import litellm
-
-    try:
-        return bool(litellm().supports_response_schema(model=model))
-    except Exception:  # noqa: BLE001 - unknown models: use the strict instruction instead
-        return False
 
 
 def _short(exc: Exception) -> str:

@@ -9,6 +9,7 @@ import os
 import secrets
 import tempfile
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,11 @@ from mlcoach.errors import BadInput, InUse, MlcoachError, NotFound
 from mlcoach.records import Event, event
 
 FORMAT = 1
+ID_TRIES = 64
+
+
+class IdTaken(MlcoachError):
+    """A session log with this id exists already."""
 EVENT_TYPES = ("meta", "phase", "interviewer", "candidate", "note", "end", "score")
 
 
@@ -81,6 +87,19 @@ class SessionLog:
         self._needs_newline = self._ends_without_newline()
 
     @classmethod
+    def create_new(cls, directory: Path, first: Callable[[str], dict], started: datetime) -> tuple[SessionLog, dict]:
+        """A log under a new id (and its first event, which names the id). Sessions started at the same moment
+        (a concurrent batch) never share an id: a taken one is drawn again."""
+        for _ in range(ID_TRIES):
+            sid = new_id(started)
+            event = first(sid)
+            try:
+                return cls.create(directory / f"{sid}.jsonl", event), event
+            except IdTaken:
+                continue
+        raise MlcoachError(f"{directory}: no free session id after {ID_TRIES} tries")
+
+    @classmethod
     def create(cls, path: Path, first: dict) -> SessionLog:
         """A new log that holds its first event from the moment it exists: the line goes to a temporary file,
         is made durable, then linked into place. A crash can never leave an empty log, and an existing log with
@@ -89,7 +108,7 @@ class SessionLog:
         try:
             _via_temporary(path, line.encode("utf-8"), os.link)  # link, unlike rename, never replaces a file
         except FileExistsError:
-            raise MlcoachError(f"{path}: a session log with this id already exists") from None
+            raise IdTaken(f"{path}: a session log with this id already exists") from None
         except OSError as exc:
             raise MlcoachError(f"{path}: cannot create the session log ({exc.strerror})") from None
         return cls(path)

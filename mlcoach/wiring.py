@@ -2,39 +2,57 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from mlcoach.config import Settings
 from mlcoach.errors import BadInput
+
+if TYPE_CHECKING:
+    from mlcoach.interviewers import Interviewer
+    from mlcoach.judge import OfflineJudge
+    from mlcoach.llm import Backend, ChatClient
+    from mlcoach.llm_judge import LLMJudge
+
+
+@dataclass(frozen=True)
+class Team:
+    """Who runs one session: the interviewer, the judge, and the model client they share (None offline)."""
+
+    interviewer: Interviewer
+    judge: OfflineJudge | LLMJudge
+    client: ChatClient | None = None
 
 
 def uses_model(settings: Settings, offline: bool) -> bool:
     return bool(settings.model) and not offline
 
 
-def build(settings: Settings, offline: bool = False):
-    """(interviewer, judge) for one session. A model's client is shared by both, for one tally of cost."""
+def build(settings: Settings, offline: bool = False, backend: Backend | None = None) -> Team:
+    """The team for one session. A model's client is shared by interviewer and judge, for one tally of cost;
+    `backend` is where its requests go (default: LiteLLM)."""
     from mlcoach.interviewers import ScriptedInterviewer
     from mlcoach.judge import OfflineJudge
 
     if not uses_model(settings, offline):
         if settings.judge == "llm" and not offline:
             raise BadInput("judge: llm needs a model (--model M, MLCOACH_MODEL or `mlcoach config set model M`)")
-        return ScriptedInterviewer(), OfflineJudge()
+        return Team(ScriptedInterviewer(), OfflineJudge())
     from mlcoach.interviewers.llm import LLMInterviewer
     from mlcoach.llm import Client, ModelConfig
     from mlcoach.llm_judge import LLMJudge
 
     client = Client(ModelConfig(settings.model, settings.api_base, settings.api_key, settings.connect_timeout,
-                                settings.timeout, settings.retries))
+                                settings.timeout, settings.retries), backend=backend)
     max_cost = settings.max_cost or None
     judge = OfflineJudge() if settings.judge == "offline" else LLMJudge(client, max_cost)
-    return LLMInterviewer(client, max_cost), judge
+    return Team(LLMInterviewer(client, max_cost), judge, client)
 
 
-def carry_spend(interviewer, events: list) -> None:
+def carry_spend(client: ChatClient | None, events: list) -> None:
     """After a resume, count what the session already spent (its log's events) towards --max-cost."""
     from mlcoach.records import usage_total
 
-    client = getattr(interviewer, "client", None)
     if client is None:
         return
     total = usage_total(events)

@@ -36,6 +36,18 @@ def _isolated_home(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def fake_chat(monkeypatch):
+    """A FakeChat behind every model client a command builds: wiring.build gets it as the client's backend."""
+    from mlcoach import wiring
+    from tests.fake_chat import FakeChat
+
+    chat = FakeChat()
+    build = wiring.build
+    monkeypatch.setattr(wiring, "build", lambda settings, offline=False, backend=None: build(settings, offline, chat))
+    return chat
+
+
+@pytest.fixture
 def sessions_dir(tmp_path) -> Path:
     return tmp_path / "sessions"
 

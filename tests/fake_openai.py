@@ -18,6 +18,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.fake_chat import pieces as split_like_a_stream
+
 
 class FakeOpenAI:
     def __init__(self, default: dict | None = None) -> None:
@@ -50,7 +52,9 @@ class FakeOpenAI:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # a short poll, so that closing the server does not wait half a second
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02},
+                                       daemon=True)
 
     @property
     def url(self) -> str:
@@ -113,7 +117,7 @@ def _stream(h: BaseHTTPRequestHandler, body: dict, reply: dict, text: str, usage
     h.send_header("cache-control", "no-cache")
     h.send_header("connection", "close")
     h.end_headers()
-    pieces = _pieces(text)
+    pieces = split_like_a_stream(text)
     if reply.get("truncate"):
         pieces = pieces[: max(1, len(pieces) // 2)]
 
@@ -141,18 +145,3 @@ def _stream(h: BaseHTTPRequestHandler, body: dict, reply: dict, text: str, usage
     except (BrokenPipeError, ConnectionResetError):
         pass
     h.close_connection = True
-
-
-def _pieces(text: str) -> list[str]:
-    """Split like a model streams: a few characters at a time, on word boundaries."""
-    out, current = [], ""
-    for word in text.split(" "):
-        current = f"{current} {word}" if current else word
-        if len(current) >= 12:
-            out.append(current + " ")
-            current = ""
-    if current:
-        out.append(current)
-    if out:
-        out[-1] = out[-1].rstrip()
-    return out

@@ -210,17 +210,17 @@ def test_rescore_keeps_the_earlier_score_in_the_log(sessions):
     assert review("--rescore", d=d).exit_code == 2
 
 
-def test_rescore_with_an_llm_judge(sessions, tmp_path):
-    from tests.fake_openai import FakeOpenAI
-
+def test_rescore_with_an_llm_judge(sessions, tmp_path, fake_chat):
     d, ids = sessions
     quote = "Precision and recall, because a false positive means a real email ends up in spam"
     verdict = {"criteria": {"evaluation_metrics": {"score": 4, "evidence": [quote]}}, "red_flags": {},
                "summary": "Metrics were tied to the cost of errors."}
-    with FakeOpenAI(default={"text": json.dumps(verdict)}) as server:
-        out = runner.invoke(app, ["review", "--rescore", ids[4], "--model", "openai/fake", "--api-base", server.url,
-                                  "--sessions-dir", str(d)], env={"OPENAI_API_KEY": "sk-test-REVIEWKEY"})
+    fake_chat.default = json.dumps(verdict)
+    out = runner.invoke(app, ["review", "--rescore", ids[4], "--model", "openai/fake", "--api-base",
+                              "http://fake-chat.invalid/v1", "--sessions-dir", str(d)],
+                        env={"OPENAI_API_KEY": "sk-test-REVIEWKEY"})
     assert out.exit_code == 0, out.output
+    assert [r.stream for r in fake_chat.requests] == [False]  # one judge call, nothing else
     score = [e for e in events(d / f"{ids[4]}.jsonl") if e["type"] == "score"][-1]
     assert score["judge"] == "llm:openai/fake" and score["criteria"]["evaluation_metrics"]["score"] == 4
     assert score["overall"] == round(100 * 4 / 36)

@@ -75,9 +75,10 @@ def interview(
     p = load_persona(settings.persona, config.origin(settings, "persona"))
     if scenario:
         p.scenario(scenario)
-    interviewer, session_judge = wiring.build(settings, offline)
+    team = wiring.build(settings, offline)
+    interviewer, session_judge = team.interviewer, team.judge
     chosen, note = choose_focus(focus, p, settings.sessions_dir)
-    io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, interviewer)
+    io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, team.client)
     if note:
         io.info(note)
     # Asked only in a terminal: piped in, the first line is an answer, not a name.
@@ -125,16 +126,17 @@ def resume(
             raise NotFound(f"{settings.sessions_dir}: no incomplete session to resume")
     meta = sessions.read_events(path).records[0]
     p = personas.load(meta.persona_ref or "ml-engineer")
-    interviewer, session_judge = wiring.build(settings, offline)
-    io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, interviewer)
+    team = wiring.build(settings, offline)
+    interviewer, session_judge = team.interviewer, team.judge
+    io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, team.client)
     session = Session.resume(p, path, clock_factory=lambda t: RealClock(offset=t), interviewer=interviewer,
                              judge=session_judge)
-    wiring.carry_spend(interviewer, session.records)
+    wiring.carry_spend(team.client, session.records)
     _run(session, io)
 
 
 def _voice(io, voice: bool, stt: str, stt_model: str | None, tts: str | None, pause_seconds: float,
-           push_to_talk: bool, interviewer):
+           push_to_talk: bool, client):
     """The voice front end around the text one, when asked for; every missing part is one line and exit 2."""
     if not voice and not tts:
         return io
@@ -148,7 +150,7 @@ def _voice(io, voice: bool, stt: str, stt_model: str | None, tts: str | None, pa
     from mlcoach.voice.stt import Transcriber
 
     microphone()  # PyAudio and a device, checked before the session starts
-    transcriber = Transcriber(stt, stt_model or "", client=getattr(interviewer, "client", None))
+    transcriber = Transcriber(stt, stt_model or "", client=client)
     io.info("Loading speech recognition...")
     transcriber.load()  # once per session, reused for every answer
     return VoiceIO(io, speaker, Listener(microphone, pause_seconds, push_to_talk), transcriber)

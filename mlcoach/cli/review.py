@@ -353,7 +353,7 @@ def _rescore(settings, offline: bool, session_id: str | None, latest: bool, ever
     else:
         raise BadInput(f"{command}: give a session id, --latest or --all")
     failed = 0
-    for done in rescore_each(paths, lambda: wiring.build(settings, offline)[1]):
+    for done in rescore_each(paths, lambda: wiring.build(settings, offline).judge):
         if done.error:
             _warn([done.error])
             failed += 1

@@ -98,5 +98,4 @@ def _client_for(engine: str):
 
         raise BadInput("--engine openai: needs a model configured for its endpoint and key "
                        "(`mlcoach config set model openai/gpt-4o-mini`)")
-    interviewer, _ = wiring.build(settings)
-    return interviewer.client
+    return wiring.build(settings).client

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from mlcoach import prompts
 from mlcoach.interviewers import Context
-from mlcoach.llm import Client, LLMError
+from mlcoach.llm import ChatClient, LLMError
 from mlcoach.planner import Move
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+|(?<=[。？！])")
@@ -54,7 +54,7 @@ SLOW_TURNS = 2  # turns in a row that failed (timeouts, server errors) before th
 class LLMInterviewer:
     combines_leads = True  # acknowledgements and transitions are worded together with the next question
 
-    def __init__(self, client: Client, max_cost: float | None = None) -> None:
+    def __init__(self, client: ChatClient, max_cost: float | None = None) -> None:
         self.client = client
         self.name = client.config.model
         self.max_cost = max_cost
@@ -72,46 +72,24 @@ class LLMInterviewer:
             yield scripted
             return
         messages = prompts.interviewer_messages(move, ctx, move.lead)
-        shown: list[str] = []
         before = _snapshot(self.client)
-        asked = False
-        bad: tuple[str, list[str]] | None = None
-        words = 0
-        speaker = ctx.persona.name
+        turn = _Turn(move, ctx.persona, self.client.config.scrub)
         try:
             for raw in self._sentences(self.client.stream(messages)):
-                if asked or bad or words >= MAX_WORDS:  # read to the end (the usage comes last), not said
-                    continue
-                sentence = clean(self.client.config.scrub(raw), speaker)
-                if not sentence.strip():
-                    continue
-                if not shown:
-                    sentence = sentence.lstrip()
-                broken = ctx.persona.violations(sentence)
-                if broken:
-                    bad = (sentence, broken)
-                    continue
-                is_question = sentence.rstrip().rstrip("\"')").endswith(_QUESTION_END)
-                if is_question and move.kind not in ASKING and move.id != "closing.invite":
-                    continue  # a closing "thanks" or a transition does not leave the candidate a question
-                if shown and not shown[-1].endswith((" ", "\n")) and not sentence.startswith((" ", "\n")):
-                    sentence = " " + sentence
-                shown.append(sentence)
-                words += len(sentence.split())
-                yield sentence
-                asked = is_question
-            if bad:
-                yield from self._regenerate(move, ctx, messages, shown, *bad)
+                if sentence := turn.take(raw):
+                    yield sentence
+            if turn.bad:
+                yield from self._regenerate(move, ctx, messages, turn.shown, *turn.bad)
                 return
-            if not "".join(shown).strip():
+            if not "".join(turn.shown).strip():
                 raise LLMError("other", "the model returned no text")
             self._failed_turns = 0
-            if not asked and move.kind in ASKING:
+            if not turn.asked and move.kind in ASKING:
                 self._note("fallback", f"{move.id}: the model asked nothing; the planned question follows")
-                yield ("" if "".join(shown).endswith((" ", "\n")) else " ") + move.text
+                yield ("" if "".join(turn.shown).endswith((" ", "\n")) else " ") + move.text
         except LLMError as exc:
             self._fault(exc, move)
-            yield from self._finish_scripted(shown, move)
+            yield from self._finish_scripted(turn.shown, move)
         finally:
             self._drain_client(before)
 
@@ -237,10 +215,45 @@ class LLMInterviewer:
         self._notes.append(entry)
 
 
-def _snapshot(client: Client) -> tuple:
+def _snapshot(client: ChatClient) -> tuple:
     u = client.usage
     return (u.calls, u.prompt_tokens, u.completion_tokens, u.cost_usd, u.cost_known)
 
 
 def _scripted(move: Move) -> str:
     return f"{move.lead} {move.text}" if move.lead else move.text
+
+
+class _Turn:
+    """The sentences of one streamed reply, as they are shown: cleaned, checked against the never-do rules, one
+    question at most, MAX_WORDS at most. What comes after is read (the usage comes last) but not said."""
+
+    def __init__(self, move: Move, persona, scrub) -> None:
+        self.move, self.persona, self.scrub = move, persona, scrub
+        self.shown: list[str] = []
+        self.asked = False
+        self.bad: tuple[str, list[str]] | None = None
+        self.words = 0
+
+    def take(self, raw: str) -> str:
+        """The sentence to show, or "" when it is not said."""
+        if self.asked or self.bad or self.words >= MAX_WORDS:
+            return ""
+        sentence = clean(self.scrub(raw), self.persona.name)
+        if not sentence.strip():
+            return ""
+        if not self.shown:
+            sentence = sentence.lstrip()
+        broken = self.persona.violations(sentence)
+        if broken:
+            self.bad = (sentence, broken)
+            return ""
+        is_question = sentence.rstrip().rstrip("\"')").endswith(_QUESTION_END)
+        if is_question and self.move.kind not in ASKING and self.move.id != "closing.invite":
+            return ""  # a closing "thanks" or a transition does not leave the candidate a question
+        if self.shown and not self.shown[-1].endswith((" ", "\n")) and not sentence.startswith((" ", "\n")):
+            sentence = " " + sentence
+        self.shown.append(sentence)
+        self.words += len(sentence.split())
+        self.asked = is_question
+        return sentence
