@@ -216,10 +216,7 @@ def _transcriber(loaded: tuple[Script, ...], settings: Settings, offline: bool, 
         return None
     from mlcoach.voice.stt import Transcriber
 
-    client = None
-    if stt == "openai":
-        interviewer, _ = wiring.build(settings, offline)
-        client = getattr(interviewer, "client", None)
+    client = wiring.build(settings, offline).client if stt == "openai" else None
     transcriber = Transcriber(stt, stt_model or "", client=client)
     transcriber.load()
     return transcriber.file
