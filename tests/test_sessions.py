@@ -166,3 +166,20 @@ def test_answers_typed_in_a_non_utf8_terminal_are_kept(tmp_path):
     assert out.returncode == 0, out.stderr
     (log,) = tmp_path.glob("*.jsonl")
     assert [e["text"] for e in events(log) if e["type"] == "candidate"] == ["Jérôme built a café recommender"]
+
+
+def test_sessions_started_at_the_same_moment_never_share_an_id(tmp_path, monkeypatch):
+    from datetime import UTC, datetime
+
+    from mlcoach import sessions
+    from mlcoach.sessions import SessionLog
+
+    drawn = iter(["20261129T000000Z-00aa", "20261129T000000Z-00aa", "20261129T000000Z-00bb"])
+    monkeypatch.setattr(sessions, "new_id", lambda started: next(drawn))
+    moment = datetime(2026, 11, 29, tzinfo=UTC)
+    first, meta1 = SessionLog.create_new(tmp_path, lambda sid: {"type": "meta", "session_id": sid}, moment)
+    second, meta2 = SessionLog.create_new(tmp_path, lambda sid: {"type": "meta", "session_id": sid}, moment)
+    first.close()
+    second.close()
+    assert (meta1["session_id"], meta2["session_id"]) == ("20261129T000000Z-00aa", "20261129T000000Z-00bb")
+    assert json.loads((tmp_path / "20261129T000000Z-00bb.jsonl").read_text())["session_id"] == meta2["session_id"]
