@@ -1,0 +1,265 @@
+"""What each part of a sentence claims: its polarity (affirmed, hedged, negated, disclaimed, dismissed) and its mode
+(did, would, knows, asks, quotes, course). The reading of an answer (analysis.py) gives every concept it finds the
+polarity and mode of the clause it stands in, so "I haven't deployed a model" is about deployment and earns the
+opposite of credit.
+
+Negation follows the technique used for clinical text (NegEx): trigger terms, pseudo-triggers that look like
+negation but are not ("not only", "no doubt"), and a scope that ends at a clause boundary ("but", "however", a
+semicolon, "because"). A negated bad practice ("we never touch the test set until the end", "we never ship without
+a shadow test") is a practice, not a gap. Pure functions of the text: no persona needed, fast enough for every turn.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+AFFIRMED, HEDGED, NEGATED, DISCLAIMED, DISMISSED = "affirmed", "hedged", "negated", "disclaimed", "dismissed"
+DID, WOULD, KNOWS, ASKS, QUOTES, COURSE = "did", "would", "knows", "asks", "quotes", "course"
+GAPS = (NEGATED, DISCLAIMED, DISMISSED)  # polarities that say the candidate has not done it, or waves it away
+
+_F = re.IGNORECASE | re.ASCII
+
+# Clause boundaries: contrast, reason and a new clause that starts with a negation ("..., and never monitored it").
+_BOUNDARY = re.compile(
+    r"\s*[;:]\s+|,?\s+\b(but|however|although|though|whereas|except that|yet|while|because|since|so that|"
+    r"which is why|that's why|instead|otherwise)\b\s*|,\s+(so|and then|then)\s+|"
+    r"(,|\s)\s*and\s+(?=(never|not|no|didn't|don't|haven't|hasn't|wasn't|weren't|won't|can't)\b)|"
+    r",\s+(?=(we|i|they|it|the team|our team|my team)\s)",
+    _F,
+)
+_NEGATION = re.compile(
+    r"\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|hardly|barely|lacks?|lacked|lacking|"
+    r"no ?one)\b|n't\b",
+    _F,
+)
+# Looks like negation, is not: "not only", "no doubt", "no longer manual", "never been easier"...
+_PSEUDO = re.compile(
+    r"\b(not only|not just|no doubt|not necessarily|no matter|not bad|nothing but|not to mention|whether or not|"
+    r"if not|no longer|not least|no more than|never been (easier|better)|can't stress|cannot stress|"
+    r"couldn't be (happier|better)|not surprisingly|not that hard|no-brainer|no brainer|not (much|many|all)|"
+    r"not (too|very|that) (bad|hard|expensive|costly)|nothing (fancy|special)|no-code|not sure (if|whether) "
+    r"(it|that|this))\b",
+    _F,
+)
+# A negated bad practice is a practice: "never touch the test set until the end", "we don't ship without a test".
+_PRACTICE = re.compile(
+    r"\b(until|unless|without|except|only (after|when|if|once)|before (we|i|it|the)|rather than|instead)\b|"
+    r"\b(never|don't|do not|didn't|did not|no) (\w+ ){0,2}(leak\w*|peek\w*|touch\w*|tune on|fit on|train on|"
+    r"trust (a|the|any) (single|one|offline))\b",
+    _F,
+)
+_DISMISSED = re.compile(
+    r"\b((don't|doesn't|do not|does not|won't|isn't|aren't) (really |even |actually )?(need|apply|matter|"
+    r"a (thing|problem|concern|issue)|necessary|needed|important|relevant|worth)|no need (to|for)|"
+    r"not (really )?(needed|necessary|important|relevant|a (thing|problem|concern))|nobody (really )?"
+    r"(does|uses|needs|cares)|outdated|old-?school|overrated|pointless|irrelevant|unnecessary|"
+    r"waste of (time|compute|money|effort)|(don't|do not|wouldn't|would not|won't) (really )?(bother|worry|care)|"
+    r"needn't|(isn't|is not|not) (really )?(my|our) (job|problem|concern|responsibility)|"
+    r"not an? (issue|problem|concern)|(can't|cannot|won't|doesn't|does not|never) (really |even )?"
+    r"(happen|occur|drift|apply)|take too long|too slow to bother|for academics|just hype|is dead|"
+    r"(simple|classic|linear) models? (are|is) (useless|outdated|dead)|(baselines?|a/b tests?|monitoring|"
+    r"fairness|cleaning|feature engineering) (are|is) (a )?(waste|overkill|useless|pointless|for))\b",
+    _F,
+)
+_DISCLAIMED = re.compile(
+    r"\b(not (really )?my (area|job|part|thing|department|responsibility|field)|someone else|somebody else|"
+    r"(another|other|a separate|the (platform|infra|infrastructure|ops|devops|mlops|sre|data engineering|"
+    r"backend|engineering|it|devops|deployment|production|data)) (team|people|folks|guys|group)\b[^.;]{0,40}"
+    r"\b(did|does|handled?|handles|took care|takes care|owned|owns|deployed|deploys|ran|runs|built|was responsible)|"
+    r"(wasn't|was not|weren't|am not|i'm not|haven't been|never been) (really )?(involved|part of|responsible)|"
+    r"out(side)? of my (scope|area|hands)|handed (it )?(off|over)|threw it over|"
+    r"(i'm|i am) not (sure|certain) (how|what|why|where|when)|(i )?(don't|do not) (really )?know (how|what|why|"
+    r"much|the details|anything)|no (real|practical|professional|industry|hands-on|production) (experience|"
+    r"projects?|exposure)|only (read|heard|seen|watched) (about|of|videos)|in theory|i'd have to (look|check)|"
+    r"(haven't|have not|never) (really |actually )?(had the chance|had a chance|gotten to|got to))\b",
+    _F,
+)
+_HEDGED = re.compile(
+    r"\b(i think|i guess|i believe|i suppose|maybe|perhaps|probably|possibly|might|kind of|sort of|"
+    r"i'm not (sure|certain)|not (100|a hundred) ?(%|percent) sure|if i remember|i'd say|i feel like|"
+    r"i'm fairly sure|roughly speaking|more or less|i reckon|presumably)\b",
+    _F,
+)
+_COURSE = re.compile(
+    r"\b(course\w*|tutorials?|kaggle|bootcamps?|homework|assignments?|class projects?|in class|moocs?|coursera|"
+    r"udemy|youtube|textbooks?|toy (data ?set|project|example)|titanic|iris data ?set|mnist|"
+    r"(uni|university|school|student|capstone|thesis) projects?|at (uni|university|school)|"
+    r"(master's|masters|bachelor's|phd) (project|thesis|program)|fast\.ai|andrew ng)\b",
+    _F,
+)
+_PLAN = re.compile(
+    r"\b(would|will|could|should|might|shall|going to|plan to|want to|wanna|let's|let us|i'd|we'd|you'd|i'll|"
+    r"we'll|you'll|i'm going|we're going|my plan|the plan|i'd start|first step)\b|\w'd\b",
+    _F,
+)
+_IMPERATIVE = re.compile(
+    r"^\W*((first|then|next|also|and|plan|after that|finally|so|step \d+)\b[\s,:;.)-]*)*"
+    r"(use|start|split|check|audit|collect|gather|label|relabel|retrain|fine-?tune|export|deploy|serve|monitor|"
+    r"watch|measure|compare|evaluate|validate|add|drop|remove|clean|dedupe|deduplicate|filter|fix|pick|choose|"
+    r"keep|run|build|ship|roll|promote|slice|freeze|tune|try|look|ask|clarify|precompute|randomi[sz]e|"
+    r"quantize|oversample|undersample|impute|encode|normali[sz]e|detect|send|route|flag|block|retrieve|hold out|"
+    r"stratify|backfill|join|aggregate|benchmark|fall back|agree|estimate|optimi[sz]e|calibrate|spot-?check|"
+    r"augment|pretrain|distill|prune|cross-?validate|bootstrap|simulate|replay|get|make|put|find|write|talk|"
+    r"a/b test|log|track|version|alert|set up|define|frame|treat|predict|train|shadow)\b(?!-)",
+    _F,
+)
+_SPEAKER = re.compile(
+    r"\b(i|we|my|our|us|me|i've|we've|i'm|we're|the team|my team|our team|the company|our company)\b",
+    _F,
+)
+_ACTED = re.compile(
+    r"\b(built|shipped|deployed|worked|trained|led|designed|found|saw|noticed|realized|realised|ran|launched|"
+    r"reduced|improved|increased|cut|moved|migrated|owned|wrote|set up|rolled out|fixed|debugged|discovered|"
+    r"learned|learnt|spent|tried|switched|replaced|added|dropped|started|took|got|had|did|made|used|measured|"
+    r"retrained|monitored|caught|missed|broke|failed|went|helped|managed|delivered|scaled|labeled|labelled|"
+    r"collected|cleaned|audited|tested|tuned|evaluated|compared|picked|chose|lost|gained|beat|halved|doubled|"
+    r"saved|raised|lowered|flagged|detected|served|logged|tracked|shadowed|wrapped|containeri[sz]ed|"
+    r"check|find|build|train|ship|deploy|run|work|retrain|monitor|measure|own|lead|maintain|debug|fix|see|"
+    r"notice|learn|split|label|evaluate|compare|track|serve|tune|add|remove|collect|clean|audit|test|launch|"
+    r"release|write|design|migrate|reduce|improve|catch|use|keep|log|alert|refresh|rebuild|recompute)\b",
+    _F,
+)
+# A system described as it runs: "It runs hourly", "the model is retrained weekly", "was deployed behind an API".
+_SYSTEM = re.compile(
+    r"\b(it|the model|the service|the pipeline|the job|the system|the ranker|the classifier|the detector|"
+    r"this|that|they|everything)\s+(is|was|were|are|gets|got|runs|ran|sits|sat|lives|lived|serves|served|"
+    r"retrains|refreshes|scores|calls|reads|writes|goes|went)\b|"
+    r"\b(was|were|got|is|are|gets) (\w+ly )?(deployed|shipped|retrained|served|monitored|logged|versioned|"
+    r"rolled out|tracked|containeri[sz]ed|scheduled|launched|tested|validated|labeled|labelled|cleaned|"
+    r"deduplicated|audited|measured|evaluated|trained|tuned|built|moved|split|stored|refreshed)\b",
+    _F,
+)
+_GENERIC = re.compile(
+    r"^\W*(models|a model|machine learning|ml|people|one|in general|generally|typically|usually|normally|"
+    r"you|algorithms|neural networks|deep learning|overfitting|regularization|cross-?validation|"
+    r"(supervised|unsupervised) learning|the bias|bias|variance)\b|"
+    r"\b(is (when|where|a|an|the)|are (when|a)|refers to|is defined as|means that|is a (technique|method|measure)|"
+    r"is used to)\b",
+    _F,
+)
+_QUESTION_WORDS = re.compile(r"[a-z0-9']+", _F)
+_STOP = frozenset(
+    "a an the and or but if so of to in on at by for with from is are was were be it this that i we you they "
+    "how what why which would do does did your my our me us".split()
+)
+
+# Languages the offline reader does not read: a sentence mostly in their function words is "not read".
+_ENGLISH = frozenset(
+    "the a an and or but of to in on at by for with from is are was were be been it this that these those we i you "
+    "they he she my our your their have has had do does did not no would will can could should what which who when "
+    "where why how than then so because if as also just very more most".split()
+)
+_FOREIGN = frozenset(
+    # Spanish, Portuguese, French, Italian, German function words that are not English words too
+    "el los las del una unos unas por para con sin pero porque como muy también cuando donde sobre entre hasta "
+    "desde hacia según lo le les nos se su sus mi mis tu es son fue fueron era eran está están estaba hay que qué "
+    "y o ni ya más menos esto eso esta este estos estas ese esa aquí allí luego entonces pues cada todo todos "
+    "hicimos usamos tenemos teníamos hacemos fue también datos modelo modelos "
+    "do da dos das um uma uns umas não com sem mas muito também quando onde foi são está estão isso isto "
+    "le la les des du de un une et ou mais donc car avec sans pour dans sur nous vous ils elles est sont était "
+    "été avons avez ont fait très aussi quand où cette ces ce qui que il elle pas plus moins "
+    "il lo gli della delle dello degli nel nella nei con senza perché molto anche quando dove è sono era "
+    "siamo abbiamo questo questa quello quella che non più "
+    "der die das den dem des ein eine einen einem einer und oder aber weil mit ohne für auf ist sind war "
+    "waren wir ihr sie es nicht auch sehr wenn wo dann noch schon wurde haben hatten".split()
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int  # offsets in the sentence
+    end: int
+    polarity: str
+    mode: str
+
+
+def split_clauses(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentence's clauses, in order, covering all of it."""
+    spans, start = [], 0
+    for m in _BOUNDARY.finditer(sentence):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = max(start, m.start())
+    spans.append((start, len(sentence)))
+    return [(a, b) for a, b in spans if sentence[a:b].strip()] or [(0, len(sentence))]
+
+
+def polarity(clause: str) -> str:
+    if _DISMISSED.search(clause):
+        return DISMISSED
+    if _DISCLAIMED.search(clause):
+        return DISCLAIMED
+    negated = [m for m in _NEGATION.finditer(clause) if not _inside(m.start(), _PSEUDO, clause)]
+    if len(negated) % 2 == 1 and not _PRACTICE.search(clause):  # "not unusual" reads as a plain statement
+        return NEGATED
+    if _HEDGED.search(clause):
+        return HEDGED
+    return AFFIRMED
+
+
+def _inside(pos: int, pattern: re.Pattern, text: str) -> bool:
+    return any(m.start() <= pos < m.end() for m in pattern.finditer(text))
+
+
+def mode(clause: str, sentence: str, asked: str = "") -> str:
+    if sentence.rstrip().endswith("?"):
+        return ASKS
+    if asked and reads_back(clause, asked):
+        return QUOTES
+    if _COURSE.search(sentence):
+        return COURSE
+    if _PLAN.search(clause) or _IMPERATIVE.search(clause):
+        return WOULD
+    if (_SPEAKER.search(clause) and _ACTED.search(clause)) or _SYSTEM.search(clause) or _dropped_subject(clause):
+        return DID
+    if _SPEAKER.search(sentence) and _ACTED.search(clause) and not _GENERIC.search(clause):
+        return DID  # "We shipped it in March, then retrained weekly": the subject stands in an earlier clause
+    return KNOWS
+
+
+_DROPPED = re.compile(
+    r"^\W*(\w+\s*:\s*)?(shipped|built|deployed|cut|reduced|improved|launched|trained|led|designed|migrated|"
+    r"rolled out|fixed|debugged|added|replaced|moved|owned|wrote|retrained|monitored|caught|scaled|delivered|"
+    r"found|noticed|discovered|switched|flagged|detected|saved|raised|lowered|beat|increased|doubled|halved|ran|"
+    r"measured|labeled|labelled|collected|cleaned|audited|tested|tuned|used|picked|chose|served|logged|"
+    r"tracked|compared|evaluated|lost|got|went)\b",
+    _F,
+)
+
+
+def _dropped_subject(clause: str) -> bool:
+    """A past act told with the subject dropped, as in notes or bullets: "Shipped it behind an API"."""
+    return bool(_DROPPED.search(clause))
+
+
+def reads_back(clause: str, asked: str) -> bool:
+    """The clause is mostly the interviewer's question read back."""
+    mine = [w for w in _QUESTION_WORDS.findall(clause.lower()) if w not in _STOP]
+    if len(mine) < 4:
+        return False
+    theirs = {w for w in _QUESTION_WORDS.findall(asked.lower()) if w not in _STOP}
+    return sum(1 for w in mine if w in theirs) / len(mine) >= 0.8
+
+
+def clauses(sentence: str, asked: str = "") -> tuple[Clause, ...]:
+    out = []
+    for a, b in split_clauses(sentence):
+        text = sentence[a:b]
+        out.append(Clause(a, b, polarity(text), mode(text, sentence, asked)))
+    return tuple(out)
+
+
+def clause_at(parts: tuple[Clause, ...], pos: int) -> Clause:
+    for c in parts:
+        if c.start <= pos < c.end:
+            return c
+    return parts[-1]
+
+
+def foreign(tokens: list[str]) -> bool:
+    """Mostly another language's function words: the offline reader does not read it."""
+    low = [t.lower() for t in tokens]
+    theirs = sum(1 for t in low if t in _FOREIGN and t not in _ENGLISH)
+    ours = sum(1 for t in low if t in _ENGLISH)
+    return len(low) >= 4 and theirs >= 2 and theirs > ours
