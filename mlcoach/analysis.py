@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from mlcoach import claims
 from mlcoach import phrases as ph
 from mlcoach.matching import prepare
 from mlcoach.personas import Persona
@@ -24,6 +25,13 @@ class Hit:
     reasoned: bool = False  # the sentence gives a reason or a trade-off (not only experience or a number)
     grounded: bool = False  # the sentence speaks of the candidate's own work or plan, not a textbook in general
     void: bool = False  # named only to be waved away, or in a sentence that gets the facts wrong: earns nothing
+    polarity: str = claims.AFFIRMED  # of the clause it stands in: affirmed, hedged, negated, disclaimed, dismissed
+    mode: str = claims.KNOWS  # did, would, knows, asks, quotes, course
+
+    @property
+    def gap(self) -> bool:
+        """Said to be not done, not known or not needed: evidence of the gap, never credit."""
+        return self.polarity in claims.GAPS
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,8 @@ class Analysis:
     injection: bool
     salad: bool  # many concepts named with almost no sentence around them
     disclaims: bool = False  # says the work was only a tutorial or course, or that there is none
+    course: bool = False  # tells of course work, a tutorial or a competition rather than a job
+    unread: int = 0  # sentences in a language the offline reader does not read: never credited or quoted
     marks: tuple[tuple[str, str], ...] = ()  # (flag, the first sentence that raised it), verbatim
     errors: tuple[tuple[str, str], ...] = ()  # (misconception id, the sentence that states it), verbatim
 
@@ -166,8 +176,11 @@ def _is_repeat(text: str, previous: Sequence[str]) -> bool:
     return False
 
 
-def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analysis:
-    """Read one answer. `previous` are the candidate's earlier answers (to spot repeated text)."""
+def analyze(text: str, persona: Persona, previous: Sequence[str] = (), asked: str = "",
+            scenario: str = "") -> Analysis:
+    """Read one answer. `previous` are the candidate's earlier answers (to spot repeated text), `asked` the
+    question it answers (a pronoun answer is about what was asked; a question read back is no answer) and
+    `scenario` the design scenario (some claims are wrong only for some problems)."""
     text = text or ""
     injected = bool(ph.INJECTION.search(text))
     # Sentences that instruct the judge are only text: they earn nothing and change nothing. The rest of the
@@ -175,28 +188,42 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = ()) -> Analys
     clean = [s for s in sentences(text) if not ph.INJECTION.search(s)]
     body = " ".join(clean) if injected else text
     tokens = words(body)
-    hits, flags, marks, errors, prose_tokens = _read_sentences(clean, body, persona)
+    read = [s for s in clean if not claims.foreign(words(s))]
+    unread = len(clean) - len(read)
+    hits, flags, marks, errors, prose_tokens = _read_sentences(read, " ".join(read), persona,
+                                                               _Context(asked, scenario))
     # Many concepts with almost no function words, and most of the text not even terse statements.
     salad = len(hits) >= 3 and stopword_ratio(tokens) < 0.12 and prose_tokens < len(tokens) / 2
     if salad:
         hits = {k: Hit(h.concept, False, h.quote, void=h.void) for k, h in hits.items()}
         flags = {k: False for k in flags}
     quality = _quality(body, tokens, previous, persona, bool(hits), injected, salad)
+    if unread and not read:
+        quality = "unread"  # all of it in another language: not read, so neither credited nor faulted
     if quality in ("empty", "one_word", "repeated", "gibberish", "injection"):
         hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()} if quality != "repeated" else {}
     if salad:
         marks = {}
     return Analysis(text=text, words=len(tokens), quality=quality, hits=tuple(hits.values()), injection=injected,
                     salad=salad, marks=tuple(marks.items()), errors=tuple(errors.items()) if quality == "ok" else (),
-                    **flags)
+                    unread=unread, **flags)
 
 
 _FLAGS = ("reasons", "numbers", "experience", "hypothetical", "tradeoff", "failure", "definitional", "grounded",
-          "disclaims")
+          "disclaims", "course")
 _MARKED = ("experience", "failure", "tradeoff", "definitional", "numbers", "disclaims")  # quoted in `marks`
 
 
-def _read_sentences(clean: list[str], body: str, persona: Persona):
+@dataclass(frozen=True)
+class _Context:
+    asked: str = ""  # the question the answer is for
+    scenario: str = ""
+
+
+_PRONOUN = re.compile(r"^\W*(it|it's|its|this|that|they|they're|these|those)\b", re.IGNORECASE)
+
+
+def _read_sentences(clean: list[str], body: str, persona: Persona, ctx: _Context):
     """Each sentence read in turn: (hits by concept, the answer's flags, the first sentence that raised each
     marked flag, the first sentence stating each misconception, the number of words in prose sentences)."""
     hits: dict[str, Hit] = {}
@@ -207,10 +234,11 @@ def _read_sentences(clean: list[str], body: str, persona: Persona):
     finder = persona.finder
     found = finder.present(body, prepare(body))  # the whole answer first
     present = [c for c in persona.concepts.values() if c.id in found]
+    before: list = []  # the concepts the previous sentence named: what "it" refers to next
     for sentence in clean:
         in_sentence = finder.present(sentence, prepare(sentence), among=found) if found else set()
         named = [c for c in present if c.id in in_sentence]
-        s = _read_sentence(sentence, named, persona)
+        s = _read_sentence(sentence, named, persona, ctx)
         for mid in s.wrong:
             errors.setdefault(mid, sentence)
         prose_tokens += s.prose_tokens
@@ -219,12 +247,24 @@ def _read_sentences(clean: list[str], body: str, persona: Persona):
         for flag in _MARKED:
             if flags[flag] and flag not in marks:
                 marks[flag] = sentence
-        for concept in named:
-            old = hits.get(concept.id)
-            new = replace(s.hit, concept=concept.id)
+        for new in (*s.hits, *_resolved(sentence, named, before, s, persona, ctx)):
+            old = hits.get(new.concept)
             if old is None or _strength(new) > _strength(old):
-                hits[concept.id] = new
+                hits[new.concept] = new
+        before = named or before
     return hits, flags, marks, errors, prose_tokens
+
+
+def _resolved(sentence: str, named: list, before: list, s: _Sentence, persona: Persona, ctx: _Context) -> list[Hit]:
+    """A sentence about "it" that names no concept is about the algorithm just named, or the one asked about:
+    "Why logistic regression?" "It's fast and the weights are easy to inspect." """
+    if named or not s.reasoned or not _PRONOUN.search(sentence):
+        return []
+    algorithms = {c.id for c in persona.concepts.values() if c.group == "algorithms"}
+    referents = [c.id for c in before if c.id in algorithms]
+    if not referents and ctx.asked:
+        referents = [cid for cid in persona.finder.present(ctx.asked, prepare(ctx.asked)) if cid in algorithms]
+    return [replace(s.template, concept=cid) for cid in referents[:2]]
 
 
 @dataclass(frozen=True)
@@ -234,13 +274,15 @@ class _Sentence:
     flags: dict[str, bool]
     wrong: tuple[str, ...]  # the misconceptions it states
     prose_tokens: int  # its words, if it is prose
-    hit: Hit  # what each concept it names gets (the concept id left blank)
+    hits: tuple[Hit, ...]  # one per concept it names
+    template: Hit  # what a concept resolved from a pronoun gets (its concept left blank)
+    reasoned: bool
 
 
-def _read_sentence(sentence: str, named: list, persona: Persona) -> _Sentence:
+def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) -> _Sentence:
     stoks = words(sentence)
     prose = is_prose(sentence, stoks)
-    wrong = tuple(m.id for m in persona.misconceptions if m.states(sentence))
+    wrong = tuple(m.id for m in persona.misconceptions if m.states(sentence, ctx.scenario))
     if wrong:
         prose = False  # a claim that is wrong explains nothing, whatever else the sentence has
     content, own = own_words(sentence, named) if named else (len(stoks), len(stoks))
@@ -253,22 +295,55 @@ def _read_sentence(sentence: str, named: list, persona: Persona) -> _Sentence:
         # "because of latency" names a concept, it does not explain: the reason needs words of its own
         head, tail = sentence[: short.start()], sentence[short.end():]
         reason = bool(ph.REASON.search(head)) or own_words(tail, named)[1] >= 3
-    number = bool(ph.NUMBER.search(sentence))
-    speaker = bool(ph.FIRST_PERSON.search(sentence) or ph.WE_SPEAK.search(sentence))
-    acted = bool(ph.PAST.search(sentence)) or bool(ph.PRESENT_ACT.search(sentence))
-    experience = (speaker and acted or bool(ph.DROPPED_SUBJECT.search(sentence))) \
-        and not ph.HYPOTHETICAL.search(sentence)
-    grounded = prose and grounded_sentence(sentence) and not dismissive and not glue
+    parts = claims.clauses(sentence, ctx.asked)
+    told = [sentence[c.start:c.end] for c in parts if c.polarity in (claims.AFFIRMED, claims.HEDGED)]
+    course = any(c.mode == claims.COURSE for c in parts)
+    number = bool(ph.NUMBER.search(" ".join(told)))
+    experience = not course and any(_account(sentence, c) for c in parts) and not glue
+    gap_told = [c for c in parts if c.polarity in claims.GAPS]
+    grounded = prose and not glue and not course and any(
+        c.mode in (claims.DID, claims.WOULD) and c.polarity not in claims.GAPS for c in parts)
     flags = dict(
-        reasons=reason and prose, numbers=number and prose, experience=experience and prose and not glue,
+        reasons=reason and prose, numbers=number and prose, experience=experience and prose,
         hypothetical=bool(ph.HYPOTHETICAL.search(sentence)),
         tradeoff=bool(ph.TRADEOFF.search(sentence)) and prose and worded and not ph.NO_TRADEOFF.search(sentence),
-        failure=bool(ph.FAILURE.search(sentence)) and prose and not glue,
+        failure=bool(ph.FAILURE.search(" ".join(told))) and prose and not glue and not course,
         definitional=bool(ph.DEFINITION.search(sentence)) and not experience, grounded=grounded,
-        disclaims=bool(ph.DISCLAIMER.search(sentence)))
+        disclaims=bool(ph.DISCLAIMER.search(sentence)) or course or any(
+            c.polarity == claims.DISCLAIMED or c.polarity == claims.NEGATED and c.mode == claims.DID
+            for c in gap_told),
+        course=course)
     explained = prose and (reason or number or experience) and not dismissive and worded
-    hit = Hit("", explained, sentence, prose and reason, grounded, void=dismissive or bool(wrong))
-    return _Sentence(flags, wrong, len(stoks) if prose else 0, hit)
+    hits = tuple(_hit(concept.id, sentence, _clause_of(concept, sentence, parts), explained, prose and reason,
+                      prose and not glue, bool(wrong)) for concept in named)
+    template = _hit("", sentence, (parts[0], parts[0].polarity), explained, prose and reason, prose and not glue,
+                    bool(wrong))
+    return _Sentence(flags, wrong, len(stoks) if prose else 0, hits, template, prose and reason)
+
+
+def _account(sentence: str, c: claims.Clause) -> bool:
+    """The clause tells of the candidate's own work: affirmed, and in the did mode."""
+    return c.mode == claims.DID and c.polarity in (claims.AFFIRMED, claims.HEDGED) and \
+        not ph.HYPOTHETICAL.search(sentence[c.start:c.end])
+
+
+def _clause_of(concept, sentence: str, parts: tuple[claims.Clause, ...]) -> tuple[claims.Clause, str]:
+    """The clause where the concept is said and its polarity there: the most affirmative place it appears."""
+    spots = [(c := claims.clause_at(parts, m.start()), c.polarity_at(m.start()))
+             for m in concept.patterns.compile().finditer(sentence)]
+    if not spots:
+        return parts[0], parts[0].polarity
+    order = (claims.AFFIRMED, claims.HEDGED, claims.NEGATED, claims.DISCLAIMED, claims.DISMISSED)
+    return min(spots, key=lambda spot: order.index(spot[1]))
+
+
+def _hit(concept: str, sentence: str, where: tuple[claims.Clause, str], explained: bool, reasoned: bool,
+         prose: bool, void: bool) -> Hit:
+    clause, polarity = where
+    gap = polarity in claims.GAPS or clause.mode in (claims.ASKS, claims.QUOTES)
+    grounded = prose and clause.mode in (claims.DID, claims.WOULD) and not gap
+    return Hit(concept, explained and not gap, sentence, reasoned and not gap, grounded, void=void or gap,
+               polarity=polarity, mode=clause.mode)
 
 
 def _quality(body: str, tokens: list[str], previous: Sequence[str], persona: Persona, hits: bool,

@@ -25,12 +25,16 @@ _BOUNDARY = re.compile(
     r"\s*[;:]\s+|,?\s+\b(but|however|although|though|whereas|except that|yet|while|because|since|so that|"
     r"which is why|that's why|instead|otherwise)\b\s*|,\s+(so|and then|then)\s+|"
     r"(,|\s)\s*and\s+(?=(never|not|no|didn't|don't|haven't|hasn't|wasn't|weren't|won't|can't)\b)|"
-    r",\s+(?=(we|i|they|it|the team|our team|my team)\s)",
+    r",\s+(?=(we|i|they|it|the team|our team|my team)('\w+)?\s)|"
+    r"(,|\s[-—]+)\s+(?=(not|rather than|instead of)\s)",
     _F,
 )
 _NEGATION = re.compile(
-    r"\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|hardly|barely|lacks?|lacked|lacking|"
-    r"no ?one)\b|n't\b",
+    r"\b(not|never|nobody|neither|nor|cannot|hardly|barely|no ?one)\b|n't\b",  # the verb: the whole clause
+    _F,
+)
+_FORWARD = re.compile(
+    r"\b(no|none|nothing|without|lacks?|lacked|lacking)\b",  # a determiner: only what follows ("~30% no year built")
     _F,
 )
 # Looks like negation, is not: "not only", "no doubt", "no longer manual", "never been easier"...
@@ -123,11 +127,12 @@ _ACTED = re.compile(
 # A system described as it runs: "It runs hourly", "the model is retrained weekly", "was deployed behind an API".
 _SYSTEM = re.compile(
     r"\b(it|the model|the service|the pipeline|the job|the system|the ranker|the classifier|the detector|"
-    r"this|that|they|everything)\s+(is|was|were|are|gets|got|runs|ran|sits|sat|lives|lived|serves|served|"
-    r"retrains|refreshes|scores|calls|reads|writes|goes|went)\b|"
-    r"\b(was|were|got|is|are|gets) (\w+ly )?(deployed|shipped|retrained|served|monitored|logged|versioned|"
-    r"rolled out|tracked|containeri[sz]ed|scheduled|launched|tested|validated|labeled|labelled|cleaned|"
-    r"deduplicated|audited|measured|evaluated|trained|tuned|built|moved|split|stored|refreshed)\b",
+    r"our model|our service|our pipeline|everything)\s+(\w+ly\s+)?(runs|ran|sits|sat|lives|lived|serves|served|"
+    r"retrains|refreshes|scores|scored|calls|called|went live|goes live|handles|handled|flags|flagged|"
+    r"blocks|blocked|cut|reduced|improved|beat|lifted|dropped|caught|missed)\b|"
+    r"\b(was|were|got|is|are|gets) (\w+ly |never |not |also |then )?(deployed|shipped|retrained|served|monitored|"
+    r"logged|versioned|rolled out|tracked|containeri[sz]ed|scheduled|launched|labeled|labelled|cleaned|"
+    r"deduplicated|audited|refreshed|set up|put behind|wrapped|exported|promoted|canaried|a/b tested)\b",
     _F,
 )
 _GENERIC = re.compile(
@@ -136,6 +141,14 @@ _GENERIC = re.compile(
     r"(supervised|unsupervised) learning|the bias|bias|variance)\b|"
     r"\b(is (when|where|a|an|the)|are (when|a)|refers to|is defined as|means that|is a (technique|method|measure)|"
     r"is used to)\b",
+    _F,
+)
+# A general statement has a verb of its own ("Gradient descent converges faster when..."); a note has none.
+_FINITE = re.compile(
+    r"\b(is|are|was|were|be|been|being|isn't|aren't|has|have|had|does|do|did|means|mean|refers|helps?|makes?|"
+    r"tends?|works?|learns?|uses?|gives?|allows?|lets|needs?|requires?|causes?|happens?|can|could|should|"
+    r"would|will|may|might|must|converges?|measures?|captures?|reduces?|increases?|depends?|leads?|comes?|"
+    r"goes|becomes?|seems?|looks?|remains?)\b",
     _F,
 )
 _QUESTION_WORDS = re.compile(r"[a-z0-9']+", _F)
@@ -170,8 +183,16 @@ _FOREIGN = frozenset(
 class Clause:
     start: int  # offsets in the sentence
     end: int
-    polarity: str
+    polarity: str  # of the clause as a whole (its verb)
     mode: str
+    forward: tuple[int, ...] = ()  # offsets of determiner negations ("no", "without"): they negate what follows
+
+    def polarity_at(self, pos: int) -> str:
+        """The polarity of what is said at `pos` (a concept's place in the sentence)."""
+        if self.polarity != AFFIRMED and self.polarity != HEDGED:
+            return self.polarity
+        flips = sum(1 for at in self.forward if at < pos)
+        return NEGATED if flips % 2 else self.polarity
 
 
 def split_clauses(sentence: str) -> list[tuple[int, int]]:
@@ -211,10 +232,14 @@ def mode(clause: str, sentence: str, asked: str = "") -> str:
         return COURSE
     if _PLAN.search(clause) or _IMPERATIVE.search(clause):
         return WOULD
-    if (_SPEAKER.search(clause) and _ACTED.search(clause)) or _SYSTEM.search(clause) or _dropped_subject(clause):
+    if (_SPEAKER.search(clause) and _ACTED.search(clause)) or _dropped_subject(clause):
+        return DID
+    if _SYSTEM.search(clause) and not _GENERIC.search(clause):
         return DID
     if _SPEAKER.search(sentence) and _ACTED.search(clause) and not _GENERIC.search(clause):
         return DID  # "We shipped it in March, then retrained weekly": the subject stands in an earlier clause
+    if not _GENERIC.search(clause) and not _FINITE.search(clause):
+        return WOULD  # a note with no verb ("Nightly batch for all listings"): the candidate's own plan or practice
     return KNOWS
 
 
@@ -246,7 +271,9 @@ def clauses(sentence: str, asked: str = "") -> tuple[Clause, ...]:
     out = []
     for a, b in split_clauses(sentence):
         text = sentence[a:b]
-        out.append(Clause(a, b, polarity(text), mode(text, sentence, asked)))
+        forward = () if _PRACTICE.search(text) else tuple(
+            a + m.start() for m in _FORWARD.finditer(text) if not _inside(m.start(), _PSEUDO, text))
+        out.append(Clause(a, b, polarity(text), mode(text, sentence, asked), forward))
     return tuple(out)
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from mlcoach.analysis import Analysis
+from mlcoach import claims
+from mlcoach.analysis import Analysis, Hit
 from mlcoach.personas import Criterion, Persona
 from mlcoach.records import Correction, CriterionResult, Evidence, Practice, Score, Weakest
 from mlcoach.redflags import red_flags
@@ -33,6 +34,7 @@ MAX_CORRECTIONS = 3
 NAMED_ONLY_CAP = 2  # the most a criterion scores when none of its concepts was explained anywhere
 ENGAGED = 0.6  # below this share of substantive answers the overall is scaled down in proportion
 BANDS = ((75, "strong hire"), (55, "hire"), (35, "lean no"), (0, "no hire"))
+HEDGED_CREDIT = 0.7  # a claim hedged ("I think", "maybe") earns this share of what it would
 HIT_CREDIT = {"grounded": 1.0, "explained": 0.5, "applied": 0.5, "named": 0.25, "salad": 0.2}
 ANSWERED_PHASES = ("opening", "experience", "design", "production", "deep_dive")
 # The criterion each red flag is about, for "what to practise next".
@@ -57,9 +59,10 @@ class CriterionScore:
     credit: float
     evidence: tuple[Evidence, ...]
     missing: tuple[str, ...]  # the criterion's concepts never explained in the session
+    judged: bool = True  # False: its phases were not reached and no answer spoke to it
 
     def result(self) -> CriterionResult:
-        return CriterionResult(self.id, self.score, self.evidence, self.missing)
+        return CriterionResult(self.id, self.score, self.evidence, self.missing, self.judged)
 
 
 def band_for(overall: int) -> str:
@@ -100,7 +103,8 @@ def judge(state: State) -> Score:
     persona = state.persona
     answers = judged_answers(state)
     relevant = _relevant_concepts(state)
-    criteria = tuple(_criterion(c, answers, persona, relevant) for c in persona.criteria)
+    reached = {a.phase for a in answers if a.analysis.quality != "unread"}
+    criteria = tuple(_criterion(c, answers, persona, relevant, reached) for c in persona.criteria)
     flags = red_flags(answers, {c.id: c for c in criteria}, persona, data_quality_floor=HIT_CREDIT["applied"])
     summary = _summary(answers, criteria, flags, persona, [p.id for p in state.phases])
     return assemble(state, "offline", criteria, flags, summary)
@@ -110,10 +114,12 @@ def assemble(state: State, name: str, criteria: tuple[CriterionScore, ...], flag
     """A verdict from criteria and flags, whoever judged them: the overall always comes from FORMULA here."""
     persona = state.persona
     answers = judged_answers(state)
-    engaged = sum(1 for a in answers if a.analysis.quality == "ok") / len(answers) if answers else 0.0
+    read = [a for a in answers if a.analysis.quality != "unread"]  # another language: neither credit nor fault
+    engaged = sum(1 for a in read if a.analysis.quality == "ok") / len(read) if read else 0.0
     corrections = corrections_in(answers, persona)
     stated = sum(c.count for c in corrections)  # each wrong statement counts, up to MAX_CORRECTIONS
-    overall = overall_for([c.score for c in criteria], len(flags), engaged, stated) if answers else 0
+    judged = [c.score for c in criteria if c.judged]  # a phase never reached is not judged, not scored 0
+    overall = overall_for(judged, len(flags), engaged, stated) if answers else 0
     labels = {c.id: c.label for c in persona.criteria} | {f.id: f.label for f in persona.red_flags}
     concept_labels = {cid: persona.concepts[cid].label for c in criteria for cid in c.missing
                       if cid in persona.concepts}
@@ -142,16 +148,24 @@ def corrections_in(answers: list[Answer], persona: Persona) -> tuple[Correction,
 # ---------------------------------------------------------------------------------------------- criteria
 
 
-def _hit_credit(a: Analysis, explained: bool, grounded: bool, void: bool = False) -> float:
-    if void:
+def _hit_credit(a: Analysis, hit: Hit) -> float:
+    """What one concept's best sentence earns: nothing when it says the work was not done, not known or not
+    needed; a little for course work; less when every word is hedged."""
+    if hit.void:
         return 0.0
     if a.quality == "salad":
         return HIT_CREDIT["salad"]
     if a.quality != "ok":
         return 0.0
-    if explained:
-        return HIT_CREDIT["grounded"] if grounded else HIT_CREDIT["explained"]
-    return HIT_CREDIT["applied"] if grounded else HIT_CREDIT["named"]
+    if hit.explained:
+        credit = HIT_CREDIT["grounded"] if hit.grounded else HIT_CREDIT["explained"]
+    else:
+        credit = HIT_CREDIT["applied"] if hit.grounded else HIT_CREDIT["named"]
+    if hit.mode == claims.COURSE:
+        credit = min(credit, HIT_CREDIT["named"])
+    if hit.polarity == claims.HEDGED:
+        credit *= HEDGED_CREDIT
+    return credit
 
 
 def _relevant_concepts(state: State) -> set[str]:
@@ -171,14 +185,15 @@ def _relevant_concepts(state: State) -> set[str]:
     return out
 
 
-def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: set[str]) -> CriterionScore:
+def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: set[str],
+               reached: set[str]) -> CriterionScore:
     best: dict[str, tuple[float, Evidence]] = {}
     reasoned: set[str] = set()  # concepts explained somewhere (not only named, however often)
     for a in answers:
         for hit in a.analysis.hits:
             if hit.concept not in c.concepts:
                 continue
-            credit = _hit_credit(a.analysis, hit.explained, hit.grounded, hit.void)
+            credit = _hit_credit(a.analysis, hit)
             if hit.explained and credit > 0:
                 reasoned.add(hit.concept)
             if credit > best.get(hit.concept, (0.0, None))[0]:
@@ -198,7 +213,10 @@ def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: 
     score = score_for(credit)
     if not reasoned and not signals:
         score = min(score, NAMED_ONLY_CAP)  # concepts only named, however many, are not a strong criterion
-    return CriterionScore(c.id, score, round(credit, 2), tuple(evidence[:3]), missing)
+    phases = persona.criterion_phases.get(c.id, frozenset())
+    spoken = any(h.concept in c.concepts for a in answers for h in a.analysis.hits)
+    judged = bool(spoken or signals or not phases or phases & reached)
+    return CriterionScore(c.id, score, round(credit, 2), tuple(evidence[:3]), missing if judged else (), judged)
 
 
 def _signals(cid: str, answers: list[Answer], persona: Persona) -> list[tuple[float, Evidence]]:
@@ -232,7 +250,7 @@ def _signals(cid: str, answers: list[Answer], persona: Persona) -> list[tuple[fl
 def _practice(criteria: tuple[CriterionScore, ...], flags, persona: Persona) -> tuple[Practice, ...]:
     flagged = {FLAG_CRITERION.get(fid) for fid, _ in flags}
     order = {c.id: i for i, c in enumerate(criteria)}
-    ranked = sorted((c for c in criteria if c.score < 4),
+    ranked = sorted((c for c in criteria if c.score < 4 and c.judged),
                     key=lambda c: (c.score, c.id not in flagged, order[c.id]))
     out = []
     for c in ranked[:3]:
@@ -267,7 +285,7 @@ def _summary(answers: list[Answer], criteria, flags, persona: Persona, reached: 
         return "No answers were given, so there is nothing to score."
     ok = sum(1 for a in answers if a.analysis.quality == "ok")
     explained = set().union(*(a.analysis.explained for a in answers if a.analysis.quality == "ok"))
-    top = [c for c in sorted(criteria, key=lambda c: -c.score) if c.score >= 3][:2]
+    top = [c for c in sorted(criteria, key=lambda c: -c.score) if c.score >= 3 and c.judged][:2]
     labels = {c.id: c.label for c in persona.criteria}
     n = len(explained)
     parts = [f"{ok} of {len(answers)} answers had substance; {n} concept{'s were' if n != 1 else ' was'} explained "
@@ -279,6 +297,10 @@ def _summary(answers: list[Answer], criteria, flags, persona: Persona, reached: 
     missed = [p.title for p in persona.phases if p.id not in reached and p.id in ANSWERED_PHASES]
     if missed:
         parts.append("Not reached, so not judged: " + ", ".join(missed) + ".")
+    unread = sum(a.analysis.unread for a in answers)
+    if unread:
+        parts.append(f"{unread} sentence{'s were' if unread != 1 else ' was'} not in English and not read by the "
+                     "offline judge (the LLM judge reads them: --judge llm with a model).")
     return " ".join(parts)
 
 

@@ -42,7 +42,8 @@ class State(Timeline):
         if isinstance(ev, MetaEvent) and ev.scenario:
             self.scenario = self.persona.scenario(ev.scenario)
         elif isinstance(ev, CandidateEvent):
-            analysis = analyze(ev.text, self.persona, [a.text for a in self.answers])
+            analysis = analyze(ev.text, self.persona, [a.text for a in self.answers], last.text if last else "",
+                               self.scenario.id if self.scenario else "")
             self.answers.append(Answer(ev.phase or phase, ev.text, analysis, ev.t, last.move if last else "",
                                        last.text if last else "", len(self.answers) + 1))
             if phase in ANSWERED_LATE:

@@ -53,6 +53,7 @@ class Scenario:
     guide: tuple[Question, ...]
     rephrase: str
     probes: tuple[Question, ...]  # the scenario's own probes, then the shared ones it lists, in priority order
+    metrics: tuple[str, ...] = ()  # the evaluation concepts that fit this problem (empty: any)
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,11 @@ class Misconception:
     correction: str
     unless: Patterns | None = None
     label: str = ""
+    scenarios: tuple[str, ...] = ()  # wrong only for these scenarios ("accuracy" for house prices); empty: always
 
-    def states(self, sentence: str) -> bool:
+    def states(self, sentence: str, scenario: str = "") -> bool:
+        if self.scenarios and scenario not in self.scenarios:
+            return False
         return self.patterns.search(sentence) and not (self.unless is not None and self.unless.search(sentence))
 
 
@@ -179,6 +183,25 @@ class Persona:
         for qs in self.branches.values():
             out.update({q.id: q for q in qs})
         return out
+
+    @cached_property
+    def criterion_phases(self) -> dict[str, frozenset[str]]:
+        """Criterion id -> the phases whose questions ask about its concepts: where it can be judged. A criterion
+        no question asks about can be judged anywhere (an empty set)."""
+        asked: dict[str, set[str]] = {}
+        for phase in self.phases:
+            for q in phase.questions:
+                for cid in q.covers:
+                    asked.setdefault(cid, set()).add(phase.id)
+        for s in self.scenarios:
+            for q in s.guide + s.probes:
+                for cid in q.covers:
+                    asked.setdefault(cid, set()).add("design")
+        for qs in self.branches.values():
+            for q in qs:
+                for cid in q.covers:
+                    asked.setdefault(cid, set()).add("deep_dive")
+        return {c.id: frozenset().union(*(asked.get(cid, set()) for cid in c.concepts)) for c in self.criteria}
 
     def all_questions(self) -> list[tuple[str, str]]:
         """(key path, text) of every line the interviewer may say, for the never-do check."""

@@ -224,7 +224,7 @@ def _scenario(r: _Reader, t: dict, kp: str, shared: dict[str, Question]) -> Scen
         id=r.get(t, "id", str, kp), title=r.get(t, "title", str, kp),
         problem_type=r.get(t, "problem_type", str, kp, default=""), product=r.get(t, "product", str, kp),
         prompt=r.get(t, "prompt", str, kp), guide=guide, rephrase=r.get(t, "rephrase", str, kp, default=""),
-        probes=tuple(own) + tuple(refs),
+        probes=tuple(own) + tuple(refs), metrics=r.strings(t, "metrics", kp, default=()),
     )
 
 
@@ -306,7 +306,8 @@ def _misconceptions(r: _Reader, data: dict) -> tuple[Misconception, ...]:
         unless = r.regexes(t, "unless", kp) if "unless" in t else None
         mid = r.get(t, "id", str, kp)
         misconceptions.append(Misconception(mid, r.regexes(t, "patterns", kp), r.get(t, "correction", str, kp),
-                                            unless, r.get(t, "label", str, kp, default=mid.replace("_", " "))))
+                                            unless, r.get(t, "label", str, kp, default=mid.replace("_", " ")),
+                                            r.strings(t, "scenarios", kp, default=())))
     seen = [m.id for m in misconceptions]
     if len(set(seen)) != len(seen):
         dup = next(x for x in seen if seen.count(x) > 1)
@@ -330,6 +331,10 @@ def _check_references(p: Persona, r: _Reader) -> None:
     _unique(questions, "questions", r)
     for s in p.scenarios:
         _unique([q.id for q in s.guide + s.probes], f"scenarios.{s.id}", r)
+    for m in p.misconceptions:
+        for sid in m.scenarios:
+            if sid not in {s.id for s in p.scenarios}:
+                raise r.fail(f"misconceptions.{m.id}.scenarios", f"unknown scenario id {sid!r}")
     for ids, where in _concept_references(p):
         for cid in ids:
             if cid not in p.concepts:
@@ -346,6 +351,7 @@ def _concept_references(p: Persona) -> list[tuple[tuple[str, ...], str]]:
     out += [(line.when, f"techniques.discovery.{line.id}.covers") for line in p.discovery]
     out += [(c.concepts, f"rubric.criteria.{c.id}.concepts") for c in p.criteria]
     out += [(f.concepts, f"rubric.red_flags.{f.id}.concepts") for f in p.red_flags]
+    out += [(s.metrics, f"scenarios.{s.id}.metrics") for s in p.scenarios]
     return out
 
 
