@@ -145,14 +145,21 @@ def is_prose(sentence: str, tokens: Sequence[str]) -> bool:
     """A statement rather than a list of words: enough function words, or a terse note that still has a verb of work
     or a figure ("Cut phishing reaching inboxes by 63 percent.", "Retrain when audit precision drops 2 points.").
     A question explains nothing ("How do I monitor model performance in production?", the question read back)."""
-    if len(tokens) < 4 or sentence.rstrip().endswith("?"):
+    if len(tokens) < 3 or sentence.rstrip().endswith("?"):
         return False
     ratio = stopword_ratio(tokens)
-    if ratio >= 0.15:
+    if len(tokens) >= 4 and ratio >= 0.15:
+        return True
+    if _NOTE.search(sentence):  # a note: "Real-time p95 < 150 ms", "Fix: group split by property ID"
         return True
     return len(tokens) >= 5 and ratio >= 0.05 and bool(
         ph.PAST.search(sentence) or ph.IMPERATIVE.search(sentence) or ph.QUANTITY.search(sentence)
         or ph.PRESENT_ACT.search(sentence))
+
+
+# A terse note still says something: a figure, a label with its content ("Fix: ..."), an arrow from one state to
+# another ("random split -> group split").
+_NOTE = re.compile(r"(?<![A-Za-z])\d|^\W*[A-Za-z][\w /&+-]{1,30}:\s+\S+\s+\S+|->|→|=>", re.ASCII)
 
 
 def stopword_ratio(tokens: Sequence[str]) -> float:
@@ -198,8 +205,8 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = (), asked: st
         hits = {k: Hit(h.concept, False, h.quote, void=h.void) for k, h in hits.items()}
         flags = {k: False for k in flags}
     quality = _quality(body, tokens, previous, persona, bool(hits), injected, salad)
-    if unread and not read:
-        quality = "unread"  # all of it in another language: not read, so neither credited nor faulted
+    if unread and (not read or not hits and quality in ("empty", "one_word", "gibberish", "off_topic")):
+        quality = "unread"  # (nearly) all of it in another language: not read, so neither credited nor faulted
     if quality in ("empty", "one_word", "repeated", "gibberish", "injection"):
         hits = {k: Hit(h.concept, False, h.quote) for k, h in hits.items()} if quality != "repeated" else {}
     if salad:

@@ -151,6 +151,12 @@ _FINITE = re.compile(
     r"goes|becomes?|seems?|looks?|remains?)\b",
     _F,
 )
+_TO_YOU = re.compile(r"\b(you|your|yours|you're|you've|your team|here)\b", _F)
+_ASKS_PAST = re.compile(
+    r"\b(tell me about|walk me through|what was|what were|have you|did you|your experience|you've|you have "
+    r"(built|worked|done|shipped|used)|a time|describe a|most challenging|you built|you worked)\b",
+    _F,
+)
 _QUESTION_WORDS = re.compile(r"[a-z0-9']+", _F)
 _STOP = frozenset(
     "a an the and or but if so of to in on at by for with from is are was were be it this that i we you they "
@@ -225,7 +231,8 @@ def _inside(pos: int, pattern: re.Pattern, text: str) -> bool:
 
 def mode(clause: str, sentence: str, asked: str = "") -> str:
     if sentence.rstrip().endswith("?"):
-        return ASKS
+        # a question to the interviewer asks; a clarifying one ("Who uses the price? Buyer, lender?") plans
+        return ASKS if _TO_YOU.search(sentence) or not asked else WOULD
     if asked and reads_back(clause, asked):
         return QUOTES
     if _COURSE.search(sentence):
@@ -239,7 +246,9 @@ def mode(clause: str, sentence: str, asked: str = "") -> str:
     if _SPEAKER.search(sentence) and _ACTED.search(clause) and not _GENERIC.search(clause):
         return DID  # "We shipped it in March, then retrained weekly": the subject stands in an earlier clause
     if not _GENERIC.search(clause) and not _FINITE.search(clause):
-        return WOULD  # a note with no verb ("Nightly batch for all listings"): the candidate's own plan or practice
+        # a note with no verb ("Nightly batch for all listings"): the candidate's own plan or practice, or their
+        # own story when the question asked for one ("Cause: random split; fix: group split")
+        return DID if _ASKS_PAST.search(asked) else WOULD
     return KNOWS
 
 

@@ -216,6 +216,8 @@ def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: 
     phases = persona.criterion_phases.get(c.id, frozenset())
     spoken = any(h.concept in c.concepts for a in answers for h in a.analysis.hits)
     judged = bool(spoken or signals or not phases or phases & reached)
+    if judged and not credit and any(a.analysis.unread for a in answers if a.phase in phases):
+        judged = False  # nothing read for it, and its answers were partly in another language: not read, not 0
     return CriterionScore(c.id, score, round(credit, 2), tuple(evidence[:3]), missing if judged else (), judged)
 
 

@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mlcoach.analysis import sentences
+from mlcoach import claims
+from mlcoach.analysis import sentences, words
 from mlcoach.personas import Persona
 from mlcoach.records import Evidence
 from mlcoach.state import Answer
@@ -23,18 +24,32 @@ _DEFERRED = re.compile(r"\b(only (if|when|once|after)|once (the|we|it|our)|after
                        re.IGNORECASE)
 
 
-def _first_sentence(text: str) -> str:
-    parts = sentences(text)
-    return parts[0] if parts else text
+def _shown_sentences(a: Answer, avoid: set[str]) -> list[str]:
+    """The answer's sentences a flag may quote: read (not another language), not a question, and not affirming
+    one of the `avoid` concepts (a flag never quotes a sentence that says the opposite)."""
+    affirming = {h.quote for h in a.analysis.hits if h.concept in avoid and not h.gap}
+    return [x for x in sentences(a.text) if x not in affirming and not claims.foreign(words(x))
+            and not x.rstrip().endswith("?")]
 
 
-def _answer_evidence(*groups: list[Answer], limit: int = 2) -> tuple[Evidence, ...]:
-    """The opening sentence of the answers of the first group that has any text: where the gap shows."""
+def _answer_evidence(*groups: list[Answer], avoid: set[str] = frozenset(), limit: int = 2) -> tuple[Evidence, ...]:
+    """The opening sentence of the answers of the first group that has one to show: where the gap shows."""
     for group in groups:
-        found = tuple(Evidence(a.turn, a.phase, _first_sentence(a.text), "answer") for a in group if a.text.strip())
+        found = tuple(Evidence(a.turn, a.phase, shown[0], "answer") for a in group
+                      if (shown := _shown_sentences(a, avoid)))
         if found:
             return found[:limit]
     return ()
+
+
+def _gap_evidence(answers: list[Answer], concepts: set[str], limit: int = 2) -> tuple[Evidence, ...]:
+    """Sentences that say the work was not done, not known or not needed ("we don't really monitor it")."""
+    out: list[Evidence] = []
+    for a in answers:
+        for h in a.analysis.hits:
+            if h.concept in concepts and h.gap and h.quote not in {e.quote for e in out}:
+                out.append(Evidence(a.turn, a.phase, h.quote, h.concept))
+    return tuple(out[:limit])
 
 
 def _on_topic(answers: list[Answer], topic: str, persona: Persona) -> list[Answer]:
@@ -44,7 +59,8 @@ def _on_topic(answers: list[Answer], topic: str, persona: Persona) -> list[Answe
 
 @dataclass(frozen=True)
 class _Seen:
-    """The answers the red-flag rules look at, grouped once."""
+    """The answers the red-flag rules look at, grouped once. A flag about something missing reads only answers
+    the offline reader could read: what it could not read may have said it."""
 
     answers: list[Answer]
     crit: dict[str, CriterionScore]
@@ -56,11 +72,14 @@ class _Seen:
         return [a for a in self.answers if a.analysis.quality == "ok"]
 
     def phase(self, *phases: str) -> list[Answer]:
-        return [a for a in self.answers if a.phase in phases]
+        return [a for a in self.answers if a.phase in phases and not a.analysis.unread]
 
     @property
     def algorithms(self) -> set[str]:
         return {c.id for c in self.persona.concepts.values() if c.group == "algorithms"}
+
+    def concepts(self, criterion: str) -> set[str]:
+        return set(next((c.concepts for c in self.persona.criteria if c.id == criterion), ()))
 
     def on_topic(self, answers: list[Answer], topic: str) -> list[Answer]:
         return _on_topic(answers, topic, self.persona)
@@ -99,8 +118,13 @@ def _jumps_to_complex(seen: _Seen, flag) -> tuple[Evidence, ...]:
 
 def _ignores_data_quality(seen: _Seen, flag) -> tuple[Evidence, ...]:
     design = seen.phase("design")
-    if (len(design) >= 2 or seen.on_topic(design, "data")) and seen.crit["data_quality"].credit < seen.data_quality_floor:
-        return _answer_evidence(seen.on_topic(design, "data"), design)
+    concepts = seen.concepts("data_quality")
+    if seen.crit["data_quality"].credit >= seen.data_quality_floor:
+        return ()
+    if gaps := _gap_evidence(seen.answers, concepts):  # "we didn't do any cleaning"
+        return gaps
+    if len(design) >= 2 or seen.on_topic(design, "data"):
+        return _answer_evidence(seen.on_topic(design, "data"), design, avoid=concepts)
     return ()
 
 
@@ -112,27 +136,35 @@ def _no_algorithm_rationale(seen: _Seen, flag) -> tuple[Evidence, ...]:
         return ()
     if named:
         return tuple(Evidence(a.turn, a.phase, h.quote, h.concept) for a, h in named[:2])
-    return _answer_evidence(asked, seen.phase("design"), seen.phase("opening", "experience"))
+    return _answer_evidence(asked, seen.phase("design"), seen.phase("opening", "experience"), avoid=seen.algorithms)
 
 
 def _ignores_production(seen: _Seen, flag) -> tuple[Evidence, ...]:
     production = seen.phase("production")
+    production_ids = seen.concepts("production")
+    score = seen.crit["production"].score
+    gaps = _gap_evidence(seen.answers, production_ids)  # "I've never deployed a model", "we don't monitor it"
+    if gaps and score <= 1:
+        return gaps
     if len(production) < 2:
         return ()
-    production_ids = set(next(c.concepts for c in seen.persona.criteria if c.id == "production"))
     in_phase = {h.concept for a in production if a.analysis.quality == "ok" for h in a.analysis.hits
                 if h.explained and h.concept in production_ids}
-    score = seen.crit["production"].score
     if score <= 1 or (len(in_phase) < 2 and score <= 2):
-        return _answer_evidence(production)
+        return gaps or _answer_evidence(production, avoid=production_ids)
     return ()
 
 
 def _no_evaluation(seen: _Seen, flag) -> tuple[Evidence, ...]:
     design = seen.phase("design")
     asked = seen.on_topic(design, "evaluation")
-    if (len(design) >= 2 or asked) and seen.crit["evaluation_metrics"].score <= 1:
-        return _answer_evidence(asked, design)
+    concepts = seen.concepts("evaluation_metrics")
+    if seen.crit["evaluation_metrics"].score > 1:
+        return ()
+    if gaps := _gap_evidence(seen.answers, concepts):  # "we never computed a metric"
+        return gaps
+    if len(design) >= 2 or asked:
+        return _answer_evidence(asked, design, avoid=concepts)
     return ()
 
 
