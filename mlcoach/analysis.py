@@ -309,7 +309,7 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) 
     experience = not course and any(_account(sentence, c) for c in parts) and not glue
     gap_told = [c for c in parts if c.polarity in claims.GAPS]
     grounded = prose and not glue and not course and any(
-        c.mode in (claims.DID, claims.WOULD) and c.polarity not in claims.GAPS for c in parts)
+        c.mode in (claims.DID, claims.WOULD) and not c.note and c.polarity not in claims.GAPS for c in parts)
     flags = dict(
         reasons=reason and prose, numbers=number and prose, experience=experience and prose,
         hypothetical=bool(ph.HYPOTHETICAL.search(sentence)),
@@ -330,7 +330,7 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) 
 
 def _account(sentence: str, c: claims.Clause) -> bool:
     """The clause tells of the candidate's own work: affirmed, and in the did mode."""
-    return c.mode == claims.DID and c.polarity in (claims.AFFIRMED, claims.HEDGED) and \
+    return c.mode == claims.DID and not c.note and c.polarity in (claims.AFFIRMED, claims.HEDGED) and \
         not ph.HYPOTHETICAL.search(sentence[c.start:c.end])
 
 

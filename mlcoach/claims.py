@@ -191,6 +191,7 @@ class Clause:
     end: int
     polarity: str  # of the clause as a whole (its verb)
     mode: str
+    note: bool = False  # a verbless note: read as the candidate's own, but no account of work by itself
     forward: tuple[int, ...] = ()  # offsets of determiner negations ("no", "without"): they negate what follows
 
     def polarity_at(self, pos: int) -> str:
@@ -245,11 +246,17 @@ def mode(clause: str, sentence: str, asked: str = "") -> str:
         return DID
     if _SPEAKER.search(sentence) and _ACTED.search(clause) and not _GENERIC.search(clause):
         return DID  # "We shipped it in March, then retrained weekly": the subject stands in an earlier clause
-    if not _GENERIC.search(clause) and not _FINITE.search(clause):
+    if is_note(clause):
         # a note with no verb ("Nightly batch for all listings"): the candidate's own plan or practice, or their
         # own story when the question asked for one ("Cause: random split; fix: group split")
         return DID if _ASKS_PAST.search(asked) else WOULD
     return KNOWS
+
+
+def is_note(clause: str) -> bool:
+    """A terse note with no verb of its own: its mode comes from the question, not from its words."""
+    return not _GENERIC.search(clause) and not _FINITE.search(clause) and _terse(clause) and \
+        not _SPEAKER.search(clause)
 
 
 _DROPPED = re.compile(
@@ -260,6 +267,12 @@ _DROPPED = re.compile(
     r"tracked|compared|evaluated|lost|got|went)\b",
     _F,
 )
+
+
+def _terse(clause: str) -> bool:
+    """Written as a note: a few words, or hardly any function words (a textbook sentence has many)."""
+    tokens = _QUESTION_WORDS.findall(clause.lower())
+    return len(tokens) <= 6 or sum(1 for t in tokens if t in _STOP or t in _ENGLISH) / len(tokens) < 0.2
 
 
 def _dropped_subject(clause: str) -> bool:
@@ -282,7 +295,8 @@ def clauses(sentence: str, asked: str = "") -> tuple[Clause, ...]:
         text = sentence[a:b]
         forward = () if _PRACTICE.search(text) else tuple(
             a + m.start() for m in _FORWARD.finditer(text) if not _inside(m.start(), _PSEUDO, text))
-        out.append(Clause(a, b, polarity(text), mode(text, sentence, asked), forward))
+        kind = mode(text, sentence, asked)
+        out.append(Clause(a, b, polarity(text), kind, kind in (DID, WOULD) and is_note(text), forward))
     return tuple(out)
 
 
