@@ -119,11 +119,11 @@ _LIST_SEPARATOR = re.compile(r",|\b(and|or)\b", re.IGNORECASE)
 def listy(sentence: str, content: int, own: int, concepts: int) -> bool:
     """Mostly a list of concept names with a little glue ("I'd use precision, recall and AUC because of class
     imbalance"): an enumeration where three or more concepts cover two thirds of the content words, or two cover
-    three quarters."""
+    three quarters. A figure of the candidate's own ("spam is 80 percent of volume") is more than glue."""
     if content == 0 or concepts < 2 or not _LIST_SEPARATOR.search(sentence):
         return False
     covered = (content - own) / content
-    return covered >= 0.75 or (concepts >= 3 and covered >= 0.66)
+    return covered >= 0.75 or (concepts >= 3 and covered >= 0.66 and not ph.QUANTITY.search(sentence))
 
 
 def grounded_sentence(sentence: str) -> bool:
@@ -320,7 +320,8 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) 
             c.polarity == claims.DISCLAIMED or c.polarity == claims.NEGATED and c.mode == claims.DID
             for c in gap_told),
         course=course)
-    explained = prose and (reason or number or experience) and not dismissive and worded
+    vacuous = bool(ph.VACUOUS.search(sentence))  # "eight H100s and it'll be fine" explains nothing
+    explained = prose and (reason or number or experience) and not dismissive and worded and not vacuous
     hits = tuple(_hit(concept.id, sentence, _clause_of(concept, sentence, parts), explained, prose and reason,
                       prose and not glue, bool(wrong)) for concept in named)
     template = _hit("", sentence, (parts[0], parts[0].polarity), explained, prose and reason, prose and not glue,

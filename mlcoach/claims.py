@@ -49,6 +49,7 @@ _PSEUDO = re.compile(
 # A negated bad practice is a practice: "never touch the test set until the end", "we don't ship without a test".
 _PRACTICE = re.compile(
     r"\b(until|unless|without|except|only (after|when|if|once)|before (we|i|it|the)|rather than|instead)\b|"
+    r"\b(never|not|n't|hasn't|haven't|hadn't|didn't) (been )?(seen|saw|see|trained on|used (for|in) training)\b|"
     r"\b(never|don't|do not|didn't|did not|no) (\w+ ){0,2}(leak\w*|peek\w*|touch\w*|tune on|fit on|train on|"
     r"trust (a|the|any) (single|one|offline))\b",
     _F,
@@ -98,7 +99,8 @@ _PLAN = re.compile(
     _F,
 )
 _IMPERATIVE = re.compile(
-    r"^\W*((first|then|next|also|and|plan|after that|finally|so|step \d+)\b[\s,:;.)-]*)*"
+    r"^\W*((first|then|next|also|and|plan|after that|finally|so|step \d+|maybe|probably|perhaps|just|"
+    r"i'd|we'd|i would|we would)\b[\s,:;.)-]*)*"
     r"(use|start|split|check|audit|collect|gather|label|relabel|retrain|fine-?tune|export|deploy|serve|monitor|"
     r"watch|measure|compare|evaluate|validate|add|drop|remove|clean|dedupe|deduplicate|filter|fix|pick|choose|"
     r"keep|run|build|ship|roll|promote|slice|freeze|tune|try|look|ask|clarify|precompute|randomi[sz]e|"
@@ -151,6 +153,9 @@ _FINITE = re.compile(
     r"goes|becomes?|seems?|looks?|remains?)\b",
     _F,
 )
+_OPINION = re.compile(r"\b(i think|i guess|i'd say|i believe|i feel|i prefer|my (choice|pick|take|view)|"
+                      r"i'd go|i'd pick|i'd use|i usually|i tend to|for me)\b", _F)
+_CONTINUES = re.compile(r"^\W*(,\s*)?(then|and then|and|so|plus|also|with|after that)\b", _F)
 _TO_YOU = re.compile(r"\b(you|your|yours|you're|you've|your team|here)\b", _F)
 _ASKS_PAST = re.compile(
     r"\b(tell me about|walk me through|what was|what were|have you|did you|your experience|you've|you have "
@@ -246,6 +251,8 @@ def mode(clause: str, sentence: str, asked: str = "") -> str:
         return DID
     if _SPEAKER.search(sentence) and _ACTED.search(clause) and not _GENERIC.search(clause):
         return DID  # "We shipped it in March, then retrained weekly": the subject stands in an earlier clause
+    if _OPINION.search(clause) and not _GENERIC.search(clause):
+        return WOULD  # "I think mAP at 0.5 and per-class recall": the candidate's own view, hedged or not
     if is_note(clause):
         # a note with no verb ("Nightly batch for all listings"): the candidate's own plan or practice, or their
         # own story when the question asked for one ("Cause: random split; fix: group split")
@@ -272,7 +279,10 @@ _DROPPED = re.compile(
 def _terse(clause: str) -> bool:
     """Written as a note: a few words, or hardly any function words (a textbook sentence has many)."""
     tokens = _QUESTION_WORDS.findall(clause.lower())
-    return len(tokens) <= 6 or sum(1 for t in tokens if t in _STOP or t in _ENGLISH) / len(tokens) < 0.2
+    if len(tokens) <= 6:
+        return True
+    function = sum(1 for t in tokens if t in _STOP or t in _ENGLISH) / len(tokens)
+    return function < 0.2 or (len(tokens) <= 12 and function <= 0.3)
 
 
 def _dropped_subject(clause: str) -> bool:
@@ -290,12 +300,15 @@ def reads_back(clause: str, asked: str) -> bool:
 
 
 def clauses(sentence: str, asked: str = "") -> tuple[Clause, ...]:
-    out = []
+    out: list[Clause] = []
     for a, b in split_clauses(sentence):
         text = sentence[a:b]
         forward = () if _PRACTICE.search(text) else tuple(
             a + m.start() for m in _FORWARD.finditer(text) if not _inside(m.start(), _PSEUDO, text))
         kind = mode(text, sentence, asked)
+        if kind == KNOWS and out and out[-1].mode in (DID, WOULD) and _CONTINUES.search(text) and \
+                not _GENERIC.search(text):
+            kind = out[-1].mode  # "I'd run it in shadow mode first, then a canary on a few sites"
         out.append(Clause(a, b, polarity(text), kind, kind in (DID, WOULD) and is_note(text), forward))
     return tuple(out)
 

@@ -34,7 +34,7 @@ MAX_CORRECTIONS = 3
 NAMED_ONLY_CAP = 2  # the most a criterion scores when none of its concepts was explained anywhere
 ENGAGED = 0.6  # below this share of substantive answers the overall is scaled down in proportion
 BANDS = ((75, "strong hire"), (55, "hire"), (35, "lean no"), (0, "no hire"))
-HEDGED_CREDIT = 0.7  # a claim hedged ("I think", "maybe") earns this share of what it would
+HEDGED_CREDIT = 0.85  # a claim hedged ("I think", "maybe") earns this share of what it would
 HIT_CREDIT = {"grounded": 1.0, "explained": 0.5, "applied": 0.5, "named": 0.25, "salad": 0.2}
 ANSWERED_PHASES = ("opening", "experience", "design", "production", "deep_dive")
 # The criterion each red flag is about, for "what to practise next".

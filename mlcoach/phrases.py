@@ -81,7 +81,8 @@ VACUOUS = re.compile(
     r"figures? (it|that|everything|them) out|will figure|out of the box|(is|are) (really|very|so) good at|"
     r"(isn't|is not|aren't) really a (thing|problem|concern|issue)|(it'll|it will|should) be (fine|ok|okay|"
     r"pretty accurate|accurate|good)|always better|bigger is better|(just|simply) works|the tutorial|"
-    r"i (just )?like (it|them))\b",
+    r"i (just )?like (it|them)|everything should be|of course|no[- ]brainer|obviously the best|"
+    r"already knows? everything|add more (gpus?|compute|servers|layers)|throw more (gpus?|compute|data) at)\b",
     re.IGNORECASE | re.ASCII,
 )
 # A concept named only to wave it away: "drift doesn't really apply", "you don't really need to monitor it".
