@@ -25,6 +25,7 @@ class Hit:
     reasoned: bool = False  # the sentence gives a reason or a trade-off (not only experience or a number)
     grounded: bool = False  # the sentence speaks of the candidate's own work or plan, not a textbook in general
     void: bool = False  # named only to be waved away, or in a sentence that gets the facts wrong: earns nothing
+    specific: bool = False  # the sentence gives a figure or tells of work done, not only a reason
     polarity: str = claims.AFFIRMED  # of the clause it stands in: affirmed, hedged, negated, disclaimed, dismissed
     mode: str = claims.KNOWS  # did, would, knows, asks, quotes, course
 
@@ -198,7 +199,8 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = (), asked: st
     read = [s for s in clean if not claims.foreign(words(s))]
     unread = len(clean) - len(read)
     hits, flags, marks, errors, prose_tokens = _read_sentences(read, " ".join(read), persona,
-                                                               _Context(asked, scenario))
+                                                               _Context(asked, scenario, any(
+                                                                   claims.COURSE_WORK.search(x) for x in read)))
     # Many concepts with almost no function words, and most of the text not even terse statements.
     salad = len(hits) >= 3 and stopword_ratio(tokens) < 0.12 and prose_tokens < len(tokens) / 2
     if salad:
@@ -225,6 +227,7 @@ _MARKED = ("experience", "failure", "tradeoff", "definitional", "numbers", "disc
 class _Context:
     asked: str = ""  # the question the answer is for
     scenario: str = ""
+    course: bool = False  # the answer tells of course work or a competition: its accounts are course work too
 
 
 _PRONOUN = re.compile(r"^\W*(it|it's|its|this|that|they|they're|these|those)\b", re.IGNORECASE)
@@ -303,6 +306,8 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) 
         head, tail = sentence[: short.start()], sentence[short.end():]
         reason = bool(ph.REASON.search(head)) or own_words(tail, named)[1] >= 3
     parts = claims.clauses(sentence, ctx.asked)
+    if ctx.course:
+        parts = tuple(replace(c, mode=claims.COURSE) if c.mode == claims.DID else c for c in parts)
     told = [sentence[c.start:c.end] for c in parts if c.polarity in (claims.AFFIRMED, claims.HEDGED)]
     course = any(c.mode == claims.COURSE for c in parts)
     number = bool(ph.NUMBER.search(" ".join(told)))
@@ -322,8 +327,9 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) 
         course=course)
     vacuous = bool(ph.VACUOUS.search(sentence))  # "eight H100s and it'll be fine" explains nothing
     explained = prose and (reason or number or experience) and not dismissive and worded and not vacuous
+    specific = number or experience
     hits = tuple(_hit(concept.id, sentence, _clause_of(concept, sentence, parts), explained, prose and reason,
-                      prose and not glue, bool(wrong)) for concept in named)
+                      prose and not glue, bool(wrong), specific) for concept in named)
     template = _hit("", sentence, (parts[0], parts[0].polarity), explained, prose and reason, prose and not glue,
                     bool(wrong))
     return _Sentence(flags, wrong, len(stoks) if prose else 0, hits, template, prose and reason)
@@ -346,12 +352,12 @@ def _clause_of(concept, sentence: str, parts: tuple[claims.Clause, ...]) -> tupl
 
 
 def _hit(concept: str, sentence: str, where: tuple[claims.Clause, str], explained: bool, reasoned: bool,
-         prose: bool, void: bool) -> Hit:
+         prose: bool, void: bool, specific: bool = False) -> Hit:
     clause, polarity = where
     gap = polarity in claims.GAPS or clause.mode in (claims.ASKS, claims.QUOTES)
     grounded = prose and clause.mode in (claims.DID, claims.WOULD) and not gap
     return Hit(concept, explained and not gap, sentence, reasoned and not gap, grounded, void=void or gap,
-               polarity=polarity, mode=clause.mode)
+               specific=specific and not gap, polarity=polarity, mode=clause.mode)
 
 
 def _quality(body: str, tokens: list[str], previous: Sequence[str], persona: Persona, hits: bool,

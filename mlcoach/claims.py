@@ -25,6 +25,8 @@ _BOUNDARY = re.compile(
     r"\s*[;:]\s+|,?\s+\b(but|however|although|though|whereas|except that|yet|while|because|since|so that|"
     r"which is why|that's why|instead|otherwise)\b\s*|,\s+(so|and then|then)\s+|"
     r"(,|\s)\s*and\s+(?=(never|not|no|didn't|don't|haven't|hasn't|wasn't|weren't|won't|can't)\b)|"
+    r"\s+and\s+(?=(the|it|they|our|this|that|he|she)\s+\w+(\s+\w+)?\s+(didn't|doesn't|don't|wasn't|weren't|"
+    r"isn't|aren't|was|were|is|are|did|does|had|has)\b)|"
     r",\s+(?=(we|i|they|it|the team|our team|my team)('\w+)?\s)|"
     r"(,|\s[-—]+)\s+(?=(not|rather than|instead of)\s)",
     _F,
@@ -43,7 +45,7 @@ _PSEUDO = re.compile(
     r"if not|no longer|not least|no more than|never been (easier|better)|can't stress|cannot stress|"
     r"couldn't be (happier|better)|not surprisingly|not that hard|no-brainer|no brainer|not (much|many|all)|"
     r"not (too|very|that) (bad|hard|expensive|costly)|nothing (fancy|special)|no-code|not sure (if|whether) "
-    r"(it|that|this))\b",
+    r"(it|that|this))\b|['\"‘“]not[- ]\w+['\"’”]|\bnot[- ](spam|fraud|toxic|relevant|sarcastic|urgent)\b",
     _F,
 )
 # A negated bad practice is a practice: "never touch the test set until the end", "we don't ship without a test".
@@ -86,7 +88,7 @@ _HEDGED = re.compile(
     r"i'm fairly sure|roughly speaking|more or less|i reckon|presumably)\b",
     _F,
 )
-_COURSE = re.compile(
+COURSE_WORK = re.compile(
     r"\b(course\w*|tutorials?|kaggle|bootcamps?|homework|assignments?|class projects?|in class|moocs?|coursera|"
     r"udemy|youtube|textbooks?|toy (data ?set|project|example)|titanic|iris data ?set|mnist|"
     r"(uni|university|school|student|capstone|thesis) projects?|at (uni|university|school)|"
@@ -155,6 +157,12 @@ _FINITE = re.compile(
 )
 _OPINION = re.compile(r"\b(i think|i guess|i'd say|i believe|i feel|i prefer|my (choice|pick|take|view)|"
                       r"i'd go|i'd pick|i'd use|i usually|i tend to|for me)\b", _F)
+_PAST_ACCOUNT = re.compile(
+    r"\b(was|were|had|came|went|got|took|made|became|turned out|ended up|kept|broke|dropped|jumped|rose|fell|"
+    r"started|stopped|failed|worked|helped|hurt|caused|showed|looked|seemed|needed|used|ran|beat|lost|gained)\b",
+    _F,
+)
+_HYPO = re.compile(r"\b(would|could|might|if)\b", _F)
 _CONTINUES = re.compile(r"^\W*(,\s*)?(then|and then|and|so|plus|also|with|after that)\b", _F)
 _TO_YOU = re.compile(r"\b(you|your|yours|you're|you've|your team|here)\b", _F)
 _ASKS_PAST = re.compile(
@@ -236,28 +244,35 @@ def _inside(pos: int, pattern: re.Pattern, text: str) -> bool:
 
 
 def mode(clause: str, sentence: str, asked: str = "") -> str:
+    return _mode(clause, sentence, asked)[0]
+
+
+def _mode(clause: str, sentence: str, asked: str = "") -> tuple[str, bool]:
+    """(the mode, whether it rests only on the note form: no words of a speaker, a plan or an act)."""
     if sentence.rstrip().endswith("?"):
         # a question to the interviewer asks; a clarifying one ("Who uses the price? Buyer, lender?") plans
-        return ASKS if _TO_YOU.search(sentence) or not asked else WOULD
+        return (ASKS if _TO_YOU.search(sentence) or not asked else WOULD), False
     if asked and reads_back(clause, asked):
-        return QUOTES
-    if _COURSE.search(sentence):
-        return COURSE
+        return QUOTES, False
+    if COURSE_WORK.search(sentence):
+        return COURSE, False
     if _PLAN.search(clause) or _IMPERATIVE.search(clause):
-        return WOULD
+        return WOULD, False
     if (_SPEAKER.search(clause) and _ACTED.search(clause)) or _dropped_subject(clause):
-        return DID
+        return DID, False
     if _SYSTEM.search(clause) and not _GENERIC.search(clause):
-        return DID
+        return DID, False
     if _SPEAKER.search(sentence) and _ACTED.search(clause) and not _GENERIC.search(clause):
-        return DID  # "We shipped it in March, then retrained weekly": the subject stands in an earlier clause
+        return DID, False  # "We shipped it in March, then retrained weekly": the subject stands in an earlier clause
+    if _PAST_ACCOUNT.search(clause) and not _GENERIC.search(clause) and not _HYPO.search(clause):
+        return DID, False  # "The labels came from agents choosing a priority": the project told in the past
     if _OPINION.search(clause) and not _GENERIC.search(clause):
-        return WOULD  # "I think mAP at 0.5 and per-class recall": the candidate's own view, hedged or not
+        return WOULD, False  # "I think mAP at 0.5 and per-class recall": the candidate's own view, hedged or not
     if is_note(clause):
         # a note with no verb ("Nightly batch for all listings"): the candidate's own plan or practice, or their
         # own story when the question asked for one ("Cause: random split; fix: group split")
-        return DID if _ASKS_PAST.search(asked) else WOULD
-    return KNOWS
+        return (DID if _ASKS_PAST.search(asked) else WOULD), True
+    return KNOWS, False
 
 
 def is_note(clause: str) -> bool:
@@ -305,11 +320,11 @@ def clauses(sentence: str, asked: str = "") -> tuple[Clause, ...]:
         text = sentence[a:b]
         forward = () if _PRACTICE.search(text) else tuple(
             a + m.start() for m in _FORWARD.finditer(text) if not _inside(m.start(), _PSEUDO, text))
-        kind = mode(text, sentence, asked)
+        kind, note = _mode(text, sentence, asked)
         if kind == KNOWS and out and out[-1].mode in (DID, WOULD) and _CONTINUES.search(text) and \
                 not _GENERIC.search(text):
             kind = out[-1].mode  # "I'd run it in shadow mode first, then a canary on a few sites"
-        out.append(Clause(a, b, polarity(text), kind, kind in (DID, WOULD) and is_note(text), forward))
+        out.append(Clause(a, b, polarity(text), kind, note, forward))
     return tuple(out)
 
 
