@@ -310,11 +310,14 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) 
         parts = tuple(replace(c, mode=claims.COURSE) if c.mode == claims.DID else c for c in parts)
     told = [sentence[c.start:c.end] for c in parts if c.polarity in (claims.AFFIRMED, claims.HEDGED)]
     course = any(c.mode == claims.COURSE for c in parts)
-    number = bool(ph.NUMBER.search(" ".join(told)))
-    experience = not course and any(_account(sentence, c) for c in parts) and not glue
+    said = " ".join(told)  # what the sentence affirms: "I've never deployed a model" tells of no work
+    number = bool(ph.NUMBER.search(said))
+    speaker = bool(ph.FIRST_PERSON.search(said) or ph.WE_SPEAK.search(said))
+    acted = bool(ph.PAST.search(said)) or bool(ph.PRESENT_ACT.search(said))
+    experience = bool(said) and not course and not glue and not ph.HYPOTHETICAL.search(said) and \
+        (speaker and acted or bool(ph.DROPPED_SUBJECT.search(said)))
     gap_told = [c for c in parts if c.polarity in claims.GAPS]
-    grounded = prose and not glue and not course and any(
-        c.mode in (claims.DID, claims.WOULD) and not c.note and c.polarity not in claims.GAPS for c in parts)
+    grounded = prose and not glue and not course and not dismissive and bool(said) and grounded_sentence(said)
     flags = dict(
         reasons=reason and prose, numbers=number and prose, experience=experience and prose,
         hypothetical=bool(ph.HYPOTHETICAL.search(sentence)),
@@ -329,16 +332,10 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) 
     explained = prose and (reason or number or experience) and not dismissive and worded and not vacuous
     specific = number or experience
     hits = tuple(_hit(concept.id, sentence, _clause_of(concept, sentence, parts), explained, prose and reason,
-                      prose and not glue, bool(wrong), specific) for concept in named)
+                      prose and not glue, bool(wrong), specific, grounded) for concept in named)
     template = _hit("", sentence, (parts[0], parts[0].polarity), explained, prose and reason, prose and not glue,
-                    bool(wrong))
+                    bool(wrong), specific, grounded)
     return _Sentence(flags, wrong, len(stoks) if prose else 0, hits, template, prose and reason)
-
-
-def _account(sentence: str, c: claims.Clause) -> bool:
-    """The clause tells of the candidate's own work: affirmed, and in the did mode."""
-    return c.mode == claims.DID and not c.note and c.polarity in (claims.AFFIRMED, claims.HEDGED) and \
-        not ph.HYPOTHETICAL.search(sentence[c.start:c.end])
 
 
 def _clause_of(concept, sentence: str, parts: tuple[claims.Clause, ...]) -> tuple[claims.Clause, str]:
@@ -352,10 +349,10 @@ def _clause_of(concept, sentence: str, parts: tuple[claims.Clause, ...]) -> tupl
 
 
 def _hit(concept: str, sentence: str, where: tuple[claims.Clause, str], explained: bool, reasoned: bool,
-         prose: bool, void: bool, specific: bool = False) -> Hit:
+         prose: bool, void: bool, specific: bool = False, grounded: bool = False) -> Hit:
     clause, polarity = where
     gap = polarity in claims.GAPS or clause.mode in (claims.ASKS, claims.QUOTES)
-    grounded = prose and clause.mode in (claims.DID, claims.WOULD) and not gap
+    grounded = grounded and prose and clause.mode != claims.COURSE and not gap
     return Hit(concept, explained and not gap, sentence, reasoned and not gap, grounded, void=void or gap,
                specific=specific and not gap, polarity=polarity, mode=clause.mode)
 

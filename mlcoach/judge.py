@@ -28,14 +28,14 @@ from mlcoach.redflags import red_flags
 from mlcoach.state import Answer, State, replay
 
 FORMULA = 2  # 1: before misconceptions cost points and waved-away concepts earned nothing
-CREDIT_STEPS = (0.0, 1.0, 2.0, 3.75)  # credit above the n-th step earns n+1 points: >0 -> 1, >=1 -> 2, ...
+CREDIT_STEPS = (0.0, 1.0, 2.0, 3.25)  # credit above the n-th step earns n+1 points: >0 -> 1, >=1 -> 2, ...
 FLAG_PENALTY = 5
 MAX_CORRECTIONS = 3
 NAMED_ONLY_CAP = 2  # the most a criterion scores when none of its concepts was explained anywhere
 ENGAGED = 0.6  # below this share of substantive answers the overall is scaled down in proportion
 BANDS = ((75, "strong hire"), (55, "hire"), (35, "lean no"), (0, "no hire"))
 HEDGED_CREDIT = 0.85  # a claim hedged ("I think", "maybe") earns this share of what it would
-HIT_CREDIT = {"grounded": 1.0, "planned": 1.0, "explained": 0.5, "applied": 0.35, "named": 0.2, "salad": 0.15}
+HIT_CREDIT = {"grounded": 1.0, "planned": 1.0, "explained": 0.5, "applied": 0.5, "named": 0.25, "salad": 0.2}
 ANSWERED_PHASES = ("opening", "experience", "design", "production", "deep_dive")
 # The criterion each red flag is about, for "what to practise next".
 FLAG_CRITERION = {
