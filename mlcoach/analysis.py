@@ -352,7 +352,7 @@ def _hit(concept: str, sentence: str, where: tuple[claims.Clause, str], explaine
          prose: bool, void: bool, specific: bool = False, grounded: bool = False) -> Hit:
     clause, polarity = where
     gap = polarity in claims.GAPS or clause.mode in (claims.ASKS, claims.QUOTES)
-    grounded = grounded and prose and clause.mode != claims.COURSE and not gap
+    grounded = grounded and prose and clause.mode != claims.COURSE and not clause.knowing and not gap
     return Hit(concept, explained and not gap, sentence, reasoned and not gap, grounded, void=void or gap,
                specific=specific and not gap, polarity=polarity, mode=clause.mode)
 

@@ -82,6 +82,15 @@ _DISCLAIMED = re.compile(
     r"(haven't|have not|never) (really |actually )?(had the chance|had a chance|gotten to|got to))\b",
     _F,
 )
+# Someone else's work: "the platform team has retrained it once", "was decided by the platform team".
+_OTHERS = re.compile(
+    r"\b(another|other|a separate|the (platform|infra|infrastructure|ops|devops|mlops|sre|data engineering|"
+    r"backend|it|deployment|production|data platform|engineering)) (team|teams|people|folks|guys|group)\b|"
+    r"\b(someone|somebody) (else|from (the )?\w+ team)\b",
+    _F,
+)
+_OWN_PART = re.compile(r"\b(i|we) (\w+ )?(worked|built|paired|partnered|helped|led|wrote|owned|set up|designed|"
+                       r"shipped|deployed|trained)\b|\bwith (the|another|a separate) \w+ team\b", _F)
 _HEDGED = re.compile(
     r"\b(i think|i guess|i believe|i suppose|maybe|perhaps|probably|possibly|might|kind of|sort of|"
     r"i'm not (sure|certain)|not (100|a hundred) ?(%|percent) sure|if i remember|i'd say|i feel like|"
@@ -155,6 +164,8 @@ _FINITE = re.compile(
     r"goes|becomes?|seems?|looks?|remains?)\b",
     _F,
 )
+_KNOWING = re.compile(r"\bi (know|knew|understand|'ve heard|have heard|'ve read|have read|read about|studied)\b",
+                      _F)
 _OPINION = re.compile(r"\b(i think|i guess|i'd say|i believe|i feel|i prefer|my (choice|pick|take|view)|"
                       r"i'd go|i'd pick|i'd use|i usually|i tend to|for me)\b", _F)
 _PAST_ACCOUNT = re.compile(
@@ -205,6 +216,7 @@ class Clause:
     polarity: str  # of the clause as a whole (its verb)
     mode: str
     note: bool = False  # a verbless note: read as the candidate's own, but no account of work by itself
+    knowing: bool = False  # "I know drift is a thing": knowledge claimed, not work done or planned
     forward: tuple[int, ...] = ()  # offsets of determiner negations ("no", "without"): they negate what follows
 
     def polarity_at(self, pos: int) -> str:
@@ -229,7 +241,7 @@ def split_clauses(sentence: str) -> list[tuple[int, int]]:
 def polarity(clause: str) -> str:
     if _DISMISSED.search(clause):
         return DISMISSED
-    if _DISCLAIMED.search(clause):
+    if _DISCLAIMED.search(clause) or (_OTHERS.search(clause) and not _OWN_PART.search(clause)):
         return DISCLAIMED
     negated = [m for m in _NEGATION.finditer(clause) if not _inside(m.start(), _PSEUDO, clause)]
     if len(negated) % 2 == 1 and not _PRACTICE.search(clause):  # "not unusual" reads as a plain statement
@@ -266,6 +278,8 @@ def _mode(clause: str, sentence: str, asked: str = "") -> tuple[str, bool]:
         return DID, False  # "We shipped it in March, then retrained weekly": the subject stands in an earlier clause
     if _PAST_ACCOUNT.search(clause) and not _GENERIC.search(clause) and not _HYPO.search(clause):
         return DID, False  # "The labels came from agents choosing a priority": the project told in the past
+    if _KNOWING.search(clause):
+        return KNOWS, False  # "I know drift is a thing": what they know, not what they did or would do
     if _OPINION.search(clause) and not _GENERIC.search(clause):
         return WOULD, False  # "I think mAP at 0.5 and per-class recall": the candidate's own view, hedged or not
     if is_note(clause):
@@ -324,7 +338,7 @@ def clauses(sentence: str, asked: str = "") -> tuple[Clause, ...]:
         if kind == KNOWS and out and out[-1].mode in (DID, WOULD) and _CONTINUES.search(text) and \
                 not _GENERIC.search(text):
             kind = out[-1].mode  # "I'd run it in shadow mode first, then a canary on a few sites"
-        out.append(Clause(a, b, polarity(text), kind, note, forward))
+        out.append(Clause(a, b, polarity(text), kind, note, bool(_KNOWING.search(text)), forward))
     return tuple(out)
 
 
