@@ -51,6 +51,8 @@ _PSEUDO = re.compile(
 # A negated bad practice is a practice: "never touch the test set until the end", "we don't ship without a test".
 _PRACTICE = re.compile(
     r"\b(until|unless|without|except|only (after|when|if|once)|before (we|i|it|the)|rather than|instead)\b|"
+    r"\bso (that )?(a |an |the |it |they |we |users? |customers? )?(\w+ )?(didn't|wouldn't|doesn't|won't|don't|"
+    r"can't|couldn't|never)\b|"
     r"\b(never|not|n't|hasn't|haven't|hadn't|didn't) (been )?(seen|saw|see|trained on|used (for|in) training)\b|"
     r"\b(never|don't|do not|didn't|did not|no) (\w+ ){0,2}(leak\w*|peek\w*|touch\w*|tune on|fit on|train on|"
     r"trust (a|the|any) (single|one|offline))\b",
@@ -91,6 +93,7 @@ _OTHERS = re.compile(
 )
 _OWN_PART = re.compile(r"\b(i|we) (\w+ )?(worked|built|paired|partnered|helped|led|wrote|owned|set up|designed|"
                        r"shipped|deployed|trained)\b|\bwith (the|another|a separate) \w+ team\b", _F)
+_SURE_IDIOM = re.compile(r"\b(the simplest thing that could possibly work|could possibly work)\b", _F)
 _HEDGED = re.compile(
     r"\b(i think|i guess|i believe|i suppose|maybe|perhaps|probably|possibly|might|kind of|sort of|"
     r"i'm not (sure|certain)|not (100|a hundred) ?(%|percent) sure|if i remember|i'd say|i feel like|"
@@ -246,7 +249,7 @@ def polarity(clause: str) -> str:
     negated = [m for m in _NEGATION.finditer(clause) if not _inside(m.start(), _PSEUDO, clause)]
     if len(negated) % 2 == 1 and not _PRACTICE.search(clause):  # "not unusual" reads as a plain statement
         return NEGATED
-    if _HEDGED.search(clause):
+    if any(not _inside(m.start(), _SURE_IDIOM, clause) for m in _HEDGED.finditer(clause)):
         return HEDGED
     return AFFIRMED
 
