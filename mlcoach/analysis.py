@@ -339,13 +339,22 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) 
 
 
 def _clause_of(concept, sentence: str, parts: tuple[claims.Clause, ...]) -> tuple[claims.Clause, str]:
-    """The clause where the concept is said and its polarity there: the most affirmative place it appears."""
+    """The clause where the concept is said and its polarity there: the most affirmative place it appears. "I
+    know people use F1, but we've never computed it": a later clause that says "never ... it" of the candidate's
+    own work takes it back."""
     spots = [(c := claims.clause_at(parts, m.start()), c.polarity_at(m.start()))
              for m in concept.patterns.compile().finditer(sentence)]
     if not spots:
         return parts[0], parts[0].polarity
     order = (claims.AFFIRMED, claims.HEDGED, claims.NEGATED, claims.DISCLAIMED, claims.DISMISSED)
-    return min(spots, key=lambda spot: order.index(spot[1]))
+    clause, polarity = min(spots, key=lambda spot: order.index(spot[1]))
+    later = [c for c in parts if c.start > clause.start and c.polarity in (claims.NEGATED, claims.DISCLAIMED)
+             and c.mode == claims.DID and _BACK.search(sentence[c.start:c.end])]
+    return (later[0], later[0].polarity) if later and polarity in (claims.AFFIRMED, claims.HEDGED) else \
+        (clause, polarity)
+
+
+_BACK = re.compile(r"\b(it|them|those|that|this|one|any)\b", re.IGNORECASE)
 
 
 def _hit(concept: str, sentence: str, where: tuple[claims.Clause, str], explained: bool, reasoned: bool,

@@ -135,6 +135,7 @@ _ACTED = re.compile(
     r"retrained|monitored|caught|missed|broke|failed|went|helped|managed|delivered|scaled|labeled|labelled|"
     r"collected|cleaned|audited|tested|tuned|evaluated|compared|picked|chose|lost|gained|beat|halved|doubled|"
     r"saved|raised|lowered|flagged|detected|served|logged|tracked|shadowed|wrapped|containeri[sz]ed|"
+    r"computed|calculated|checked|looked|done|had to|dealt|handled|touched|tried|run|set|put|versioned|"
     r"check|find|build|train|ship|deploy|run|work|retrain|monitor|measure|own|lead|maintain|debug|fix|see|"
     r"notice|learn|split|label|evaluate|compare|track|serve|tune|add|remove|collect|clean|audit|test|launch|"
     r"release|write|design|migrate|reduce|improve|catch|use|keep|log|alert|refresh|rebuild|recompute)\b",
@@ -271,6 +272,8 @@ def _mode(clause: str, sentence: str, asked: str = "") -> tuple[str, bool]:
         return QUOTES, False
     if COURSE_WORK.search(sentence):
         return COURSE, False
+    if _KNOWING.search(clause):
+        return KNOWS, False  # "I know drift is a thing": what they know, not what they did or would do
     if _PLAN.search(clause) or _IMPERATIVE.search(clause):
         return WOULD, False
     if (_SPEAKER.search(clause) and _ACTED.search(clause)) or _dropped_subject(clause):
@@ -281,8 +284,6 @@ def _mode(clause: str, sentence: str, asked: str = "") -> tuple[str, bool]:
         return DID, False  # "We shipped it in March, then retrained weekly": the subject stands in an earlier clause
     if _PAST_ACCOUNT.search(clause) and not _GENERIC.search(clause) and not _HYPO.search(clause):
         return DID, False  # "The labels came from agents choosing a priority": the project told in the past
-    if _KNOWING.search(clause):
-        return KNOWS, False  # "I know drift is a thing": what they know, not what they did or would do
     if _OPINION.search(clause) and not _GENERIC.search(clause):
         return WOULD, False  # "I think mAP at 0.5 and per-class recall": the candidate's own view, hedged or not
     if is_note(clause):

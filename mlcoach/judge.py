@@ -31,6 +31,7 @@ FORMULA = 2  # 1: before misconceptions cost points and waved-away concepts earn
 CREDIT_STEPS = (0.0, 1.0, 2.0, 3.25)  # credit above the n-th step earns n+1 points: >0 -> 1, >=1 -> 2, ...
 FLAG_PENALTY = 5
 MAX_CORRECTIONS = 3
+SAID_NOT_CAP = 1  # the most a criterion scores when the candidate says they have not done it, and tells of no work
 NAMED_ONLY_CAP = 2  # the most a criterion scores when none of its concepts was explained anywhere
 ENGAGED = 0.6  # below this share of substantive answers the overall is scaled down in proportion
 BANDS = ((75, "strong hire"), (55, "hire"), (35, "lean no"), (0, "no hire"))
@@ -215,12 +216,24 @@ def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: 
     score = score_for(credit)
     if not reasoned and not signals:
         score = min(score, NAMED_ONLY_CAP)  # concepts only named, however many, are not a strong criterion
+    if _only_says_not(c, answers):
+        score = min(score, SAID_NOT_CAP)  # "I've never deployed a model": plans and knowledge do not lift it
     phases = persona.criterion_phases.get(c.id, frozenset())
     spoken = any(h.concept in c.concepts for a in answers for h in a.analysis.hits)
     judged = bool(spoken or signals or not phases or phases & reached)
     if judged and not credit and any(a.analysis.unread for a in answers if a.phase in phases):
         judged = False  # nothing read for it, and its answers were partly in another language: not read, not 0
     return CriterionScore(c.id, score, round(credit, 2), tuple(evidence[:3]), missing if judged else (), judged)
+
+
+def _only_says_not(c: Criterion, answers: list[Answer]) -> bool:
+    """The candidate says they have not done what the criterion is about (not done, someone else did it), and
+    tells of no work of their own on it."""
+    hits = [(a, h) for a in answers if a.analysis.quality == "ok" for h in a.analysis.hits if h.concept in c.concepts]
+    said_not = [h for _, h in hits if h.polarity in (claims.NEGATED, claims.DISCLAIMED) and h.mode == claims.DID
+                or h.polarity == claims.DISCLAIMED]
+    did = [h for _, h in hits if not h.gap and h.mode == claims.DID and h.grounded]
+    return bool(said_not) and not did
 
 
 def _signals(cid: str, answers: list[Answer], persona: Persona) -> list[tuple[float, Evidence]]:

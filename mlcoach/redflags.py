@@ -119,10 +119,11 @@ def _jumps_to_complex(seen: _Seen, flag) -> tuple[Evidence, ...]:
 def _ignores_data_quality(seen: _Seen, flag) -> tuple[Evidence, ...]:
     design = seen.phase("design")
     concepts = seen.concepts("data_quality")
+    gaps = _gap_evidence(seen.answers, concepts)  # "we didn't do any cleaning"
+    if gaps and seen.crit["data_quality"].score <= 1:
+        return gaps
     if seen.crit["data_quality"].credit >= seen.data_quality_floor:
         return ()
-    if gaps := _gap_evidence(seen.answers, concepts):  # "we didn't do any cleaning"
-        return gaps
     if len(design) >= 2 or seen.on_topic(design, "data"):
         return _answer_evidence(seen.on_topic(design, "data"), design, avoid=concepts)
     return ()
