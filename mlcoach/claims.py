@@ -45,7 +45,8 @@ _PSEUDO = re.compile(
     r"if not|no longer|not least|no more than|never been (easier|better)|can't stress|cannot stress|"
     r"couldn't be (happier|better)|not surprisingly|not that hard|no-brainer|no brainer|not (much|many|all)|"
     r"not (too|very|that) (bad|hard|expensive|costly)|nothing (fancy|special)|no-code|not sure (if|whether) "
-    r"(it|that|this))\b|['\"‘“]not[- ]\w+['\"’”]|\bnot[- ](spam|fraud|toxic|relevant|sarcastic|urgent)\b",
+    r"(it|that|this)\b|(is|are|was|were|isn't|aren't) not (enough|sufficient)|(isn't|aren't|wasn't) (enough|"
+    r"sufficient)|not enough on (its|their) own|(not|no) worse|no less|not (random|randomly))\b|['\"‘“]not[- ]\w+['\"’”]|\bnot[- ](spam|fraud|toxic|relevant|sarcastic|urgent)\b",
     _F,
 )
 # A negated bad practice is a practice: "never touch the test set until the end", "we don't ship without a test".

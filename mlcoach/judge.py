@@ -185,6 +185,9 @@ def _relevant_concepts(state: State) -> set[str]:
         for cid in c.concepts:
             if not any(cid in q.covers for q in persona.questions_by_id.values()):
                 out.add(cid)
+    if scenario is not None and scenario.metrics:  # house prices: no gap in not naming precision or ROC-AUC
+        out -= {cid for cid, concept in persona.concepts.items()
+                if concept.group == "evaluation" and cid not in scenario.metrics}
     return out
 
 

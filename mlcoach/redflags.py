@@ -72,7 +72,7 @@ class _Seen:
         return [a for a in self.answers if a.analysis.quality == "ok"]
 
     def phase(self, *phases: str) -> list[Answer]:
-        return [a for a in self.answers if a.phase in phases and not a.analysis.unread]
+        return [a for a in self.answers if a.phase in phases]
 
     @property
     def algorithms(self) -> set[str]:
@@ -88,7 +88,8 @@ class _Seen:
 def red_flags(answers: list[Answer], crit: dict[str, CriterionScore], persona: Persona, *,
               data_quality_floor: float) -> tuple[tuple[str, tuple[Evidence, ...]], ...]:
     """Each of the persona's red flags whose rule fires, with the quotes that show it."""
-    seen = _Seen(answers, crit, persona, data_quality_floor)
+    readable = [a for a in answers if not a.analysis.unread]  # what it could not read may have said it
+    seen = _Seen(readable, crit, persona, data_quality_floor)
     rules = {f.id: f for f in persona.red_flags}
     flags: list[tuple[str, tuple[Evidence, ...]]] = []
     for fid, rule in _FLAG_RULES:

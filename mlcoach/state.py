@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mlcoach import claims
 from mlcoach.analysis import Analysis, Hit, analyze
 from mlcoach.personas import Persona, Scenario
 from mlcoach.records import CandidateEvent, Event, MetaEvent
@@ -34,6 +35,7 @@ class State(Timeline):
         self.answers: list[Answer] = []
         self.coverage: dict[str, Hit] = {}  # best hit per concept across the session
         self.scenario_explained: set[str] = set()  # explained since the scenario was posed
+        self.declined: set[str] = set()  # concepts the candidate said they have not worked on or waved away
 
     def apply(self, ev: Event) -> None:
         phase = self.phase
@@ -48,6 +50,7 @@ class State(Timeline):
                                        last.text if last else "", len(self.answers) + 1))
             if phase in ANSWERED_LATE:
                 self.scenario_explained |= analysis.explained
+            self.declined |= {h.concept for h in analysis.hits if h.gap and h.mode != claims.ASKS}
             for hit in analysis.hits:
                 old = self.coverage.get(hit.concept)
                 if old is None or (hit.explained and not old.explained):
@@ -61,10 +64,11 @@ class State(Timeline):
 
     def covered(self) -> set[str]:
         """What counts as covered for skipping questions: once the scenario is posed, only what was explained
-        about it (a past project's deployment does not answer how *this* model would be deployed)."""
+        about it (a past project's deployment does not answer how *this* model would be deployed); and what the
+        candidate said they have not done ("I've never monitored a model" is not asked about monitoring again)."""
         if self.phase in ("design", "production"):
-            return self.scenario_explained
-        return self.explained
+            return self.scenario_explained | self.declined
+        return self.explained | self.declined
 
     @property
     def mentioned(self) -> set[str]:
