@@ -196,7 +196,7 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = (), asked: st
     clean = [s for s in sentences(text) if not ph.INJECTION.search(s)]
     body = " ".join(clean) if injected else text
     tokens = words(body)
-    read = [s for s in clean if not claims.foreign(words(s))]
+    read = [s for s in clean if not claims.foreign(s)]
     unread = len(clean) - len(read)
     hits, flags, marks, errors, prose_tokens = _read_sentences(read, " ".join(read), persona,
                                                                _Context(asked, scenario, any(

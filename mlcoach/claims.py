@@ -25,6 +25,7 @@ _BOUNDARY = re.compile(
     r"\s*[;:]\s+|,?\s+\b(but|however|although|though|whereas|except that|yet|while|because|since|so that|"
     r"which is why|that's why|instead|otherwise)\b\s*|,\s+(so|and then|then)\s+|"
     r"(,|\s)\s*and\s+(?=(never|not|no|didn't|don't|haven't|hasn't|wasn't|weren't|won't|can't)\b)|"
+    r"\s+and\s+(?=(i|we|they|he|she)('\w+)?\s)|"
     r"\s+and\s+(?=(the|it|they|our|this|that|he|she)\s+\w+(\s+\w+)?\s+(didn't|doesn't|don't|wasn't|weren't|"
     r"isn't|aren't|was|were|is|are|did|does|had|has)\b)|"
     r",\s+(?=(we|i|they|it|the team|our team|my team)('\w+)?\s)|"
@@ -249,7 +250,8 @@ def polarity(clause: str) -> str:
     if _DISCLAIMED.search(clause) or (_OTHERS.search(clause) and not _OWN_PART.search(clause)):
         return DISCLAIMED
     negated = [m for m in _NEGATION.finditer(clause) if not _inside(m.start(), _PSEUDO, clause)]
-    if len(negated) % 2 == 1 and not _PRACTICE.search(clause):  # "not unusual" reads as a plain statement
+    double = len(negated) == 2 and len(clause[negated[0].end():negated[1].start()].split()) <= 3
+    if negated and not double and not _PRACTICE.search(clause):  # "not unusual" reads as a plain statement
         return NEGATED
     if any(not _inside(m.start(), _SURE_IDIOM, clause) for m in _HEDGED.finditer(clause)):
         return HEDGED
@@ -327,7 +329,7 @@ def _dropped_subject(clause: str) -> bool:
 def reads_back(clause: str, asked: str) -> bool:
     """The clause is mostly the interviewer's question read back."""
     mine = [w for w in _QUESTION_WORDS.findall(clause.lower()) if w not in _STOP]
-    if len(mine) < 4:
+    if len(mine) < 3:
         return False
     theirs = {w for w in _QUESTION_WORDS.findall(asked.lower()) if w not in _STOP}
     return sum(1 for w in mine if w in theirs) / len(mine) >= 0.8
@@ -354,9 +356,12 @@ def clause_at(parts: tuple[Clause, ...], pos: int) -> Clause:
     return parts[-1]
 
 
-def foreign(tokens: list[str]) -> bool:
+_LETTERS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def foreign(sentence: str) -> bool:
     """Mostly another language's function words: the offline reader does not read it."""
-    low = [t.lower() for t in tokens]
+    low = _LETTERS.findall(sentence.lower())
     theirs = sum(1 for t in low if t in _FOREIGN and t not in _ENGLISH)
     ours = sum(1 for t in low if t in _ENGLISH)
     return len(low) >= 4 and theirs >= 2 and theirs > ours

@@ -43,6 +43,7 @@ def _md_feedback(summary: Summary) -> list[str]:
     if not score:
         return out + ["No score yet: the session ended before the judge ran.", ""]
     out += [f"**Overall {score.overall}/100 · {score.band}** ({score.judge} judge)", "", score.summary, ""]
+    out += [f"*{score.reading}*", ""] if score.reading else []
     out += _md_rubric(score) + _md_flags(score)
     if summary.delivery:
         out += ["", "### Delivery (spoken answers)", ""] + [f"- {line}" for line in summary.delivery]
@@ -159,6 +160,8 @@ def _html_feedback(summary: Summary) -> list[str]:
                f'style="background:{BAND_COLOUR.get(score.band, "#555")}">{_e(score.band)}</span> '
                f'<span class="where">({_e(score.judge)} judge)</span></p>')
     out.append(f"<p>{_e(score.summary)}</p>")
+    if score.reading:
+        out.append(f'<p class="note">{_e(score.reading)}</p>')
     out += _html_rubric(score) + _html_flags(score)
     if summary.delivery:
         out.append("<h3>Delivery (spoken answers)</h3><ul>" + "".join(f"<li>{_e(x)}</li>" for x in

@@ -100,6 +100,15 @@ def judged_answers(state: State) -> list[Answer]:
     return [a for a in state.answers if a.phase in ANSWERED_PHASES or not a.phase]
 
 
+# What the report says of the offline judge, measured by bench/blind.py on candidates it was never tuned on.
+OFFLINE_READING = (
+    "The offline judge reads phrasing, not meaning. On {n} candidates written blind and never used to tune it, its "
+    "overall was {overall} points from an expert's on average and {criterion} points per criterion (0-4). "
+    "A model judge (--judge llm) reads meaning, and other languages."
+)
+MEASURED = {"n": 22, "overall": "13", "criterion": "1.0"}
+
+
 def judge(state: State) -> Score:
     persona = state.persona
     answers = judged_answers(state)
@@ -108,7 +117,7 @@ def judge(state: State) -> Score:
     criteria = tuple(_criterion(c, answers, persona, relevant, reached) for c in persona.criteria)
     flags = red_flags(answers, {c.id: c for c in criteria}, persona, data_quality_floor=HIT_CREDIT["applied"])
     summary = _summary(answers, criteria, flags, persona, [p.id for p in state.phases])
-    return assemble(state, "offline", criteria, flags, summary)
+    return replace(assemble(state, "offline", criteria, flags, summary), reading=OFFLINE_READING.format(**MEASURED))
 
 
 def assemble(state: State, name: str, criteria: tuple[CriterionScore, ...], flags, summary: str) -> Score:

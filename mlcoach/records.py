@@ -232,6 +232,7 @@ class Score:
     rescored: bool = False
     previous_overall: int | None = None
     usage: Usage | None = None  # what judging cost, when a model judged (or tried to)
+    reading: str = ""  # how this judge reads answers and how far it is from an expert, for the report
 
     def label(self, item_id: str) -> str:
         return self.labels.get(item_id, item_id)
@@ -259,6 +260,8 @@ class Score:
                 out["previous_overall"] = self.previous_overall
         if self.usage is not None:
             out["usage"] = self.usage.to_dict()
+        if self.reading:
+            out["reading"] = self.reading
         return out
 
     def to_event(self) -> dict:
@@ -282,7 +285,7 @@ class Score:
             corrections=tuple(Correction.from_dict(c) for c in d.get("corrections") or () if isinstance(c, Mapping)),
             formula=_int(d.get("formula")), rescored=d.get("rescored") is True,
             previous_overall=_int(previous) if isinstance(previous, int | float) else None,
-            usage=Usage.from_dict(d.get("usage")),
+            usage=Usage.from_dict(d.get("usage")), reading=_str(d.get("reading")),
         )
 
 

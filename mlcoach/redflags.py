@@ -28,7 +28,7 @@ def _shown_sentences(a: Answer, avoid: set[str]) -> list[str]:
     """The answer's sentences a flag may quote: read (not another language), not a question, and not affirming
     one of the `avoid` concepts (a flag never quotes a sentence that says the opposite)."""
     affirming = {h.quote for h in a.analysis.hits if h.concept in avoid and not h.gap}
-    return [x for x in sentences(a.text) if x not in affirming and not claims.foreign(words(x))
+    return [x for x in sentences(a.text) if x not in affirming and not claims.foreign(x)
             and not x.rstrip().endswith("?")]
 
 

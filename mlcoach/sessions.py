@@ -207,7 +207,7 @@ _TYPES = {
     "text": str, "kind": str, "move": str, "input": str, "answer_seconds": _NUMBER, "note": str, "status": str,
     "how": str, "usage": dict, "overall": _NUMBER, "band": str, "criteria": dict, "red_flags": dict,
     "practice": list, "weakest": dict, "summary": str, "labels": dict, "advice": dict, "concept_labels": dict,
-    "corrections": list, "formula": int, "interviewer_name": str,
+    "corrections": list, "formula": int, "interviewer_name": str, "reading": str,
 }
 
 

@@ -71,6 +71,8 @@ def report(summary: Summary) -> Group:
     parts += [head]
     if score.summary:
         parts.append(Text(score.summary))
+    if score.reading:
+        parts.append(Text(score.reading, style="dim"))
     parts.append(_criteria(score))
     if score.red_flags:
         parts.append(_flags(score))
