@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlcoach import claims
-from mlcoach.analysis import sentences, words
+from mlcoach.analysis import sentences
 from mlcoach.personas import Persona
 from mlcoach.records import Evidence
 from mlcoach.state import Answer
