@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from mlcoach import claims
@@ -27,7 +27,13 @@ class Hit:
     void: bool = False  # named only to be waved away, or in a sentence that gets the facts wrong: earns nothing
     specific: bool = False  # the sentence gives a figure or tells of work done, not only a reason
     polarity: str = claims.AFFIRMED  # of the clause it stands in: affirmed, hedged, negated, disclaimed, dismissed
-    mode: str = claims.KNOWS  # did, would, knows, asks, quotes, course
+    course: bool = False  # told of course work, a tutorial or a competition
+    clause: claims.Clause | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def mode(self) -> str:
+        """did, would, knows, asks, quotes or course: read from its clause only when asked for."""
+        return self.clause.mode if self.clause is not None else claims.KNOWS
 
     @property
     def gap(self) -> bool:
@@ -246,9 +252,10 @@ def _read_sentences(clean: list[str], body: str, persona: Persona, ctx: _Context
     present = [c for c in persona.concepts.values() if c.id in found]
     before: list = []  # the concepts the previous sentence named: what "it" refers to next
     for sentence in clean:
-        in_sentence = finder.present(sentence, prepare(sentence), among=found) if found else set()
+        prepared = prepare(sentence)
+        in_sentence = finder.present(sentence, prepared, among=found) if found else set()
         named = [c for c in present if c.id in in_sentence]
-        s = _read_sentence(sentence, named, persona, ctx)
+        s = _read_sentence(sentence, named, persona, ctx, prepared)
         for mid in s.wrong:
             errors.setdefault(mid, sentence)
         prose_tokens += s.prose_tokens
@@ -289,10 +296,10 @@ class _Sentence:
     reasoned: bool
 
 
-def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) -> _Sentence:
+def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, prepared: str) -> _Sentence:
     stoks = words(sentence)
     prose = is_prose(sentence, stoks)
-    wrong = tuple(m.id for m in persona.misconceptions if m.states(sentence, ctx.scenario))
+    wrong = persona.misconceptions_in(sentence, ctx.scenario, prepared)
     if wrong:
         prose = False  # a claim that is wrong explains nothing, whatever else the sentence has
     content, own = own_words(sentence, named) if named else (len(stoks), len(stoks))
@@ -300,16 +307,15 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) 
     # An explanation says something in its own words besides the concepts' names ("because of scale" does not).
     worded = (own >= MIN_OWN_WORDS or content >= 5) and not glue
     dismissive = bool(ph.DISMISSIVE.search(sentence))
-    reason = bool(ph.REASON.search(sentence)) and not ph.VACUOUS.search(sentence) and not dismissive and worded
+    vacuous = bool(ph.VACUOUS.search(sentence))  # "eight H100s and it'll be fine" explains nothing
+    reason = bool(ph.REASON.search(sentence)) and not vacuous and not dismissive and worded
     if reason and (short := _BECAUSE_OF.search(sentence)):
         # "because of latency" names a concept, it does not explain: the reason needs words of its own
         head, tail = sentence[: short.start()], sentence[short.end():]
         reason = bool(ph.REASON.search(head)) or own_words(tail, named)[1] >= 3
-    parts = claims.clauses(sentence, ctx.asked)
-    if ctx.course:
-        parts = tuple(replace(c, mode=claims.COURSE) if c.mode == claims.DID else c for c in parts)
+    parts = claims.clauses(sentence, ctx.asked, ctx.course, plain=not named)
     told = [sentence[c.start:c.end] for c in parts if c.polarity in (claims.AFFIRMED, claims.HEDGED)]
-    course = any(c.mode == claims.COURSE for c in parts)
+    course = ctx.course or bool(claims.COURSE_WORK.search(sentence))
     said = " ".join(told)  # what the sentence affirms: "I've never deployed a model" tells of no work
     number = bool(ph.NUMBER.search(said))
     speaker = bool(ph.FIRST_PERSON.search(said) or ph.WE_SPEAK.search(said))
@@ -328,13 +334,12 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context) 
             c.polarity == claims.DISCLAIMED or c.polarity == claims.NEGATED and c.mode == claims.DID
             for c in gap_told),
         course=course)
-    vacuous = bool(ph.VACUOUS.search(sentence))  # "eight H100s and it'll be fine" explains nothing
     explained = prose and (reason or number or experience) and not dismissive and worded and not vacuous
     specific = number or experience
     hits = tuple(_hit(concept.id, sentence, _clause_of(concept, sentence, parts), explained, prose and reason,
-                      prose and not glue, bool(wrong), specific, grounded) for concept in named)
+                      prose and not glue, bool(wrong), specific, grounded, course) for concept in named)
     template = _hit("", sentence, (parts[0], parts[0].polarity), explained, prose and reason, prose and not glue,
-                    bool(wrong), specific, grounded)
+                    bool(wrong), specific, grounded, course)
     return _Sentence(flags, wrong, len(stoks) if prose else 0, hits, template, prose and reason)
 
 
@@ -358,12 +363,12 @@ _BACK = re.compile(r"\b(it|them|those|that|this|one|any)\b", re.IGNORECASE)
 
 
 def _hit(concept: str, sentence: str, where: tuple[claims.Clause, str], explained: bool, reasoned: bool,
-         prose: bool, void: bool, specific: bool = False, grounded: bool = False) -> Hit:
+         prose: bool, void: bool, specific: bool = False, grounded: bool = False, course: bool = False) -> Hit:
     clause, polarity = where
-    gap = polarity in claims.GAPS or clause.mode in (claims.ASKS, claims.QUOTES)
-    grounded = grounded and prose and clause.mode != claims.COURSE and not clause.knowing and not gap
+    gap = polarity in claims.GAPS or claims.no_answer(clause)
+    grounded = grounded and prose and not course and not clause.knowing and not gap
     return Hit(concept, explained and not gap, sentence, reasoned and not gap, grounded, void=void or gap,
-               specific=specific and not gap, polarity=polarity, mode=clause.mode)
+               specific=specific and not gap, polarity=polarity, course=course, clause=clause)
 
 
 def _quality(body: str, tokens: list[str], previous: Sequence[str], persona: Persona, hits: bool,

@@ -12,7 +12,8 @@ a shadow test") is a practice, not a gap. Pure functions of the text: no persona
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 AFFIRMED, HEDGED, NEGATED, DISCLAIMED, DISMISSED = "affirmed", "hedged", "negated", "disclaimed", "dismissed"
 DID, WOULD, KNOWS, ASKS, QUOTES, COURSE = "did", "would", "knows", "asks", "quotes", "course"
@@ -84,6 +85,16 @@ _DISCLAIMED = re.compile(
     r"much|the details|anything)|no (real|practical|professional|industry|hands-on|production) (experience|"
     r"projects?|exposure)|only (read|heard|seen|watched) (about|of|videos)|in theory|i'd have to (look|check)|"
     r"(haven't|have not|never) (really |actually )?(had the chance|had a chance|gotten to|got to))\b",
+    _F,
+)
+# Every word that can start a mark of polarity; a clause with none of them is affirmed.
+_MARKED = re.compile(
+    r"n't|\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|hardly|barely|lack\w*|no ?one|team|"
+    r"teams|people|folks|guys|group|someone|somebody|out of|outside of|handed|threw|only (read|heard|seen|"
+    r"watched)|in theory|have to|think|guess|believe|suppose|maybe|perhaps|probably|possibly|might|kind of|"
+    r"sort of|remember|say|feel|fairly|roughly|more or less|reckon|presumably|outdated|old-?school|overrated|"
+    r"pointless|irrelevant|unnecessary|waste|bother|worry|care|needn't|too long|too slow|academics|hype|dead|"
+    r"useless|overkill|sure|certain|know|experience|exposure|projects?|chance|gotten|involved|responsible|part)\b",
     _F,
 )
 # Someone else's work: "the platform team has retrained it once", "was decided by the platform team".
@@ -220,10 +231,11 @@ class Clause:
     start: int  # offsets in the sentence
     end: int
     polarity: str  # of the clause as a whole (its verb)
-    mode: str
-    note: bool = False  # a verbless note: read as the candidate's own, but no account of work by itself
-    knowing: bool = False  # "I know drift is a thing": knowledge claimed, not work done or planned
     forward: tuple[int, ...] = ()  # offsets of determiner negations ("no", "without"): they negate what follows
+    sentence: str = field(default="", repr=False)
+    asked: str = field(default="", repr=False)
+    previous: Clause | None = field(default=None, repr=False, compare=False)
+    course: bool = False  # the answer tells of course work: its accounts of work are course work
 
     def polarity_at(self, pos: int) -> str:
         """The polarity of what is said at `pos` (a concept's place in the sentence)."""
@@ -231,6 +243,32 @@ class Clause:
             return self.polarity
         flips = sum(1 for at in self.forward if at < pos)
         return NEGATED if flips % 2 else self.polarity
+
+    @cached_property
+    def _kind(self) -> tuple[str, bool]:
+        """(mode, note), read only when asked for: most clauses name no concept and need no mode."""
+        text = self.sentence[self.start:self.end]
+        kind, note = _mode(text, self.sentence, self.asked)
+        if kind == KNOWS and self.previous is not None and self.previous.mode in (DID, WOULD) and \
+                _CONTINUES.search(text) and not _GENERIC.search(text):
+            kind = self.previous.mode  # "I'd run it in shadow mode first, then a canary on a few sites"
+        if self.course and kind == DID:
+            kind = COURSE
+        return kind, note
+
+    @property
+    def mode(self) -> str:
+        return self._kind[0]
+
+    @property
+    def note(self) -> bool:
+        """A verbless note: read as the candidate's own, but no account of work by itself."""
+        return self._kind[1]
+
+    @cached_property
+    def knowing(self) -> bool:
+        """ "I know drift is a thing": knowledge claimed, not work done or planned."""
+        return bool(_KNOWING.search(self.sentence[self.start:self.end]))
 
 
 def split_clauses(sentence: str) -> list[tuple[int, int]]:
@@ -245,6 +283,8 @@ def split_clauses(sentence: str) -> list[tuple[int, int]]:
 
 
 def polarity(clause: str) -> str:
+    if not _MARKED.search(clause):  # most clauses carry no mark of polarity at all: one search says so
+        return AFFIRMED
     if _DISMISSED.search(clause):
         return DISMISSED
     if _DISCLAIMED.search(clause) or (_OTHERS.search(clause) and not _OWN_PART.search(clause)):
@@ -335,18 +375,26 @@ def reads_back(clause: str, asked: str) -> bool:
     return sum(1 for w in mine if w in theirs) / len(mine) >= 0.8
 
 
-def clauses(sentence: str, asked: str = "") -> tuple[Clause, ...]:
+def clauses(sentence: str, asked: str = "", course: bool = False, plain: bool = False) -> tuple[Clause, ...]:
+    """The sentence's clauses. `plain`: the caller needs no concept's place, so a sentence with no mark of
+    polarity at all is one affirmed clause (the common case, read with one search)."""
+    if plain and not _MARKED.search(sentence):
+        return (Clause(0, len(sentence), AFFIRMED, (), sentence, asked, None, course),)
     out: list[Clause] = []
     for a, b in split_clauses(sentence):
         text = sentence[a:b]
         forward = () if _PRACTICE.search(text) else tuple(
             a + m.start() for m in _FORWARD.finditer(text) if not _inside(m.start(), _PSEUDO, text))
-        kind, note = _mode(text, sentence, asked)
-        if kind == KNOWS and out and out[-1].mode in (DID, WOULD) and _CONTINUES.search(text) and \
-                not _GENERIC.search(text):
-            kind = out[-1].mode  # "I'd run it in shadow mode first, then a canary on a few sites"
-        out.append(Clause(a, b, polarity(text), kind, note, bool(_KNOWING.search(text)), forward))
+        out.append(Clause(a, b, polarity(text), forward, sentence, asked, out[-1] if out else None, course))
     return tuple(out)
+
+
+def no_answer(clause: Clause) -> bool:
+    """A question to the interviewer, or the interviewer's question read back: it answers nothing."""
+    text = clause.sentence[clause.start:clause.end]
+    if clause.sentence.rstrip().endswith("?"):
+        return bool(_TO_YOU.search(clause.sentence)) or not clause.asked
+    return bool(clause.asked) and reads_back(text, clause.asked)
 
 
 def clause_at(parts: tuple[Clause, ...], pos: int) -> Clause:

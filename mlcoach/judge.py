@@ -36,7 +36,7 @@ NAMED_ONLY_CAP = 2  # the most a criterion scores when none of its concepts was 
 ENGAGED = 0.6  # below this share of substantive answers the overall is scaled down in proportion
 BANDS = ((75, "strong hire"), (55, "hire"), (35, "lean no"), (0, "no hire"))
 HEDGED_CREDIT = 0.85  # a claim hedged ("I think", "maybe") earns this share of what it would
-HIT_CREDIT = {"grounded": 1.0, "planned": 1.0, "explained": 0.5, "applied": 0.5, "named": 0.25, "salad": 0.2}
+HIT_CREDIT = {"grounded": 1.0, "explained": 0.5, "applied": 0.5, "named": 0.25, "salad": 0.2}
 ANSWERED_PHASES = ("opening", "experience", "design", "production", "deep_dive")
 # The criterion each red flag is about, for "what to practise next".
 FLAG_CRITERION = {
@@ -167,13 +167,11 @@ def _hit_credit(a: Analysis, hit: Hit) -> float:
         return HIT_CREDIT["salad"]
     if a.quality != "ok":
         return 0.0
-    if hit.explained and hit.grounded:
-        credit = HIT_CREDIT["grounded"] if hit.specific or hit.mode == claims.DID else HIT_CREDIT["planned"]
-    elif hit.explained:
-        credit = HIT_CREDIT["explained"]
+    if hit.explained:
+        credit = HIT_CREDIT["grounded"] if hit.grounded else HIT_CREDIT["explained"]
     else:
         credit = HIT_CREDIT["applied"] if hit.grounded else HIT_CREDIT["named"]
-    if hit.mode == claims.COURSE:
+    if hit.course:
         credit = min(credit, HIT_CREDIT["named"])
     if hit.polarity == claims.HEDGED:
         credit *= HEDGED_CREDIT
@@ -242,10 +240,9 @@ def _only_says_not(c: Criterion, answers: list[Answer]) -> bool:
     """The candidate says they have not done what the criterion is about (not done, someone else did it), and
     tells of no work of their own on it."""
     hits = [(a, h) for a in answers if a.analysis.quality == "ok" for h in a.analysis.hits if h.concept in c.concepts]
-    said_not = [h for _, h in hits if h.polarity in (claims.NEGATED, claims.DISCLAIMED) and h.mode == claims.DID
-                or h.polarity == claims.DISCLAIMED]
-    did = [h for _, h in hits if not h.gap and h.mode == claims.DID and h.grounded]
-    return bool(said_not) and not did
+    said_not = any(h.polarity == claims.DISCLAIMED or h.polarity == claims.NEGATED and h.mode == claims.DID
+                   for _, h in hits)
+    return said_not and not any(not h.gap and h.grounded and h.mode == claims.DID for _, h in hits)
 
 
 def _signals(cid: str, answers: list[Answer], persona: Persona) -> list[tuple[float, Evidence]]:

@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from mlcoach.errors import BadInput
-from mlcoach.matching import ConceptFinder, Patterns
+from mlcoach.matching import ConceptFinder, Patterns, prepare
 
 FORMAT = 1
 PHASE_IDS = ("opening", "experience", "design", "production", "deep_dive", "closing")
@@ -183,6 +183,18 @@ class Persona:
         for qs in self.branches.values():
             out.update({q.id: q for q in qs})
         return out
+
+    @cached_property
+    def misconception_finder(self) -> ConceptFinder:
+        """The misconceptions' patterns, indexed by their literal words like the concepts'."""
+        return ConceptFinder({m.id: m.patterns for m in self.misconceptions})
+
+    def misconceptions_in(self, sentence: str, scenario: str = "", prepared: str | None = None) -> tuple[str, ...]:
+        """The ids of the misconceptions the sentence states (for this scenario)."""
+        if not self.misconceptions:
+            return ()
+        found = self.misconception_finder.present(sentence, prepared if prepared is not None else prepare(sentence))
+        return tuple(m.id for m in self.misconceptions if m.id in found and m.states(sentence, scenario))
 
     @cached_property
     def criterion_phases(self) -> dict[str, frozenset[str]]:
