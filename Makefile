@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install interview test bench calibrate lint clean
+.PHONY: install interview test bench calibrate blind lint clean
 
 $(STAMP): pyproject.toml
 	@# tmux drives the end-to-end terminal tests and espeak-ng makes the speech the voice tests transcribe;
@@ -30,6 +30,9 @@ test: $(STAMP)
 
 calibrate: $(STAMP)
 	$(BIN)/python bench/calibrate.py
+
+blind: $(STAMP)
+	$(BIN)/python bench/blind.py tests/blind/dev tests/blind/holdout --each
 
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q mlcoach
