@@ -287,11 +287,12 @@ def _practice(criteria: tuple[CriterionScore, ...], flags, persona: Persona) -> 
 
 
 def _answer_value(a: Answer) -> float:
+    """How much an answer holds: what it explains, less what it gets wrong or says it has not done."""
     an = a.analysis
     if an.quality != "ok":
         return -1.0
     return (len(an.explained) + sum(0.5 for h in an.hits if h.grounded and h.explained) + an.reasons
-            + an.experience + an.numbers + an.tradeoff)
+            + an.experience + an.numbers + an.tradeoff - len(an.errors) - 0.5 * sum(1 for h in an.hits if h.gap))
 
 
 def _weakest(answers: list[Answer], persona: Persona) -> Weakest | None:

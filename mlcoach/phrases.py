@@ -104,7 +104,7 @@ DISMISSIVE = re.compile(
 HYPOTHETICAL = re.compile(r"\b(would|could|might|i'd|we'd)\b", re.IGNORECASE | re.ASCII)
 FAILURE = re.compile(
     r"\b(failed|failure|didn't work|did not work|went wrong|mistake|lesson|learned|learnt|post-?mortem|"
-    r"broke|regress(ed|ion)|underperform\w*|backfired|wrong|bug|outage|root cause|(i|we) learn|lessons?|"
+    r"broke|regressed|(a|the|performance|quality|silent) regression\b(?! (model|problem|task|tree|metrics?))|underperform\w*|backfired|wrong|bug|outage|root cause|(i|we) learn|lessons?|"
     r"silently|humbl\w*|rolled (it )?back|reverted|looked (better|good|great) offline|"
     r"(time|engagement|revenue|ctr|conversions?|clicks|retention|sales|metrics?|numbers|performance|accuracy|"
     r"precision|recall|auc) (\w+ )?(went down|dropped off)|"

@@ -202,3 +202,9 @@ def test_a_topic_the_candidate_has_not_done_is_not_asked_again(tmp_path, persona
             list(session.next_phase())
         for move in core_moves(session.state):
             assert not (move.covers and set(move.covers) <= {"monitoring", "retraining"}), move.id
+
+
+def test_an_algorithm_named_regression_is_no_failure_story(persona):
+    assert not analyze("Logistic regression got an AUC of about 0.78 on the churn data.", persona).failure
+    assert analyze("After the release we saw a regression in recall, and I traced it to a broken feature.",
+                   persona).failure
