@@ -106,7 +106,7 @@ OFFLINE_READING = (
     "overall was {overall} points from an expert's on average and {criterion} points per criterion (0-4). "
     "A model judge (--judge llm) reads meaning, and other languages."
 )
-MEASURED = {"n": 22, "overall": "10", "criterion": "1.1"}  # tests/blind/holdout, bench/blind.py
+MEASURED = {"n": 22, "overall": "11", "criterion": "1.1"}  # tests/blind/holdout, bench/blind.py
 
 
 def judge(state: State) -> Score:
@@ -115,7 +115,7 @@ def judge(state: State) -> Score:
     relevant = _relevant_concepts(state)
     reached = {a.phase for a in answers if a.analysis.quality != "unread"}
     criteria = tuple(_criterion(c, answers, persona, relevant, reached) for c in persona.criteria)
-    flags = red_flags(answers, {c.id: c for c in criteria}, persona, data_quality_floor=HIT_CREDIT["applied"])
+    flags = red_flags(answers, {c.id: c for c in criteria}, persona)
     summary = _summary(answers, criteria, flags, persona, [p.id for p in state.phases])
     return replace(assemble(state, "offline", criteria, flags, summary), reading=OFFLINE_READING.format(**MEASURED))
 

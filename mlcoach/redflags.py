@@ -65,7 +65,6 @@ class _Seen:
     answers: list[Answer]
     crit: dict[str, CriterionScore]
     persona: Persona
-    data_quality_floor: float  # less credit than this for data quality is no awareness of it
 
     @property
     def ok(self) -> list[Answer]:
@@ -85,11 +84,11 @@ class _Seen:
         return _on_topic(answers, topic, self.persona)
 
 
-def red_flags(answers: list[Answer], crit: dict[str, CriterionScore], persona: Persona, *,
-              data_quality_floor: float) -> tuple[tuple[str, tuple[Evidence, ...]], ...]:
+def red_flags(answers: list[Answer], crit: dict[str, CriterionScore],
+              persona: Persona) -> tuple[tuple[str, tuple[Evidence, ...]], ...]:
     """Each of the persona's red flags whose rule fires, with the quotes that show it."""
     readable = [a for a in answers if not a.analysis.unread]  # what it could not read may have said it
-    seen = _Seen(readable, crit, persona, data_quality_floor)
+    seen = _Seen(readable, crit, persona)
     rules = {f.id: f for f in persona.red_flags}
     flags: list[tuple[str, tuple[Evidence, ...]]] = []
     for fid, rule in _FLAG_RULES:
@@ -123,7 +122,7 @@ def _ignores_data_quality(seen: _Seen, flag) -> tuple[Evidence, ...]:
     gaps = _gap_evidence(seen.answers, concepts)  # "we didn't do any cleaning"
     if gaps and seen.crit["data_quality"].score <= 1:
         return gaps
-    if seen.crit["data_quality"].credit >= seen.data_quality_floor:
+    if seen.crit["data_quality"].score > 1:
         return ()
     if len(design) >= 2 or seen.on_topic(design, "data"):
         return _answer_evidence(seen.on_topic(design, "data"), design, avoid=concepts)
