@@ -269,7 +269,15 @@ def _read_sentences(clean: list[str], body: str, persona: Persona, ctx: _Context
             if old is None or _strength(new) > _strength(old):
                 hits[new.concept] = new
         before = named or before
+    if flags["grounded"]:  # bullets share the speaker of the answer: its notes are the candidate's own too
+        hits = {k: replace(h, grounded=True) if _own_note(h) else h for k, h in hits.items()}
     return hits, flags, marks, errors, prose_tokens
+
+
+def _own_note(hit: Hit) -> bool:
+    """A verbless note ("Nightly batch for all listings") in an answer that speaks of the candidate's own work."""
+    return not hit.grounded and not hit.gap and not hit.course and hit.clause is not None and \
+        hit.clause.mode in (claims.DID, claims.WOULD) and hit.clause.note
 
 
 def _resolved(sentence: str, named: list, before: list, s: _Sentence, persona: Persona, ctx: _Context) -> list[Hit]:
