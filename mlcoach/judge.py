@@ -31,6 +31,7 @@ FORMULA = 2  # 1: before misconceptions cost points and waved-away concepts earn
 CREDIT_STEPS = (0.0, 1.0, 2.0, 3.25)  # credit above the n-th step earns n+1 points: >0 -> 1, >=1 -> 2, ...
 FLAG_PENALTY = 5
 MAX_CORRECTIONS = 3
+WRONG_CAP = 2  # the most a criterion scores when the candidate stated a misconception about it
 SAID_NOT_CAP = 1  # the most a criterion scores when the candidate says they have not done it, and tells of no work
 NAMED_ONLY_CAP = 2  # the most a criterion scores when none of its concepts was explained anywhere
 ENGAGED = 0.6  # below this share of substantive answers the overall is scaled down in proportion
@@ -228,6 +229,9 @@ def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: 
         score = min(score, NAMED_ONLY_CAP)  # concepts only named, however many, are not a strong criterion
     if _only_says_not(c, answers):
         score = min(score, SAID_NOT_CAP)  # "I've never deployed a model": plans and knowledge do not lift it
+    if any(m.criterion == c.id and any(mid == m.id for a in answers for mid, _ in a.analysis.errors)
+           for m in persona.misconceptions):
+        score = min(score, WRONG_CAP)  # "we kept the model with the best test accuracy": the rest cannot make it solid
     phases = persona.criterion_phases.get(c.id, frozenset())
     spoken = any(h.concept in c.concepts for a in answers for h in a.analysis.hits)
     judged = bool(spoken or signals or not phases or phases & reached)

@@ -103,6 +103,7 @@ class Misconception:
     unless: Patterns | None = None
     label: str = ""
     scenarios: tuple[str, ...] = ()  # wrong only for these scenarios ("accuracy" for house prices); empty: always
+    criterion: str = ""  # the rubric criterion stating it counts against
 
     def states(self, sentence: str, scenario: str = "") -> bool:
         if self.scenarios and scenario not in self.scenarios:

@@ -307,7 +307,8 @@ def _misconceptions(r: _Reader, data: dict) -> tuple[Misconception, ...]:
         mid = r.get(t, "id", str, kp)
         misconceptions.append(Misconception(mid, r.regexes(t, "patterns", kp), r.get(t, "correction", str, kp),
                                             unless, r.get(t, "label", str, kp, default=mid.replace("_", " ")),
-                                            r.strings(t, "scenarios", kp, default=())))
+                                            r.strings(t, "scenarios", kp, default=()),
+                                            r.get(t, "criterion", str, kp, default="")))
     seen = [m.id for m in misconceptions]
     if len(set(seen)) != len(seen):
         dup = next(x for x in seen if seen.count(x) > 1)
@@ -332,6 +333,8 @@ def _check_references(p: Persona, r: _Reader) -> None:
     for s in p.scenarios:
         _unique([q.id for q in s.guide + s.probes], f"scenarios.{s.id}", r)
     for m in p.misconceptions:
+        if m.criterion and m.criterion not in {c.id for c in p.criteria}:
+            raise r.fail(f"misconceptions.{m.id}.criterion", f"unknown criterion id {m.criterion!r}")
         for sid in m.scenarios:
             if sid not in {s.id for s in p.scenarios}:
                 raise r.fail(f"misconceptions.{m.id}.scenarios", f"unknown scenario id {sid!r}")
