@@ -167,7 +167,9 @@ class LLMJudge:
                 elif found.quote not in {e.quote for e in evidence}:
                     evidence.append(found)
             score = proposed.score if evidence else 0
-            criteria.append(CriterionScore(c.id, score, float(score), tuple(evidence[:MAX_EVIDENCE]), base.missing))
+            judged = base.judged or bool(evidence)  # unreached phases are not judged, unless the model quotes for it
+            criteria.append(CriterionScore(c.id, score, float(score), tuple(evidence[:MAX_EVIDENCE]), base.missing,
+                                           judged))
         known = {f.id for f in persona.red_flags}
         flags = []
         for fid, quotes in verdict.red_flags.items():

@@ -536,3 +536,28 @@ def test_resume_counts_what_the_session_already_spent(tmp_path, fake_chat):
     evs = sessions.read_events(path).events
     assert any(e.get("note") == "max_cost" for e in evs)
     assert said(evs)[-1]["source"] == "scripted"
+
+
+def test_the_llm_judge_leaves_unreached_phases_unjudged_too(tmp_path, persona):
+    from mlcoach.clock import SimClock
+    from mlcoach.engine import Session
+    from mlcoach.interviewers import ScriptedInterviewer
+    from mlcoach.llm import Client, ModelConfig
+    from mlcoach.llm_judge import LLMJudge
+    from tests.fake_chat import FakeChat
+
+    verdict = json.dumps({"criteria": {"real_projects": {"score": 3, "evidence": ["we shipped a gradient boosting"]},
+                                       "production": {"score": 2, "evidence": []}}, "red_flags": {},
+                          "summary": "One project was described."})
+    chat = FakeChat(completions=verdict)
+    judge = LLMJudge(Client(ModelConfig("openai/fake-model", "", "sk-test", 1, 1, 0), backend=chat))
+    session = Session.create(persona, candidate="Ana", sessions_dir=tmp_path, clock=SimClock(),
+                             interviewer=ScriptedInterviewer(), judge=judge, scenario="spam", seed=1, mode="batch")
+    list(session.start())
+    list(session.submit("I build fraud models at a bank; we shipped a gradient boosting model that cut chargebacks "
+                        "by 20 percent."))
+    list(session.finish("complete"))
+    score = session.summary().score
+    by_id = {c.id: c for c in score.criteria}
+    assert score.judge.startswith("llm:") and by_id["real_projects"].judged
+    assert not by_id["production"].judged and "production" not in score.scores
