@@ -302,10 +302,6 @@ def _inside(pos: int, pattern: re.Pattern, text: str) -> bool:
     return any(m.start() <= pos < m.end() for m in pattern.finditer(text))
 
 
-def mode(clause: str, sentence: str, asked: str = "") -> str:
-    return _mode(clause, sentence, asked)[0]
-
-
 def _mode(clause: str, sentence: str, asked: str = "") -> tuple[str, bool]:
     """(the mode, whether it rests only on the note form: no words of a speaker, a plan or an act)."""
     if sentence.rstrip().endswith("?"):

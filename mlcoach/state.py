@@ -78,13 +78,6 @@ class State(Timeline):
     def last_answer(self) -> Answer | None:
         return self.answers[-1] if self.answers else None
 
-    def answers_to(self, move_id: str) -> list[Answer]:
-        return [a for a in self.answers if a.question == move_id]
-
-    def phase_answers(self, phase: str | None = None) -> list[Answer]:
-        phase = phase or self.phase
-        return [a for a in self.answers if a.phase == phase]
-
 
 def replay(events: list[Event], persona: Persona) -> State:
     """A log's events folded into a fresh state."""
