@@ -98,6 +98,7 @@ def normalize(text: str) -> str:
 
 
 MIN_OWN_WORDS = 2
+PLAN_WORDS = 4  # own words a planned step needs to count as explained ("I'd check the data" does not)
 _BECAUSE_OF = re.compile(r"\b(because of|due to|thanks to)\b", re.IGNORECASE | re.ASCII)
 FILLER = frozenset(
     "use used using uses chose choose chosen pick picked go went would important things stuff etc lot lots really "
@@ -269,6 +270,10 @@ def _read_sentences(clean: list[str], body: str, persona: Persona, ctx: _Context
             if old is None or _strength(new) > _strength(old):
                 hits[new.concept] = new
         before = named or before
+    notes = sum(1 for sentence in clean if ph.ACCOUNT_NOTE.search(sentence))
+    if notes >= 2 or notes and flags["numbers"]:
+        flags["experience"] = not flags["course"]
+        marks.setdefault("experience", next(s for s in clean if ph.ACCOUNT_NOTE.search(s)))
     if flags["grounded"]:  # bullets share the speaker of the answer: its notes are the candidate's own too
         hits = {k: replace(h, grounded=True) if _own_note(h) else h for k, h in hits.items()}
     return hits, flags, marks, errors, prose_tokens
@@ -330,19 +335,24 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, 
     acted = bool(ph.PAST.search(said)) or bool(ph.PRESENT_ACT.search(said))
     experience = bool(said) and not course and not glue and not ph.HYPOTHETICAL.search(said) and \
         (speaker and acted or bool(ph.DROPPED_SUBJECT.search(said)))
+    # A concrete step in the candidate's own words explains as well as a reason: "I'd dedupe repeated clicks".
+    step = (own >= PLAN_WORDS or content > PLAN_WORDS) and bool(ph.PLANNED_STEP.search(said) or ph.IMPERATIVE.search(said))
     gap_told = [c for c in parts if c.polarity in claims.GAPS]
-    grounded = prose and not glue and not course and not dismissive and bool(said) and grounded_sentence(said)
+    grounded = prose and not glue and not course and not dismissive and bool(said) and (grounded_sentence(said) or step)
     flags = dict(
         reasons=reason and prose, numbers=number and prose, experience=experience and prose,
         hypothetical=bool(ph.HYPOTHETICAL.search(sentence)),
-        tradeoff=bool(ph.TRADEOFF.search(sentence)) and prose and worded and not ph.NO_TRADEOFF.search(sentence),
-        failure=bool(ph.FAILURE.search(" ".join(told))) and prose and not glue and not course,
+        tradeoff=bool(ph.TRADEOFF.search(sentence)) and prose and worded and not ph.NO_TRADEOFF.search(sentence)
+        and not vacuous,
+        failure=(bool(ph.FAILURE.search(said)) or bool(ph.PROBLEM_FOUND.search(said))
+                 and not ph.HYPOTHETICAL.search(sentence)) and prose
+        and not glue and not course,
         definitional=bool(ph.DEFINITION.search(sentence)) and not experience, grounded=grounded,
         disclaims=bool(ph.DISCLAIMER.search(sentence)) or course or any(
             c.polarity == claims.DISCLAIMED or c.polarity == claims.NEGATED and c.mode == claims.DID
             for c in gap_told),
         course=course)
-    explained = prose and (reason or number or experience) and not dismissive and worded and not vacuous
+    explained = prose and (reason or number or experience or step) and not dismissive and worded and not vacuous
     specific = number or experience
     hits = tuple(_hit(concept.id, sentence, _clause_of(concept, sentence, parts), explained, prose and reason,
                       prose and not glue, bool(wrong), specific, grounded, course) for concept in named)

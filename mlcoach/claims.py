@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from mlcoach import phrases as ph
+
 AFFIRMED, HEDGED, NEGATED, DISCLAIMED, DISMISSED = "affirmed", "hedged", "negated", "disclaimed", "dismissed"
 DID, WOULD, KNOWS, ASKS, QUOTES, COURSE = "did", "would", "knows", "asks", "quotes", "course"
 GAPS = (NEGATED, DISCLAIMED, DISMISSED)  # polarities that say the candidate has not done it, or waves it away
@@ -48,7 +50,9 @@ _PSEUDO = re.compile(
     r"couldn't be (happier|better)|not surprisingly|not that hard|no-brainer|no brainer|not (much|many|all)|"
     r"not (too|very|that) (bad|hard|expensive|costly)|nothing (fancy|special)|no-code|not sure (if|whether) "
     r"(it|that|this)\b|(is|are|was|were|isn't|aren't) not (enough|sufficient)|(isn't|aren't|wasn't) (enough|"
-    r"sufficient)|not enough on (its|their) own|(not|no) worse|no less|not (random|randomly))\b|['\"‘“]not[- ]\w+['\"’”]|\bnot[- ](spam|fraud|toxic|relevant|sarcastic|urgent)\b",
+    r"sufficient)|not enough on (its|their) own|(not|no) worse|no less|not (random|randomly)|"
+    r"(don't|doesn't|didn't|do not|does not|did not|not|aren't|isn't|weren't) always|"
+    r"who (\w+ )?(don't|doesn't|didn't|never|can't|won't|aren't|weren't|do not|did not))\b|['\"‘“]not[- ]\w+['\"’”]|\bnot[- ](spam|fraud|toxic|relevant|sarcastic|urgent)\b",
     _F,
 )
 # A negated bad practice is a practice: "never touch the test set until the end", "we don't ship without a test".
@@ -58,20 +62,8 @@ _PRACTICE = re.compile(
     r"can't|couldn't|never)\b|"
     r"\b(never|not|n't|hasn't|haven't|hadn't|didn't) (been )?(seen|saw|see|trained on|used (for|in) training)\b|"
     r"\b(never|don't|do not|didn't|did not|no) (\w+ ){0,2}(leak\w*|peek\w*|touch\w*|tune on|fit on|train on|"
-    r"trust (a|the|any) (single|one|offline))\b",
-    _F,
-)
-_DISMISSED = re.compile(
-    r"\b((don't|doesn't|do not|does not|won't|isn't|aren't) (really |even |actually )?(need|apply|matter|"
-    r"a (thing|problem|concern|issue)|necessary|needed|important|relevant|worth)|no need (to|for)|"
-    r"not (really )?(needed|necessary|important|relevant|a (thing|problem|concern))|nobody (really )?"
-    r"(does|uses|needs|cares)|outdated|old-?school|overrated|pointless|irrelevant|unnecessary|"
-    r"waste of (time|compute|money|effort)|(don't|do not|wouldn't|would not|won't) (really )?(bother|worry|care)|"
-    r"needn't|(isn't|is not|not) (really )?(my|our) (job|problem|concern|responsibility)|"
-    r"not an? (issue|problem|concern)|(can't|cannot|won't|doesn't|does not|never) (really |even )?"
-    r"(happen|occur|drift|apply)|take too long|too slow to bother|for academics|just hype|is dead|"
-    r"(simple|classic|linear) models? (are|is) (useless|outdated|dead)|(baselines?|a/b tests?|monitoring|"
-    r"fairness|cleaning|feature engineering) (are|is) (a )?(waste|overkill|useless|pointless|for))\b",
+    r"trust (a|the|any) (single|one|offline))\b|"
+    r"\b(not|never|don't|do not|without) (\w+ing |\w+ )?too (many|much|few|little|high|low|deep|long)\b",
     _F,
 )
 _DISCLAIMED = re.compile(
@@ -285,7 +277,7 @@ def split_clauses(sentence: str) -> list[tuple[int, int]]:
 def polarity(clause: str) -> str:
     if not _MARKED.search(clause):  # most clauses carry no mark of polarity at all: one search says so
         return AFFIRMED
-    if _DISMISSED.search(clause):
+    if ph.DISMISSED.search(clause):
         return DISMISSED
     if _DISCLAIMED.search(clause) or (_OTHERS.search(clause) and not _OWN_PART.search(clause)):
         return DISCLAIMED

@@ -116,7 +116,7 @@ def judge(state: State) -> Score:
     relevant = _relevant_concepts(state)
     reached = {a.phase for a in answers if a.analysis.quality != "unread"}
     criteria = tuple(_criterion(c, answers, persona, relevant, reached) for c in persona.criteria)
-    flags = red_flags(answers, {c.id: c for c in criteria}, persona)
+    flags = red_flags(answers, {c.id: c for c in criteria}, persona, state.scenario)
     summary = _summary(answers, criteria, flags, persona, [p.id for p in state.phases])
     return replace(assemble(state, "offline", criteria, flags, summary), reading=OFFLINE_READING.format(**MEASURED))
 

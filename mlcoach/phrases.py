@@ -82,23 +82,73 @@ VACUOUS = re.compile(
     r"(isn't|is not|aren't) really a (thing|problem|concern|issue)|(it'll|it will|should) be (fine|ok|okay|"
     r"pretty accurate|accurate|good)|always better|bigger is better|(just|simply) works|the tutorial|"
     r"i (just )?like (it|them)|everything should be|of course|no[- ]brainer|obviously the best|"
-    r"already knows? everything|add more (gpus?|compute|servers|layers)|throw more (gpus?|compute|data) at)\b",
+    r"already knows? everything|add more (gpus?|compute|servers|layers)|throw more (gpus?|compute|data) at|"
+    r"(has|have|gets?|got|gives?|had) the best (accuracy|results?|performance|scores?)|(is|are) (usually |always |"
+    r"just |simply )?(the )?best\b(?! (for|at|on|when|if|with) (\w+ )?(small|large|sparse|tabular|text|images?|"
+    r"latency|interpret\w*|explain\w*))|(are|is) (just|simply) better|(whichever|whatever) is (newest|latest)|"
+    r"for everything( now)?|works? (well )?for everything|what (the )?(big companies|everyone|big tech|google|meta|"
+    r"openai|the big players|faang) (uses?|does|do|is using)|learns? the features (themselves|by (it|them)selves|"
+    r"automatically)|(right now|nowadays|these days),? (that's|it's|everyone))\b",
     re.IGNORECASE | re.ASCII,
 )
-# A concept named only to wave it away: "drift doesn't really apply", "you don't really need to monitor it".
-DISMISSIVE = re.compile(
-    r"\b((don't|doesn't|do not|does not|won't|isn't|aren't) (really |even |actually )?(need|apply|matter|"
+# A concept waved away: "drift doesn't really apply", "baselines are a waste of time", "starting simple just wastes
+# time". The polarity of a clause (claims.py) and of a sentence (below) read the same words.
+_DISMISSED = (
+    r"(don't|doesn't|do not|does not|won't|isn't|aren't) (really |even |actually )?(need|apply|matter|"
     r"a (thing|problem|concern|issue)|necessary|needed|important|relevant|worth)|no need (to|for)|"
     r"not (really )?(needed|necessary|important|relevant|a (thing|problem|concern))|nobody (really )?"
-    r"(does|uses|needs|cares)|already knows? everything|outdated|old-?school|overrated|pointless|irrelevant|"
-    r"unnecessary|waste of (time|compute|money|effort)|(don't|do not|didn't|did not|wouldn't|would not|won't) "
-    r"(really )?(bother|worry|care)|needn't|ops team's job|someone else's job|(isn't|is not|not) (really )?(my|our) "
-    r"(job|problem|concern|responsibility)|not an? (issue|problem|concern)|i (don't|do not|never) (monitor|test|"
-    r"validate|evaluate)|"
-    r"(can't|cannot|can not|won't|will not|doesn't|does not|never) (really |even )?(happen|occur|change|drift|apply)|"
-    r"never (need|needs|retrain|monitor|bother|matters?|worry)|not (very |really |that |too )?familiar with|"
-    r"(never|haven't|have not) (done|used|seen|touched)|(isn't|is not|aren't|are not) (a )?(problem|issue|"
-    r"concern)s? (because|since|for))\b",
+    r"(does|uses|needs|cares)|outdated|old-?school|overrated|pointless|irrelevant|unnecessary|"
+    r"(a |just )?(waste of|wastes?|wasting) (\w+ )?(time|compute|money|effort)|"
+    r"(don't|do not|didn't|did not|wouldn't|would not|won't) (really )?(bother|worry|care)|"
+    r"(don't|do not) (really )?see the point|no point (in|to|comparing|checking)|"
+    r"needn't|(isn't|is not|not) (really )?(my|our) (job|problem|concern|responsibility)|"
+    r"not an? (issue|problem|concern)|(can't|cannot|can not|won't|will not|doesn't|does not|never) (really |even )?"
+    r"(happen|occur|drift|apply)|takes? too long|too slow to bother|for academics|just hype|is dead|"
+    r"(simple|classic|linear) models? (are|is) (useless|outdated|dead)|(baselines?|a/b tests?|monitoring|"
+    r"fairness|cleaning|feature engineering) (are|is) (a )?(waste|overkill|useless|pointless|for)|"
+    r"(isn't|is not|aren't|are not) (a )?(big )?(problem|issue|concern)s?( (because|since|for))?"
+)
+DISMISSED = re.compile(rf"\b({_DISMISSED})\b", re.IGNORECASE | re.ASCII)
+# A sentence that names a concept only to wave it away, or to say the candidate has not touched it.
+DISMISSIVE = re.compile(
+    rf"\b({_DISMISSED}|already knows? everything|ops team's job|someone else's job|"
+    r"i (don't|do not|never) (monitor|test|validate|evaluate)|(can't|cannot|can not|won't|will not|doesn't|"
+    r"does not|never) (really |even )?change|never (need|needs|retrain|monitor|bother|matters?|worry)|"
+    r"not (very |really |that |too )?familiar with|(never|haven't|have not) (done|used|seen|touched))\b",
+    re.IGNORECASE | re.ASCII,
+)
+# A bullet of an account told as notes ("- Cause: random split", "- Fix: group split", "- Shipped;"): two of
+# them, or one with a figure, make the answer an account of the candidate's work though no sentence has a subject.
+ACCOUNT_NOTE = re.compile(
+    r"^\W*(root cause|cause|fix|fixed|result|results|outcome|impact|lessons?|learned|learnt|shipped|launched|"
+    r"rolled out|deployed|in prod(uction)?|live)\s*(:|;|\.|$)",
+    re.IGNORECASE | re.ASCII,
+)
+# A problem found in the candidate's own work, told without the word "failed": counts only outside plans.
+PROBLEM_FOUND = re.compile(
+    r"\b((was|were|came out|ran) (way|badly|far|consistently|systematically|often) (off|under|over|wrong)|"
+    r"(under|over)-?(predict|estimat|forecast)(ed|ing|s)?\b|(much|far|a lot) worse|turned out|"
+    r"traced (it |this |that |them )?(back )?to|kept (seeing|getting|recommending|flagging|missing)|"
+    r"(looked|was|were) (great|good|fine|strong) offline|flat (in|on) (the )?(a/?b|online|live)|"
+    r"(was|were) (leaking|leaked)|(most|all|many) (of the )?(errors|mistakes|misses|false (positives|negatives)) "
+    r"(were|came)|(for|on) everything\b|stopped working|"
+    r"(silently|quietly) (broke|failed|dropped|degraded)|(caught|found|noticed|spotted) (a|the|that|an) (bug|issue|"
+    r"problem|leak|mistake))",
+    re.IGNORECASE | re.ASCII,
+)
+# A concrete step of a plan: "I'd remove bot sessions and dedupe repeated clicks", "class weights, or undersample the
+# normal messages, and then tune the threshold".
+_ACTIONS = (
+    r"(check|remove|dedupe|deduplicate|drop|filter|impute|clip|cap|fix|relabel|audit|split|hold out|stratify|compare|"
+    r"tune|track|alert|monitor|retrain|measure|log|validate|fit|slice|look at|break|segment|weight|oversample|"
+    r"undersample|calibrate|set|shadow|canary|roll|exclude|flag|sample|label|backtest|ablate|limit|version|fill|"
+    r"replace|encode|normali[sz]e|scale|resample|upweight|downsample|downweight|dedup|merge|join|clean|winsori[sz]e|"
+    r"bucket|bin|lowercase|tokeni[sz]e|augment|crop|resize|alert|rerun|backfill)"
+)
+PLANNED_STEP = re.compile(
+    rf"\b(i'd|we'd|i would|we would|i'll|we'll|i will|we will)( \w+ly| also| first| then| start by| always)? "
+    rf"{_ACTIONS}\w*\b|(,|\band|\bor|\bthen)\s+(then\s+|also\s+)?{_ACTIONS}\s+(the|a|an|our|each|every|all|"
+    r"them|by|per|on)\b",
     re.IGNORECASE | re.ASCII,
 )
 HYPOTHETICAL = re.compile(r"\b(would|could|might|i'd|we'd)\b", re.IGNORECASE | re.ASCII)
@@ -117,9 +167,12 @@ TRADEOFF = re.compile(
     r"\b(trade-?offs?|pros and cons|downsides?|upsides?|at the cost of|cost of|versus|vs\.?|compared (to|with)|"
     r"on the other hand|but it|but that|whereas|in exchange|instead of|rather than|when not to|wouldn't use|"
     r"would not use|not worth|overkill|(better|worse|faster|slower|cheaper) (for|when|if|than|on)|"
-    r"works? better|depends on|it depends|gives? up|sacrific\w*|balance between|at the expense of)\b|"
+    r"works? better|depends on|it depends|gives? up|sacrific\w*|balance between|at the expense of|"
+    r"but (it |that |they |is |are |it's |they're |was |were )?(\w+ )?(harder|slower|costlier|more expensive|"
+    r"less (accurate|interpretable|explainable|stable)|worse|needs|requires|heavier|weaker)|"
+    r"(generali[sz]es?|scales?|handles? \w+) better)\b|"
     r"\bfor\b[^.;]{1,60}\bbut\b[^.;]{1,40}\bfor\b|\bif (there's|there is|we have|you have|the)\b[^.;]{1,60}\b"
-    r"(better|worse|prefer|switch|go with|pick|choose)\b",
+    r"(prefer|switch|go with|pick|choose)\b",
     re.IGNORECASE | re.ASCII,
 )
 NO_TRADEOFF = re.compile(

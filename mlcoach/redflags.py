@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from mlcoach import claims
 from mlcoach.analysis import sentences
-from mlcoach.personas import Persona
+from mlcoach.personas import Persona, Scenario
 from mlcoach.records import Evidence
 from mlcoach.state import Answer
 
@@ -19,6 +19,16 @@ if TYPE_CHECKING:
 
 SIMPLE_MODELS = ("linear_regression", "logistic_regression", "decision_trees", "naive_bayes", "baseline")
 BUSINESS_DATA = ("business_problem", "problem_framing", "data_sources", "labels", "data_quality")
+# A complex model reached for in a hurry or for its fame, whatever came before it: "just use BERT", "go directly to a
+# transformer", "since deep learning is state of the art for everything".
+_RUSHED = re.compile(
+    r"\b((just|straight|directly|right away|immediately) (use|go|start|jump|with|to|for)|skip (all )?(that|this|the "
+    r"(baseline|simple)|baselines?)|go(ing)? (straight|directly) (to|for)|state[- ]of[- ]the[- ]art|\bsota\b|"
+    r"(most|really|very|so|more) powerful|best (results|accuracy|model|performance)|for everything|always (wins?|"
+    r"better|best)|cutting[- ]edge|the latest|(whichever|whatever) is (newest|latest)|newest|(are|is) (just|simply) better)\b",
+    re.IGNORECASE,
+)
+THEORY_GROUNDED = 0.25  # overly theoretical: fewer than this share of answers speak of the candidate's own work or plan
 _DEFERRED = re.compile(r"\b(only (if|when|once|after)|once (the|we|it|our)|after (the|we|a|an)|later|"
                        r"if (the|it|we|that)\b[^.;]{0,40}\b(plateau\w*|not enough|fails?|stalls?))",
                        re.IGNORECASE)
@@ -65,6 +75,7 @@ class _Seen:
     answers: list[Answer]
     crit: dict[str, CriterionScore]
     persona: Persona
+    scenario: Scenario | None = None
 
     @property
     def ok(self) -> list[Answer]:
@@ -84,11 +95,11 @@ class _Seen:
         return _on_topic(answers, topic, self.persona)
 
 
-def red_flags(answers: list[Answer], crit: dict[str, CriterionScore],
-              persona: Persona) -> tuple[tuple[str, tuple[Evidence, ...]], ...]:
+def red_flags(answers: list[Answer], crit: dict[str, CriterionScore], persona: Persona,
+              scenario: Scenario | None = None) -> tuple[tuple[str, tuple[Evidence, ...]], ...]:
     """Each of the persona's red flags whose rule fires, with the quotes that show it."""
     readable = [a for a in answers if not a.analysis.unread]  # what it could not read may have said it
-    seen = _Seen(readable, crit, persona)
+    seen = _Seen(readable, crit, persona, scenario)
     rules = {f.id: f for f in persona.red_flags}
     flags: list[tuple[str, tuple[Evidence, ...]]] = []
     for fid, rule in _FLAG_RULES:
@@ -102,15 +113,18 @@ def _jumps_to_complex(seen: _Seen, flag) -> tuple[Evidence, ...]:
     were explained. A complex model put off with its cost ("I'd only go there once the boosted ranker plateaus")
     is no jump, and any simpler algorithm proposed first (boosted trees before a neural network) grounds it."""
     complex_ids = set(flag.concepts)
+    fair_start = set(seen.scenario.baselines) if seen.scenario else set()  # detection: a pretrained detector
     simpler = (set(SIMPLE_MODELS) | seen.algorithms) - complex_ids
     grounding: set[str] = set()
     for a in seen.phase("design"):
-        named = a.analysis.mentioned
-        jumps = [h for h in a.analysis.hits if h.concept in complex_ids and not h.reasoned
-                 and not _DEFERRED.search(h.quote)]
-        if jumps and not (grounding | named) & simpler and \
+        named = {h.concept for h in a.analysis.hits if not h.gap}  # "starting simple just wastes time" grounds nothing
+        proposed = [h for h in a.analysis.hits if h.concept in complex_ids and not h.gap and not _DEFERRED.search(h.quote)]
+        rushed = [h for h in proposed if _RUSHED.search(h.quote)]  # "I'd skip all that and just use BERT"
+        jumps = [h for h in proposed if not h.reasoned and h.concept not in fair_start]
+        if rushed or jumps and not (grounding | named) & simpler and \
                 len((grounding | a.analysis.explained) & set(BUSINESS_DATA)) < 2:
-            return (Evidence(a.turn, a.phase, jumps[0].quote, jumps[0].concept),)
+            shown = (rushed or jumps)[0]
+            return (Evidence(a.turn, a.phase, shown.quote, shown.concept),)
         grounding |= named & simpler
         grounding |= a.analysis.explained & set(BUSINESS_DATA)
     return ()
@@ -175,7 +189,7 @@ def _overly_theoretical(seen: _Seen, flag) -> tuple[Evidence, ...]:
         return ()
     grounded = sum(1 for a in substantive if a.analysis.grounded)
     textbook = [a for a in substantive if a.analysis.definitional and not a.analysis.grounded]
-    if grounded / len(substantive) < 0.3 and len(textbook) >= max(2, len(substantive) // 3):
+    if grounded / len(substantive) < THEORY_GROUNDED and len(textbook) >= 2:
         return tuple(Evidence(a.turn, a.phase, a.analysis.quote_for("definitional"), "definition")
                      for a in textbook[:2])
     return ()

@@ -54,6 +54,7 @@ class Scenario:
     rephrase: str
     probes: tuple[Question, ...]  # the scenario's own probes, then the shared ones it lists, in priority order
     metrics: tuple[str, ...] = ()  # the evaluation concepts that fit this problem (empty: any)
+    baselines: tuple[str, ...] = ()  # concepts that are a fair first model here (detection: a pretrained network)
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,7 @@ def _scenario(r: _Reader, t: dict, kp: str, shared: dict[str, Question]) -> Scen
         problem_type=r.get(t, "problem_type", str, kp, default=""), product=r.get(t, "product", str, kp),
         prompt=r.get(t, "prompt", str, kp), guide=guide, rephrase=r.get(t, "rephrase", str, kp, default=""),
         probes=tuple(own) + tuple(refs), metrics=r.strings(t, "metrics", kp, default=()),
+        baselines=r.strings(t, "baselines", kp, default=()),
     )
 
 
@@ -355,6 +356,7 @@ def _concept_references(p: Persona) -> list[tuple[tuple[str, ...], str]]:
     out += [(c.concepts, f"rubric.criteria.{c.id}.concepts") for c in p.criteria]
     out += [(f.concepts, f"rubric.red_flags.{f.id}.concepts") for f in p.red_flags]
     out += [(s.metrics, f"scenarios.{s.id}.metrics") for s in p.scenarios]
+    out += [(s.baselines, f"scenarios.{s.id}.baselines") for s in p.scenarios]
     return out
 
 
