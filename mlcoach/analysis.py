@@ -98,6 +98,7 @@ def normalize(text: str) -> str:
 
 
 MIN_OWN_WORDS = 2
+PASSIVE_WORDS = 6  # content words a passive account needs to count as the candidate's own ("it was trained" does not)
 PLAN_WORDS = 4  # own words a planned step needs to count as explained ("I'd check the data" does not)
 _BECAUSE_OF = re.compile(r"\b(because of|due to|thanks to)\b", re.IGNORECASE | re.ASCII)
 FILLER = frozenset(
@@ -337,8 +338,11 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, 
         (speaker and acted or bool(ph.DROPPED_SUBJECT.search(said)))
     # A concrete step in the candidate's own words explains as well as a reason: "I'd dedupe repeated clicks".
     step = (own >= PLAN_WORDS or content > PLAN_WORDS) and bool(ph.PLANNED_STEP.search(said) or ph.IMPERATIVE.search(said))
+    # Work or a plan told in the passive, with substance: the speaker is the candidate's team, and so the candidate.
+    passive = content >= PASSIVE_WORDS and bool(ph.PASSIVE_ACT.search(said)) and any(
+        c.mode in (claims.DID, claims.WOULD) for c in parts if c.polarity in (claims.AFFIRMED, claims.HEDGED))
     gap_told = [c for c in parts if c.polarity in claims.GAPS]
-    grounded = prose and not glue and not course and not dismissive and bool(said) and (grounded_sentence(said) or step)
+    grounded = prose and not glue and not course and not dismissive and bool(said) and (grounded_sentence(said) or step or passive)
     flags = dict(
         reasons=reason and prose, numbers=number and prose, experience=experience and prose,
         hypothetical=bool(ph.HYPOTHETICAL.search(sentence)),

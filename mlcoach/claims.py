@@ -85,7 +85,7 @@ _MARKED = re.compile(
     r"teams|people|folks|guys|group|someone|somebody|out of|outside of|handed|threw|only (read|heard|seen|"
     r"watched)|in theory|have to|think|guess|believe|suppose|maybe|perhaps|probably|possibly|might|kind of|"
     r"sort of|remember|say|feel|fairly|roughly|more or less|reckon|presumably|outdated|old-?school|overrated|"
-    r"pointless|irrelevant|unnecessary|waste|bother|worry|care|needn't|too long|too slow|academics|hype|dead|"
+    r"pointless|irrelevant|unnecessary|waste|wastes|wasting|point|bother|worry|care|needn't|too long|too slow|academics|hype|dead|"
     r"useless|overkill|sure|certain|know|experience|exposure|projects?|chance|gotten|involved|responsible|part)\b",
     _F,
 )

@@ -147,8 +147,16 @@ _ACTIONS = (
 )
 PLANNED_STEP = re.compile(
     rf"\b(i'd|we'd|i would|we would|i'll|we'll|i will|we will)( \w+ly| also| first| then| start by| always)? "
-    rf"{_ACTIONS}\w*\b|(,|\band|\bor|\bthen)\s+(then\s+|also\s+)?{_ACTIONS}\s+(the|a|an|our|each|every|all|"
+    rf"{_ACTIONS}\w*\b|(,|\band|\bor|\bthen)\s+(then\s+|also\s+)?{_ACTIONS}\s+(in |out |up |off |with )?(the|a|an|our|each|every|all|"
     r"them|by|per|on)\b",
+    re.IGNORECASE | re.ASCII,
+)
+# Work told in the passive, as teams often do: "a logistic regression was trained first", "it was traced to a new
+# campaign"; a plan in the passive: "a simple baseline would be set up first".
+PASSIVE_ACT = re.compile(
+    r"\b((was|were|had been|got) (\w+ly |then |first |later |also )?|would be (\w+ly |then |first |also )?)"
+    r"(\w{3,}ed|built|set up|taken|done|made|kept|found|run|shown|rolled out|written|chosen|split|cut|put|"
+    r"rebuilt|brought|caught|dropped|sent|held out|thrown out)\b",
     re.IGNORECASE | re.ASCII,
 )
 HYPOTHETICAL = re.compile(r"\b(would|could|might|i'd|we'd)\b", re.IGNORECASE | re.ASCII)

@@ -136,7 +136,8 @@ def _ignores_data_quality(seen: _Seen, flag) -> tuple[Evidence, ...]:
     gaps = _gap_evidence(seen.answers, concepts)  # "we didn't do any cleaning"
     if gaps and seen.crit["data_quality"].score <= 1:
         return gaps
-    if seen.crit["data_quality"].score > 1:
+    explained = any(h.explained and not h.gap for a in seen.ok for h in a.analysis.hits if h.concept in concepts)
+    if seen.crit["data_quality"].score > 1 or explained:  # one data issue with substance is no sign of ignoring it
         return ()
     if len(design) >= 2 or seen.on_topic(design, "data"):
         return _answer_evidence(seen.on_topic(design, "data"), design, avoid=concepts)
@@ -158,6 +159,8 @@ def _ignores_production(seen: _Seen, flag) -> tuple[Evidence, ...]:
     production = seen.phase("production")
     production_ids = seen.concepts("production")
     score = seen.crit["production"].score
+    if not production:  # never reached: production is not judged, and neither is ignoring it
+        return ()
     gaps = _gap_evidence(seen.answers, production_ids)  # "I've never deployed a model", "we don't monitor it"
     if gaps and score <= 1:
         return gaps

@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from mlcoach import claims, script
 from mlcoach.analysis import analyze
@@ -208,3 +209,80 @@ def test_an_algorithm_named_regression_is_no_failure_story(persona):
     assert not analyze("Logistic regression got an AUC of about 0.78 on the churn data.", persona).failure
     assert analyze("After the release we saw a regression in recall, and I traced it to a broken feature.",
                    persona).failure
+
+
+@pytest.mark.parametrize("text", [
+    "The model was way off for waterfront homes, like 30% under. I looked at the biggest errors and they were all "
+    "near the lake, so I added distance to water and those errors dropped to 12%.",
+    "Our first ranker looked great offline and then was flat in the A/B test. I dug in and it turned out one feature "
+    "was leaking the label day.",
+    "The first model I trained recommended bestsellers for everything; I kept seeing the same 20 titles, so I added "
+    "a popularity penalty.",
+])
+def test_a_failure_story_told_without_the_word_failed_is_one(persona, text):
+    said = analyze(text, persona, asked="How do you decide which algorithm to use?")
+    assert said.failure and said.experience
+
+
+def test_a_problem_in_a_plan_is_no_failure_story(persona):
+    said = analyze("If the model was way off for some segment I'd look at the biggest errors first.", persona)
+    assert not said.failure
+
+
+def test_an_account_in_terse_notes_is_an_account(persona):
+    said = analyze("- v2 great in validation, bad live in one city. - Cause: random split; same property in train "
+                   "and test. - Fix: group split by property ID. - Lesson: split first.", persona)
+    assert said.experience and said.failure
+    plan = analyze("- Problem: define the target. - Data: sales history. - Model: gradient boosting.", persona)
+    assert not plan.experience
+
+
+def test_a_concrete_step_of_a_plan_counts_and_a_vague_one_does_not(persona):
+    concrete = analyze("I'd remove bot sessions and test orders and dedupe repeated clicks.", persona)
+    assert "data_quality" in concrete.explained
+    vague = analyze("I'd check the data quality.", persona)
+    assert "data_quality" not in vague.explained
+
+
+@pytest.mark.parametrize("text", [
+    "Random forest, because it has the best accuracy in my experience.",
+    "SASRec, because they're state of the art.",
+    "I went straight to a sequential transformer because that's what the big companies use now.",
+])
+def test_fame_is_no_reason_for_an_algorithm(persona, text):
+    assert not any(h.reasoned for h in analyze(text, persona).hits)
+
+
+@pytest.mark.parametrize("text,polarity", [
+    ("Starting simple just wastes time.", claims.DISMISSED),
+    ("I don't really see the point of comparing against older methods.", claims.DISMISSED),
+    ("The labels come from moderators who don't always agree.", claims.AFFIRMED),
+    ("I'd tune the regularization and not use too many latent factors.", claims.AFFIRMED),
+])
+def test_dismissals_and_negations_that_are_not_gaps(text, polarity):
+    assert claims.clauses(text)[0].polarity == polarity
+
+
+def test_a_passive_account_with_substance_is_the_candidates_own(persona):
+    said = analyze("A rules baseline was already in place; a logistic regression was trained first on 40,000 "
+                   "reviewed sign-ups, then gradient boosting.", persona)
+    assert any(h.grounded for h in said.hits if h.concept == "logistic_regression")
+    assert not any(h.grounded for h in analyze("It was trained.", persona).hits)
+
+
+def _flags_for(tmp_path, design: list[str], scenario: str = "spam") -> set[str]:
+    body = {"name": "Ana", "scenario": scenario, "answers": {"design": design}}
+    path = tmp_path / "c.toml"
+    path.write_text(tomli_w.dumps(body))
+    result = run_script(script.load(path), sessions_dir=tmp_path / "s", seed=7)
+    return {fid for fid, _ in result.summary.score.red_flags}
+
+
+def test_a_hurried_or_famous_complex_model_is_a_jump_and_a_pretrained_detector_is_not(tmp_path):
+    hurried = ["I'd figure out what the business wants and where labels come from, then just use BERT.",
+               "Emails with user spam reports as labels."]
+    assert "jumps_to_complex" in _flags_for(tmp_path, hurried)
+    detector = ["First I'd ask what the detections are for and what a miss costs. Then I'd fine-tune a pretrained "
+                "YOLO on a few thousand labeled shelf images to see where we are.",
+                "Shelf photos from the store cameras, with boxes drawn by a labeling vendor, checked on a sample."]
+    assert "jumps_to_complex" not in _flags_for(tmp_path, detector, "object-detection")
