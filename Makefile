@@ -32,7 +32,7 @@ calibrate: $(STAMP)
 	$(BIN)/python bench/calibrate.py
 
 blind: $(STAMP)
-	$(BIN)/python bench/blind.py tests/blind/dev tests/blind/holdout --each
+	$(BIN)/python bench/blind.py tests/blind/dev tests/blind/dev2 tests/blind/holdout --each
 
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q mlcoach

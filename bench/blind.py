@@ -2,7 +2,7 @@
 seed and the script format, never the code), the labels fixed before the first run.
 
     python bench/blind.py tests/blind/dev            # one set
-    python bench/blind.py tests/blind/holdout --worst 8
+    python bench/blind.py tests/blind/holdout --worst 8   # dev and dev2 tune the reading; holdout measures it
 
 Prints band agreement, per-criterion mean absolute error (criteria the labels call "not judged" compared as such),
 mean bias of the overall per level, red-flag precision and recall, and the worst misjudgements. `--json` for

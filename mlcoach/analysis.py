@@ -323,10 +323,12 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, 
     dismissive = bool(ph.DISMISSIVE.search(sentence))
     vacuous = bool(ph.VACUOUS.search(sentence))  # "eight H100s and it'll be fine" explains nothing
     reason = bool(ph.REASON.search(sentence)) and not vacuous and not dismissive and worded
+    glued = False
     if reason and (short := _BECAUSE_OF.search(sentence)):
         # "because of latency" names a concept, it does not explain: the reason needs words of its own
         head, tail = sentence[: short.start()], sentence[short.end():]
         reason = bool(ph.REASON.search(head)) or own_words(tail, named)[1] >= 3
+        glued = not reason  # "I would monitor drift because of data drift": names glued with "because of"
     parts = claims.clauses(sentence, ctx.asked, ctx.course, plain=not named)
     told = [sentence[c.start:c.end] for c in parts if c.polarity in (claims.AFFIRMED, claims.HEDGED)]
     course = ctx.course or bool(claims.COURSE_WORK.search(sentence))
@@ -337,7 +339,7 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, 
     experience = bool(said) and not course and not glue and not ph.HYPOTHETICAL.search(said) and \
         (speaker and acted or bool(ph.DROPPED_SUBJECT.search(said)))
     # A concrete step in the candidate's own words explains as well as a reason: "I'd dedupe repeated clicks".
-    step = (own >= PLAN_WORDS or content > PLAN_WORDS) and bool(ph.PLANNED_STEP.search(said) or ph.IMPERATIVE.search(said))
+    step = (own >= PLAN_WORDS or content > PLAN_WORDS and own > MIN_OWN_WORDS) and not glued and bool(ph.PLANNED_STEP.search(said) or ph.IMPERATIVE.search(said))
     # Work or a plan told in the passive, with substance: the speaker is the candidate's team, and so the candidate.
     passive = content >= PASSIVE_WORDS and bool(ph.PASSIVE_ACT.search(said)) and any(
         c.mode in (claims.DID, claims.WOULD) for c in parts if c.polarity in (claims.AFFIRMED, claims.HEDGED))

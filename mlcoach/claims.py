@@ -43,6 +43,12 @@ _FORWARD = re.compile(
     r"\b(no|none|nothing|without|lacks?|lacked|lacking)\b",  # a determiner: only what follows ("~30% no year built")
     _F,
 )
+# Opens a clause of its own inside a sentence: a negation after it is not about what came before it.
+_EMBEDDED = re.compile(
+    r"\b((check|test|verify|ensure|make sure|confirm|see|alert|guard|gate|assert)\w* (\w+ ){0,2}(that|whether|if)|"
+    r"whether|so that|because|until|unless)\b",
+    _F,
+)
 # Looks like negation, is not: "not only", "no doubt", "no longer manual", "never been easier"...
 _PSEUDO = re.compile(
     r"\b(not only|not just|no doubt|not necessarily|no matter|not bad|nothing but|not to mention|whether or not|"
@@ -230,11 +236,20 @@ class Clause:
     course: bool = False  # the answer tells of course work: its accounts of work are course work
 
     def polarity_at(self, pos: int) -> str:
-        """The polarity of what is said at `pos` (a concept's place in the sentence)."""
+        """The polarity of what is said at `pos` (a concept's place in the sentence). A negation inside a clause
+        that follows the concept ("regularisation, and a check that the offline gain isn't a fluke") is not about it."""
+        if self.polarity == NEGATED and self._negated_later(pos):
+            return AFFIRMED
         if self.polarity != AFFIRMED and self.polarity != HEDGED:
             return self.polarity
         flips = sum(1 for at in self.forward if at < pos)
         return NEGATED if flips % 2 else self.polarity
+
+    def _negated_later(self, pos: int) -> bool:
+        text = self.sentence[self.start:self.end]
+        at = pos - self.start
+        triggers = [m.start() for m in _NEGATION.finditer(text)]
+        return bool(triggers) and all(t > at and _EMBEDDED.search(text, at, t) for t in triggers)
 
     @cached_property
     def _kind(self) -> tuple[str, bool]:

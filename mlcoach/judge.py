@@ -107,7 +107,7 @@ OFFLINE_READING = (
     "overall was {overall} points from an expert's on average and {criterion} points per criterion (0-4). "
     "A model judge (--judge llm) reads meaning, and other languages."
 )
-MEASURED = {"n": 22, "overall": "10", "criterion": "1.1"}  # tests/blind/holdout, bench/blind.py
+MEASURED = {"n": 20, "overall": "15", "criterion": "1.0"}  # tests/blind/holdout, bench/blind.py
 
 
 def judge(state: State) -> Score:

@@ -154,8 +154,8 @@ PLANNED_STEP = re.compile(
 # Work told in the passive, as teams often do: "a logistic regression was trained first", "it was traced to a new
 # campaign"; a plan in the passive: "a simple baseline would be set up first".
 PASSIVE_ACT = re.compile(
-    r"\b((was|were|had been|got) (\w+ly |then |first |later |also )?|would be (\w+ly |then |first |also )?)"
-    r"(\w{3,}ed|built|set up|taken|done|made|kept|found|run|shown|rolled out|written|chosen|split|cut|put|"
+    r"\b((was|were|had been|got|gets?|is|are) (\w+ly |then |first |later |also )?|would be (\w+ly |then |first |"
+    r"also )?)(\w{3,}ed|used|built|set up|taken|done|made|kept|found|run|shown|rolled out|written|chosen|split|cut|put|"
     r"rebuilt|brought|caught|dropped|sent|held out|thrown out)\b",
     re.IGNORECASE | re.ASCII,
 )
