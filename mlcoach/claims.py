@@ -36,7 +36,7 @@ _BOUNDARY = re.compile(
     _F,
 )
 _NEGATION = re.compile(
-    r"\b(not|never|nobody|neither|nor|cannot|hardly|barely|no ?one)\b|n't\b",  # the verb: the whole clause
+    r"\b(not|never|nobody|neither|nor|cannot|hardly|barely|no ?one|skipped|skipping|skip)\b|n't\b",  # the verb: the whole clause
     _F,
 )
 _FORWARD = re.compile(
@@ -87,7 +87,7 @@ _DISCLAIMED = re.compile(
 )
 # Every word that can start a mark of polarity; a clause with none of them is affirmed.
 _MARKED = re.compile(
-    r"n't|\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|hardly|barely|lack\w*|no ?one|team|"
+    r"n't|\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|hardly|barely|lack\w*|no ?one|skip\w*|team|"
     r"teams|people|folks|guys|group|someone|somebody|out of|outside of|handed|threw|only (read|heard|seen|"
     r"watched)|in theory|have to|think|guess|believe|suppose|maybe|perhaps|probably|possibly|might|kind of|"
     r"sort of|remember|say|feel|fairly|roughly|more or less|reckon|presumably|outdated|old-?school|overrated|"

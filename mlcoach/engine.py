@@ -21,6 +21,8 @@ from mlcoach.sessions import FORMAT, SessionLog, clean_text, ensure_dir, read_ev
 from mlcoach.state import State, replay
 from mlcoach.summary import Summary, summarize
 
+FILL_SHARE = 0.6  # while less than this share of a phase's budget is spent, a plan that ran out draws on extras
+
 
 # ------------------------------------------------------------------ what front ends receive
 @dataclass(frozen=True)
@@ -259,15 +261,15 @@ class Session:
             return
         move = planner.redirect(state) or planner.rephrase(state)
         if move is None:
-            moves = self._plan(elapsed < lo)
+            ack, back = planner.reply(state)
+            moves = [back] if back is not None else self._plan(elapsed < FILL_SHARE * budget)
             if not moves:
                 yield from self._advance()
                 return
             move = moves[0]
-            ack = planner.ack(state)
             if ack is not None:
                 if self._combines:
-                    move = replace(move, lead=ack.text)
+                    move = replace(move, lead=ack.text, lead_id=ack.id)
                 else:
                     yield from self._say(ack)
         yield from self._say(move)
@@ -284,7 +286,7 @@ class Session:
             trade = planner.when_not(state)
             if trade:
                 moves.append(trade)
-        if not moves and fill_minimum:
+        if not moves and fill_minimum:  # the plan ran out early: more of what is worth asking, before moving on
             moves += planner.extra_moves(state)[:1]
         return moves
 
@@ -314,7 +316,7 @@ class Session:
         lead = planner.transition(self.state, phase_id) if phase_id != PHASE_IDS[0] else None
         moves = self._plan(True)
         if lead and moves and self._combines:
-            yield from self._say(replace(moves[0], lead=lead.text))
+            yield from self._say(replace(moves[0], lead=lead.text, lead_id=lead.id))
             return
         if lead:
             yield from self._say(lead)
@@ -325,7 +327,7 @@ class Session:
 
     def _closing_reply(self, question: str) -> Iterator[Output]:
         analysis = self.state.last_answer.analysis if self.state.last_answer else None
-        parts = []
+        parts = [planner.deferred_reply(self.state, asked) for asked in self.state.deferred]  # promises kept
         if analysis is not None and analysis.substantive:
             parts.append(planner.closing_reply(self.state, question))
         parts.append(planner.fill(self.persona.closing_thanks, self.state))
@@ -348,8 +350,11 @@ class Session:
         meta = self.interviewer.drain_meta()
         text = "".join(pieces).strip() or (f"{move.lead} {move.text}" if move.lead else move.text)
         self.clock.advance(speaking_seconds(text, INTERVIEWER_WPM))
-        self._emit({"type": "interviewer", "phase": self.state.phase, "kind": move.kind, "move": move.id,
-                    "text": text, "source": source, "why": move.why, **meta})
+        line = {"type": "interviewer", "phase": self.state.phase, "kind": move.kind, "move": move.id,
+                "text": text, "source": source, "why": move.why, **meta}
+        if move.lead_id:
+            line["lead"] = move.lead_id
+        self._emit(line)
         yield Said(move.kind, text, move.id)
 
     def _log_notes(self, into: list[dict]) -> Iterator[Notice]:

@@ -19,6 +19,10 @@ COMMANDS = {
 }
 
 
+SOON_SHARE = 0.2  # "ending soon" in the last fifth of a phase...
+SOON_MIN_PHASE = 120.0  # ...of a phase long enough for it to mean something (seconds)
+
+
 @dataclass(frozen=True)
 class Outcome:
     status: str  # complete | incomplete
@@ -36,7 +40,7 @@ def toolbar(session: Session) -> tuple[str, str]:
     paused = " · paused" if session.clock.paused else ""
     if left <= 0:
         return f"{title} · time's up, finish this answer · {total}{paused}", "over"
-    level = "soon" if left <= max(30.0, 0.2 * budget) else "ok"
+    level = "soon" if budget >= SOON_MIN_PHASE and left <= SOON_SHARE * budget else "ok"
     note = " (ending soon)" if level == "soon" else ""
     return f"{title} · {mmss(left)} left{note} · {total}{paused}", level
 

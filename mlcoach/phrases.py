@@ -124,6 +124,30 @@ ACCOUNT_NOTE = re.compile(
     r"rolled out|deployed|in prod(uction)?|live)\s*(:|;|\.|$)",
     re.IGNORECASE | re.ASCII,
 )
+# A complex model reached for in a hurry or for its fame, whatever came before it: "just use BERT", "go directly to a
+# transformer", "since deep learning is state of the art for everything".
+RUSHED = re.compile(
+    r"\b((just|straight|directly|right away|immediately) (use|go|start|jump|with|to|for)|skip (all )?(that|this|the "
+    r"(baseline|simple)|baselines?)|go(ing)? (straight|directly) (to|for)|state[- ]of[- ]the[- ]art|\bsota\b|"
+    r"(most|really|very|so|more) powerful|best (results|accuracy|model|performance)|for everything|always (wins?|"
+    r"better|best)|cutting[- ]edge|the latest|(whichever|whatever) is (newest|latest)|newest|(are|is) (just|simply) better)\b",
+    re.IGNORECASE | re.ASCII,
+)
+# The candidate does not know and says so: "I'm not totally sure how to detect it", "no idea, honestly".
+UNSURE = re.compile(
+    r"\b(not (totally |really |entirely |quite |100% |completely )?sure (how|what|about|if|whether|why|which)|"
+    r"no idea|(i )?(don't|do not) (really )?know|(not|never) (really )?(familiar|heard of)|have to look (it|that) up|"
+    r"no clue|can't (really )?say|not my strong (suit|point))\b",
+    re.IGNORECASE | re.ASCII,
+)
+# A pointer to an earlier answer, not a new one and not a question: "I think I covered that", "as I said".
+POINTER = re.compile(
+    r"\b(i (think |believe |guess )?(i |we )?(already |just |kind of )?(covered|answered|mentioned|explained|"
+    r"touched on|went over|talked about|went through) (that|this|it|those|these)|(i|we) (already )?(said|mentioned|"
+    r"covered) (that|this|it) (earlier|before|already|above)|as i (said|mentioned)|like i (said|mentioned)|"
+    r"same as (before|above|earlier|i said)|see (my|above|earlier))\b",
+    re.IGNORECASE | re.ASCII,
+)
 # A problem found in the candidate's own work, told without the word "failed": counts only outside plans.
 PROBLEM_FOUND = re.compile(
     r"\b((was|were|came out|ran) (way|badly|far|consistently|systematically|often) (off|under|over|wrong)|"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from mlcoach import phrases as ph
+from mlcoach import replies
 from mlcoach.judge import judge
 from mlcoach.personas import Question
-from mlcoach.state import State
+from mlcoach.state import POINTER_WORDS, State
 
 LOW_QUALITY = ("empty", "one_word", "gibberish", "off_topic", "injection", "repeated", "salad")
 GENERIC_REPHRASE = "No rush. Let me put it differently: even a rough first thought or an example from your own work is fine."
@@ -30,6 +32,7 @@ class Move:
     covers: tuple[str, ...] = ()
     why: str = ""  # the planner's reason, for the log and an LLM's prompt
     lead: str = ""  # an acknowledgement or transition to open with (interviewers that word them together)
+    lead_id: str = ""  # the lead's move id, for the log ("ack:fair_point": no acknowledgement twice)
 
 
 def fill(template: str, state: State, **extra: str) -> str:
@@ -54,17 +57,32 @@ def _from_question(q: Question, state: State, kind: str, why: str) -> Move:
 
 
 def _open(q: Question, state: State) -> bool:
-    """Not asked yet, and not already covered: never ask about what the candidate has explained."""
-    if q.id in state.asked:
+    """Not asked yet, on a topic not asked yet, and not already covered: never ask about what the candidate has
+    explained, said they have not done, or said they answered already."""
+    if q.id in state.asked or state.asked_topic(q.id):
         return False
     return not (q.covers and set(q.covers) <= state.covered())
+
+
+def chained(moves: list[Move], state: State) -> list[Move]:
+    """The same moves, those that follow from the last answer first: a probe on something the candidate named but
+    did not explain ("we used class weights" -> the imbalance probe). A stable reordering; nothing is dropped."""
+    last = state.last_answer
+    if last is None:
+        return moves
+    named = {h.concept for h in last.analysis.hits if not h.explained and not h.gap}
+    if not named:
+        return moves
+    first = [replace(m, why=f"follows from the last answer ({', '.join(sorted(set(m.covers) & named))})")
+             for m in moves if set(m.covers) & named]
+    return first + [m for m in moves if not set(m.covers) & named]
 
 
 def why_algorithm(state: State) -> Move | None:
     """'Why that algorithm?' when the last answer named an algorithm without a reason."""
     last = state.last_answer
-    if last is None or not last.analysis.substantive:
-        return None
+    if last is None or not last.analysis.substantive or last.phase != state.phase:
+        return None  # a new phase opens with its own question, not with a follow-up on the last one
     line = next((ln for ln in state.persona.probing if ln.id == "why_algorithm"), None)
     if line is None:
         return None
@@ -73,7 +91,8 @@ def why_algorithm(state: State) -> Move | None:
         move_id = f"why:{hit.concept}"
         reasoned = any(a.analysis.hits and any(h.concept == hit.concept and h.reasoned for h in a.analysis.hits)
                        for a in state.answers)
-        if concept.group == "algorithms" and not reasoned and move_id not in state.asked:
+        if concept.group == "algorithms" and not reasoned and move_id not in state.asked and \
+                not state.asked_topic(move_id):
             text = fill(line.text, state, algorithm=concept.label)
             return Move("probe", move_id, text, "algorithm", (hit.concept,),
                         f"named {concept.label} without a reason")
@@ -124,7 +143,8 @@ def core_moves(state: State) -> list[Move]:
         wanted = focus_concepts(state)
         extras = [_from_question(q, state, "question", "the session's focus") for q in p.phase(phase).questions
                   if q.extra and _open(q, state) and set(q.covers) & wanted]
-        return focused(moves + extras, state)
+        return _one_per_topic(focused(chained(moves, state) if phase == "production" else moves, state) + extras,
+                              state)
     if phase == "design":
         s = state.scenario
         moves = []
@@ -132,15 +152,16 @@ def core_moves(state: State) -> list[Move]:
             moves.append(Move("question", f"scenario:{s.id}", fill(s.prompt, state), "design", (), "pose the scenario"))
         moves += [_from_question(q, state, "question", f"guide question ({q.topic}) not yet answered")
                   for q in s.guide if _open(q, state)]
-        moves += focused([_from_question(q, state, "probe", f"left out: {', '.join(q.covers) or q.id}")
+        probes = chained([_from_question(q, state, "probe", f"left out: {', '.join(q.covers) or q.id}")
                           for q in s.probes if _open(q, state)], state)
-        return moves
+        moves += focused(probes, state)
+        return _one_per_topic(moves, state)
     if phase == "deep_dive":
         branch = state.branch or "fundamentals"
         moves = [_from_question(q, state, "question", f"deep dive ({branch})") for q in p.branches[branch] if _open(q, state)]
         if not moves and not state.phases[-1].questions:
             # Everything in the branch was covered already: go deeper on the first of it rather than skip the phase.
-            q = next((q for q in p.branches[branch] if q.id not in state.asked), None)
+            q = next((q for q in p.branches[branch] if q.id not in state.asked and not state.asked_topic(q.id)), None)
             if q is not None:
                 text = f"You touched on this earlier, so let's go deeper: {fill(q.text, state)}"
                 moves = [Move("question", q.id, text, q.topic, q.covers, f"deeper on covered ground ({branch})")]
@@ -158,14 +179,39 @@ def extra_moves(state: State) -> list[Move]:
                   for q in p.phase(phase).questions if q.extra and _open(q, state)]
     if phase == "design":
         for line in p.discovery:
-            if f"discovery:{line.id}" not in state.asked and not (line.when and set(line.when) <= state.covered()):
-                moves.append(Move("probe", f"discovery:{line.id}", fill(line.text, state), "design", line.when,
-                                  "guiding discovery"))
-        for line in p.probing:
-            if line.id != "why_algorithm" and f"probing:{line.id}" not in state.asked:
-                moves.append(Move("probe", f"probing:{line.id}", fill(line.text, state, algorithm="that approach"),
-                                  "general", (), "probing understanding"))
-    return moves
+            move_id = f"discovery:{line.id}"
+            if move_id not in state.asked and not state.asked_topic(move_id) and \
+                    not (line.when and set(line.when) <= state.covered()):
+                moves.append(Move("probe", move_id, fill(line.text, state), "design", line.when, "guiding discovery"))
+        moves = chained(moves, state)
+        # One open probe ("What could go wrong?") per session, and only after an answer with substance to probe.
+        last = state.last_answer
+        if not any(m.startswith("probing:") for m in state.asked) and last is not None and last.analysis.explained:
+            for line in p.probing:
+                if line.id != "why_algorithm":
+                    moves.append(Move("probe", f"probing:{line.id}", fill(line.text, state, algorithm="that approach"),
+                                      "general", (), "probing understanding"))
+                    break
+    return _one_per_topic(moves, state)
+
+
+def _one_per_topic(moves: list[Move], state: State) -> list[Move]:
+    """The first move of each topic: two questions in one plan never ask about the same thing."""
+    seen: set[str] = set()
+    out = []
+    for m in moves:
+        topic = state.topic_of(m.id)
+        if topic and topic in seen:
+            continue
+        if topic:
+            seen.add(topic)
+        out.append(m)
+    return out
+
+
+def pointer(answer) -> bool:
+    """ "I think I covered that": a pointer to an earlier answer, neither a question nor an answer to rephrase."""
+    return answer.analysis.words <= POINTER_WORDS and bool(ph.POINTER.search(answer.text))
 
 
 _ASKS_US = re.compile(r"\b(you|your|you're|here|team|company)\b", re.IGNORECASE)
@@ -180,7 +226,7 @@ def redirect(state: State) -> Move | None:
         return None
     text = last.text.strip()
     if not text.endswith("?") or len(text.split()) > 30 or last.analysis.explained or \
-            not _ASKS_US.search(text) or f"redirect:{q.move}" in state.asked:
+            not _ASKS_US.search(text) or f"redirect:{q.move}" in state.asked or pointer(last):
         return None
     return Move("nudge", f"redirect:{q.move}", "Good question, and I'll gladly answer it at the end, when "
                 f"it's your turn to ask. For now: {q.text}", "general", (), "the candidate asked a question")
@@ -190,7 +236,7 @@ def rephrase(state: State) -> Move | None:
     """One gentle rephrase of a question whose answer was empty, one word, off-topic or gibberish."""
     last = state.last_answer
     q = state.last_question
-    if last is None or q is None or last.analysis.quality not in LOW_QUALITY:
+    if last is None or q is None or last.analysis.quality not in LOW_QUALITY or pointer(last):
         return None
     if q.kind == "closing" or f"rephrase:{q.move}" in state.asked:
         return None
@@ -200,35 +246,45 @@ def rephrase(state: State) -> Move | None:
     return Move("nudge", f"rephrase:{q.move}", text, topic, (), f"answer was {last.analysis.quality}")
 
 
-def ack(state: State) -> Move | None:
-    """A short acknowledgement that fits what the candidate just said."""
+def reply(state: State) -> tuple[Move | None, Move | None]:
+    """(acknowledgement, question back) for the last answer: approval only for a sound answer; a neutral word and
+    one pushback for a wrong claim, a concept waved away or a complex model rushed to (once per claim)."""
     last = state.last_answer
-    if last is None or not last.analysis.substantive or last.analysis.words < 8:
-        return None
-    r = rng(state)
-    if r.random() < 0.5:
-        return None
-    said = last.analysis.explained or last.analysis.mentioned
-    question = state.persona.questions_by_id.get(state.last_question.move if state.last_question else "")
-    on_point = said & set(question.covers) if question else set()
-    said = on_point or said  # what the answer said about what was asked, before what it said in passing
-    fitting = [ln for ln in state.persona.rapport if ln.when and set(ln.when) & said]
-    generic = [ln for ln in state.persona.rapport if not ln.when]
-    recent = set(state.recent_acks)
-    pool = [ln for ln in fitting if ln.text not in recent] or [ln for ln in generic if ln.text not in recent]
-    if not pool:
-        return None
-    line = r.choice(pool)
-    return Move("ack", f"ack:{line.id}", fill(line.text, state), "general", (), "rapport")
+    if last is None or state.phase in ("", "closing"):
+        return None, None
+    baselines = state.scenario.baselines if state.scenario else ()
+    s = replies.stance(last, state.persona, baselines)
+    back = None
+    if s.kind in replies.PUSHED and (found := replies.pushback_line(s, state.persona)) is not None:
+        move_id, text = found
+        if move_id not in state.asked:  # a follow-up that asks something new, whatever the topic
+            label = state.persona.concepts[s.concept].label if s.concept in state.persona.concepts else "that"
+            back = Move("probe", move_id, fill(text, state, algorithm=label), "general", state.covers_of(move_id),
+                        f"pushback: {s.kind} {s.misconception or s.concept}".strip())
+    if s.kind == replies.POINTER:
+        line = next((ln for ln in state.persona.rapport if not ln.approves and ln.id not in state.acks_said), None)
+    else:
+        line = replies.ack_line(state, s, rng(state))
+    ack_move = Move("ack", f"ack:{line.id}", fill(line.text, state), "general", (), f"rapport ({s.kind})") \
+        if line is not None else None
+    return ack_move, back
 
 
 def hint(state: State, given: int = 0) -> Move:
     """The persona's hint for the question's topic; asked again for the same question, a narrower one: a concept
     the question is about that no answer has explained yet."""
-    question = state.persona.questions_by_id.get(state.last_question.move) if state.last_question else None
+    move = state.last_question.move if state.last_question else ""
+    question = state.persona.questions_by_id.get(move)
     topic = question.topic if question else state.phase
     hints = state.persona.hints
     text = hints.get(topic) or hints.get(state.phase) or hints.get("general") or "Think about the data first."
+    covers = state.covers_of(move)
+    fitting = next((h for c in covers for h in state.persona.concept_hints if c in h.concepts), None)
+    if fitting is not None:  # a hint about what this question is after, narrower the second time
+        if not given or given == 1 and fitting.narrow:
+            text = fitting.narrow if given else fitting.text
+            return Move("nudge", "hint", fill(text, state), topic, (), "the candidate asked for a hint")
+        given -= 1 if fitting.narrow else 0
     if given:
         open_ = [c for c in (question.covers if question else ()) if c not in state.explained]
         if len(open_) >= given:
@@ -262,6 +318,16 @@ def choose_branch(state: State) -> str:
         return "fundamentals"
     verdict = judge(state)
     return "strong" if verdict.overall >= STRONG_BRANCH_AT and not verdict.red_flags else "fundamentals"
+
+
+DEFERRED_WORDS = 14  # a deferred question quoted back at the closing, cut to this many words
+
+
+def deferred_reply(state: State, asked: str) -> str:
+    """The answer, at the closing, to a question the candidate asked mid-interview and was promised an answer to."""
+    words = asked.split()
+    quoted = " ".join(words[:DEFERRED_WORDS]) + ("..." if len(words) > DEFERRED_WORDS else "")
+    return f'Earlier you asked: "{quoted}" {closing_reply(state, asked)}'
 
 
 def closing_reply(state: State, question: str) -> str:

@@ -336,6 +336,7 @@ class InterviewerEvent:
     usage: Usage | None = None
     t: float = 0.0
     at: str = ""
+    lead: str = ""  # the move id of an acknowledgement or transition said in the same breath ("ack:fair_point")
 
     @property
     def asks(self) -> bool:
@@ -403,7 +404,7 @@ def event(d: Mapping) -> Event:
     if kind == "interviewer":
         return InterviewerEvent(_str(d.get("text")), _str(d.get("phase")), _str(d.get("kind")), _str(d.get("move")),
                                 _str(d.get("source"), "scripted"), _str(d.get("why")), Usage.from_dict(d.get("usage")),
-                                t, at)
+                                t, at, _str(d.get("lead")))
     if kind == "candidate":
         return CandidateEvent(_str(d.get("text")), _str(d.get("phase")), _str(d.get("input"), "text"),
                               _num(d.get("answer_seconds")), _num(d.get("wpm")), _num(d.get("fillers")),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mlcoach import claims
+from mlcoach import phrases as ph
 from mlcoach.analysis import sentences
 from mlcoach.personas import Persona, Scenario
 from mlcoach.records import Evidence
@@ -19,15 +20,6 @@ if TYPE_CHECKING:
 
 SIMPLE_MODELS = ("linear_regression", "logistic_regression", "decision_trees", "naive_bayes", "baseline")
 BUSINESS_DATA = ("business_problem", "problem_framing", "data_sources", "labels", "data_quality")
-# A complex model reached for in a hurry or for its fame, whatever came before it: "just use BERT", "go directly to a
-# transformer", "since deep learning is state of the art for everything".
-_RUSHED = re.compile(
-    r"\b((just|straight|directly|right away|immediately) (use|go|start|jump|with|to|for)|skip (all )?(that|this|the "
-    r"(baseline|simple)|baselines?)|go(ing)? (straight|directly) (to|for)|state[- ]of[- ]the[- ]art|\bsota\b|"
-    r"(most|really|very|so|more) powerful|best (results|accuracy|model|performance)|for everything|always (wins?|"
-    r"better|best)|cutting[- ]edge|the latest|(whichever|whatever) is (newest|latest)|newest|(are|is) (just|simply) better)\b",
-    re.IGNORECASE,
-)
 THEORY_GROUNDED = 0.25  # overly theoretical: fewer than this share of answers speak of the candidate's own work or plan
 _DEFERRED = re.compile(r"\b(only (if|when|once|after)|once (the|we|it|our)|after (the|we|a|an)|later|"
                        r"if (the|it|we|that)\b[^.;]{0,40}\b(plateau\w*|not enough|fails?|stalls?))",
@@ -119,7 +111,7 @@ def _jumps_to_complex(seen: _Seen, flag) -> tuple[Evidence, ...]:
     for a in seen.phase("design"):
         named = {h.concept for h in a.analysis.hits if not h.gap}  # "starting simple just wastes time" grounds nothing
         proposed = [h for h in a.analysis.hits if h.concept in complex_ids and not h.gap and not _DEFERRED.search(h.quote)]
-        rushed = [h for h in proposed if _RUSHED.search(h.quote)]  # "I'd skip all that and just use BERT"
+        rushed = [h for h in proposed if ph.RUSHED.search(h.quote)]  # "I'd skip all that and just use BERT"
         jumps = [h for h in proposed if not h.reasoned and h.concept not in fair_start]
         if rushed or jumps and not (grounding | named) & simpler and \
                 len((grounding | a.analysis.explained) & set(BUSINESS_DATA)) < 2:

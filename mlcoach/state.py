@@ -6,12 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlcoach import claims
+from mlcoach import phrases as ph
 from mlcoach.analysis import Analysis, Hit, analyze
 from mlcoach.personas import Persona, Scenario
-from mlcoach.records import CandidateEvent, Event, MetaEvent
+from mlcoach.records import CandidateEvent, Event, InterviewerEvent, MetaEvent
 from mlcoach.timeline import Timeline
 
 ANSWERED_LATE = ("design", "production", "deep_dive", "closing")  # phases after the scenario was posed
+POINTER_WORDS = 15  # "I think I covered that": a pointer to an earlier answer; longer, it is an answer
+
+
+def context(phase: str) -> str:
+    """Where a topic counts as asked: the candidate's past work (opening, experience) or the scenario."""
+    return "past" if phase in ("opening", "experience") else "scenario"
 
 
 @dataclass
@@ -36,6 +43,9 @@ class State(Timeline):
         self.coverage: dict[str, Hit] = {}  # best hit per concept across the session
         self.scenario_explained: set[str] = set()  # explained since the scenario was posed
         self.declined: set[str] = set()  # concepts the candidate said they have not worked on or waved away
+        self.topics: dict[str, set[str]] = {"past": set(), "scenario": set()}  # the topic of each question asked
+        self.deferred: list[str] = []  # the candidate's questions to the interviewer, kept for the closing
+        self.pointed: set[str] = set()  # what questions covered that the candidate said they had answered already
 
     def apply(self, ev: Event) -> None:
         phase = self.phase
@@ -43,6 +53,11 @@ class State(Timeline):
         super().apply(ev)
         if isinstance(ev, MetaEvent) and ev.scenario:
             self.scenario = self.persona.scenario(ev.scenario)
+        elif isinstance(ev, InterviewerEvent):
+            if ev.move.startswith("redirect:") and self.answers:
+                self.deferred.append(self.answers[-1].text.strip())
+            if ev.asks and (topic := self.topic_of(ev.move)):
+                self.topics[context(ev.phase or phase)].add(topic)
         elif isinstance(ev, CandidateEvent):
             analysis = analyze(ev.text, self.persona, [a.text for a in self.answers], last.text if last else "",
                                self.scenario.id if self.scenario else "")
@@ -51,12 +66,35 @@ class State(Timeline):
             if phase in ANSWERED_LATE:
                 self.scenario_explained |= analysis.explained
             self.declined |= {h.concept for h in analysis.hits if h.gap and h.mode != claims.ASKS}
+            if last is not None and analysis.words <= POINTER_WORDS and ph.POINTER.search(ev.text):
+                self.pointed |= set(self.covers_of(last.move))
             for hit in analysis.hits:
                 old = self.coverage.get(hit.concept)
                 if old is None or (hit.explained and not old.explained):
                     self.coverage[hit.concept] = hit
 
     # ------------------------------------------------------------------ views
+
+    def covers_of(self, move: str) -> tuple[str, ...]:
+        """The concepts a move asks about: its question's, its technique line's, or the algorithm of a "why"."""
+        p = self.persona
+        if (q := p.questions_by_id.get(move)) is not None:
+            return q.covers
+        kind, _, rest = move.partition(":")
+        if kind == "why":
+            return (rest,)
+        lines = {"discovery": p.discovery, "pushback": p.pushback}.get(kind, ())
+        return next((ln.when for ln in lines if ln.id == rest), ())
+
+    def topic_of(self, move: str) -> str:
+        """A question's topic: the first concept it asks about (its covers in order, the main one first)."""
+        covers = self.covers_of(move)
+        return covers[0] if covers else ""
+
+    def asked_topic(self, move: str, phase: str = "") -> bool:
+        """A question on this topic was asked already in this context (the past or the scenario)."""
+        topic = self.topic_of(move)
+        return bool(topic) and topic in self.topics[context(phase or self.phase)]
 
     @property
     def explained(self) -> set[str]:
@@ -67,8 +105,8 @@ class State(Timeline):
         about it (a past project's deployment does not answer how *this* model would be deployed); and what the
         candidate said they have not done ("I've never monitored a model" is not asked about monitoring again)."""
         if self.phase in ("design", "production"):
-            return self.scenario_explained | self.declined
-        return self.explained | self.declined
+            return self.scenario_explained | self.declined | self.pointed
+        return self.explained | self.declined | self.pointed
 
     @property
     def mentioned(self) -> set[str]:

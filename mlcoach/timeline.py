@@ -52,7 +52,7 @@ class Timeline:
     asked_texts: list[str] = field(default_factory=list)
     last_question: InterviewerEvent | None = None  # the question awaiting (or that got) the latest answer
     awaiting: bool = False
-    recent_acks: list[str] = field(default_factory=list)
+    acks_said: list[str] = field(default_factory=list)  # rapport line ids said this session: none twice
     score: Score | None = None
 
     def apply(self, ev: Event) -> None:
@@ -85,8 +85,9 @@ class Timeline:
             self.asked.add(ev.move)
         if not self.greeting_name and (m := _GREETING_NAME.search(ev.text)):
             self.greeting_name = m.group(1)
-        if ev.kind == "ack":
-            self.recent_acks = (self.recent_acks + [ev.text])[-4:]
+        for move in (ev.move if ev.kind == "ack" else "", ev.lead):
+            if move.startswith("ack:"):
+                self.acks_said.append(move.removeprefix("ack:"))
         if ev.kind == "nudge" and ev.move == "hint":
             self.hints += 1
         rephrased = ev.move.startswith("rephrase:") or ev.move == "repeat"

@@ -15,6 +15,7 @@ from mlcoach.personas.model import (
     Concept,
     Criterion,
     Forbidden,
+    Hint,
     Line,
     Misconception,
     Persona,
@@ -27,6 +28,6 @@ from mlcoach.personas.parse import parse
 
 __all__ = [
     "CRITERIA", "FORMAT", "GUIDE_TOPICS", "PHASE_IDS", "PLACEHOLDERS", "RED_FLAGS",
-    "Concept", "Criterion", "Forbidden", "Line", "Misconception", "Persona", "Phase", "Question", "RedFlag",
+    "Concept", "Criterion", "Forbidden", "Hint", "Line", "Misconception", "Persona", "Phase", "Question", "RedFlag",
     "Scenario", "available", "builtin_dir", "load", "load_path", "parse", "search_dirs",
 ]

@@ -74,7 +74,17 @@ class Line:
 
     id: str
     text: str
-    when: tuple[str, ...] = ()  # concept ids (acks, probes) or regexes (closing answers)
+    when: tuple[str, ...] = ()  # concept ids (acks, probes, pushbacks) or regexes (closing answers)
+    approves: bool = False  # an ack that approves ("Good, that's how I'd start too."): only after a sound answer
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A `/hint` for questions about some concepts: `text` first, `narrow` when asked again."""
+
+    concepts: tuple[str, ...]
+    text: str
+    narrow: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,7 @@ class Misconception:
     label: str = ""
     scenarios: tuple[str, ...] = ()  # wrong only for these scenarios ("accuracy" for house prices); empty: always
     criterion: str = ""  # the rubric criterion stating it counts against
+    probe: str = ""  # the interviewer's pushback when a candidate states it: a question, not a lecture
 
     def states(self, sentence: str, scenario: str = "") -> bool:
         if self.scenarios and scenario not in self.scenarios:
@@ -152,6 +163,8 @@ class Persona:
     domain_words: Patterns
     outlines: dict[str, tuple[str, ...]] = field(default_factory=dict)
     misconceptions: tuple[Misconception, ...] = ()
+    pushback: tuple[Line, ...] = ()  # questions back when the candidate waves a concept away or rushes past it
+    concept_hints: tuple[Hint, ...] = ()
 
     def phase(self, phase_id: str) -> Phase:
         return next(p for p in self.phases if p.id == phase_id)
@@ -236,7 +249,7 @@ class Persona:
             for q in qs:
                 out += [(f"branches.{name}.{q.id}", q.text), (f"branches.{name}.{q.id}.rephrase", q.rephrase)]
         techniques = (("probing", self.probing), ("tradeoffs", self.tradeoffs), ("discovery", self.discovery),
-                      ("rapport", self.rapport))
+                      ("rapport", self.rapport), ("pushback", self.pushback))
         for group, lines in techniques:
             out += [(f"techniques.{group}.{line.id}", line.text) for line in lines]
         for name, qs in self.question_types:
@@ -244,6 +257,9 @@ class Persona:
         for i, (_, say) in enumerate(self.starters):
             out.append((f"starters[{i}].say", say))
         out += [(f"hints.{k}", v) for k, v in self.hints.items()]
+        for h in self.concept_hints:
+            out += [(f"hints.{h.concepts[0]}", h.text), (f"hints.{h.concepts[0]}.narrow", h.narrow)]
+        out += [(f"misconceptions.{m.id}.probe", m.probe) for m in self.misconceptions]
         out += [("closing.invite", self.closing_invite), ("closing.thanks", self.closing_thanks)]
         return [(k, t) for k, t in out if t]
 

@@ -20,6 +20,7 @@ from mlcoach.personas.model import (
     Concept,
     Criterion,
     Forbidden,
+    Hint,
     Line,
     Misconception,
     Persona,
@@ -97,7 +98,8 @@ def _lines(r: _Reader, table: dict, key: str, where: str, when_key: str = "when"
     out = []
     for i, (kp, t) in enumerate(r.tables(table, key, where, required=False)):
         when = r.strings(t, when_key, kp, default=())
-        out.append(Line(id=r.get(t, "id", str, kp, default=f"{key}{i}"), text=r.get(t, "text", str, kp), when=when))
+        out.append(Line(id=r.get(t, "id", str, kp, default=f"{key}{i}"), text=r.get(t, "text", str, kp), when=when,
+                        approves=r.get(t, "approves", bool, kp, default=False)))
     return tuple(out)
 
 
@@ -141,12 +143,14 @@ def parse(data: dict, path: Path) -> Persona:
         scenarios=scenarios,
         branches=branches,
         rapport=_lines(r, tech, "rapport", "techniques"),
+        pushback=_lines(r, tech, "pushback", "techniques"),
         probing=_lines(r, tech, "probing", "techniques"),
         tradeoffs=_lines(r, tech, "tradeoffs", "techniques"),
         discovery=_lines(r, tech, "discovery", "techniques", when_key="covers"),
         question_types=tuple((r.get(t, "name", str, kp), r.strings(t, "questions", kp))
                              for kp, t in r.tables(data, "question_types", "", required=False)),
         hints=hints,
+        concept_hints=_concept_hints(r, data),
         closing_invite=r.get(closing, "invite", str, "closing"),
         closing_thanks=r.get(closing, "thanks", str, "closing"),
         closing_default=r.get(closing, "default_answer", str, "closing"),
@@ -290,8 +294,15 @@ def _red_flags(r: _Reader, rubric: dict) -> tuple[RedFlag, ...]:
 def _hints(r: _Reader, data: dict) -> dict[str, str]:
     hints = {}
     for kp, t in r.tables(data, "hints", "", required=False):
-        hints[r.get(t, "topic", str, kp)] = r.get(t, "text", str, kp)
+        if "concepts" not in t:
+            hints[r.get(t, "topic", str, kp)] = r.get(t, "text", str, kp)
     return hints
+
+
+def _concept_hints(r: _Reader, data: dict) -> tuple[Hint, ...]:
+    """Hints for the questions about some concepts (`concepts = [...]` instead of `topic`)."""
+    return tuple(Hint(r.strings(t, "concepts", kp), r.get(t, "text", str, kp), r.get(t, "narrow", str, kp, default=""))
+                 for kp, t in r.tables(data, "hints", "", required=False) if "concepts" in t)
 
 
 def _outlines(r: _Reader, data: dict) -> dict[str, tuple[str, ...]]:
@@ -309,7 +320,8 @@ def _misconceptions(r: _Reader, data: dict) -> tuple[Misconception, ...]:
         misconceptions.append(Misconception(mid, r.regexes(t, "patterns", kp), r.get(t, "correction", str, kp),
                                             unless, r.get(t, "label", str, kp, default=mid.replace("_", " ")),
                                             r.strings(t, "scenarios", kp, default=()),
-                                            r.get(t, "criterion", str, kp, default="")))
+                                            r.get(t, "criterion", str, kp, default=""),
+                                            r.get(t, "probe", str, kp, default="")))
     seen = [m.id for m in misconceptions]
     if len(set(seen)) != len(seen):
         dup = next(x for x in seen if seen.count(x) > 1)
@@ -352,6 +364,8 @@ def _concept_references(p: Persona) -> list[tuple[tuple[str, ...], str]]:
     out += [(q.covers, f"scenarios.{s.id}.{q.id}.covers") for s in p.scenarios for q in s.guide + s.probes]
     out += [(q.covers, f"branches.{name}.{q.id}.covers") for name, qs in p.branches.items() for q in qs]
     out += [(line.when, f"techniques.rapport.{line.id}.when") for line in p.rapport]
+    out += [(line.when, f"techniques.pushback.{line.id}.when") for line in p.pushback]
+    out += [(h.concepts, f"hints.{h.concepts[0]}.concepts") for h in p.concept_hints if h.concepts]
     out += [(line.when, f"techniques.discovery.{line.id}.covers") for line in p.discovery]
     out += [(c.concepts, f"rubric.criteria.{c.id}.concepts") for c in p.criteria]
     out += [(f.concepts, f"rubric.red_flags.{f.id}.concepts") for f in p.red_flags]

@@ -132,7 +132,7 @@ class TerminalIO(PlainIO):
         for out in outputs:
             if isinstance(out, PhaseStart):
                 self._end_line()
-                title = out.title + (f" · {out.branch}" if out.branch else "")
+                title = out.title  # the branch is the interviewer's assessment: never shown mid-interview
                 self.console.print(Rule(title, style="bold magenta"))
             elif isinstance(out, Chunk):
                 if not self._open:

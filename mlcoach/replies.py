@@ -1,0 +1,99 @@
+"""How the interviewer answers what the candidate just said, from the same reading the judge scores.
+
+An answer's stance decides the reply: approval only for a sound answer (it explains something and claims nothing
+wrong); after a wrong claim, a concept waved away or a complex model rushed to, a neutral word and one question back
+in the persona's voice (the misconception's `probe`, or a `[[techniques.pushback]]` line), asked once per claim and
+never a lecture. No acknowledgement is said twice in a session. Pure functions of the state and the persona."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlcoach import claims
+from mlcoach import phrases as ph
+from mlcoach.personas import Line, Persona
+from mlcoach.state import Answer, State
+
+SOUND, PLAIN, WRONG, RUSHED, WAVED, NOT_DONE, UNSURE, POINTER, OFF = (
+    "sound", "plain", "wrong", "rushed", "waved", "not_done", "unsure", "pointer", "off")
+PUSHED = (WRONG, RUSHED, WAVED)  # stances that earn a question back
+NO_APPROVAL = (WRONG, RUSHED, WAVED, NOT_DONE, UNSURE, OFF)
+POINTER_WORDS = 15  # "I think I covered that" is a pointer; a long answer that says "as I said" is an answer
+COMPLEX = ("deep_learning", "neural_networks")
+
+
+@dataclass(frozen=True)
+class Stance:
+    kind: str
+    concept: str = ""  # what the waved-away or rushed claim is about
+    misconception: str = ""  # the misconception stated
+    quote: str = ""
+
+
+def stance(answer: Answer, persona: Persona, scenario_baselines: tuple[str, ...] = ()) -> Stance:
+    """What the answer does, for the reply: the first that holds of wrong, rushed, waved, not done, unsure,
+    sound, plain."""
+    an = answer.analysis
+    if an.words <= POINTER_WORDS and ph.POINTER.search(answer.text):
+        return Stance(POINTER)
+    if an.quality != "ok":
+        return Stance(OFF)
+    if an.errors:
+        mid, quote = an.errors[0]
+        return Stance(WRONG, misconception=mid, quote=quote)
+    for h in an.hits:
+        if h.concept in COMPLEX and not h.gap and ph.RUSHED.search(h.quote) and h.concept not in scenario_baselines:
+            return Stance(RUSHED, h.concept, quote=h.quote)
+    waved = _waved(an.hits, persona)
+    if waved is not None:
+        return Stance(WAVED, waved.concept, quote=waved.quote)
+    solid = {h.concept for h in an.hits if h.explained and not h.gap}
+    if not solid and any(h.gap and h.mode != claims.ASKS for h in an.hits):
+        return Stance(NOT_DONE)
+    if not solid and ph.UNSURE.search(answer.text):
+        return Stance(UNSURE)
+    return Stance(SOUND) if solid else Stance(PLAIN)
+
+
+def _waved(hits, persona: Persona):
+    """The concept an answer waves away: of the concepts in a dismissed clause, the one nearest the dismissal
+    ("on all the listing data we had; I skipped a baseline because baselines are a waste of time": the baseline)."""
+    best, distance = None, 1 << 30
+    for h in hits:
+        if h.polarity != claims.DISMISSED or h.mode == claims.ASKS:
+            continue
+        trigger = ph.DISMISSED.search(h.quote)
+        where = persona.concepts[h.concept].patterns.compile().search(h.quote) if h.concept in persona.concepts else None
+        d = abs(trigger.start() - where.start()) if trigger and where else 1 << 20
+        if d < distance:
+            best, distance = h, d
+    return best
+
+
+def pushback_line(s: Stance, persona: Persona) -> tuple[str, str] | None:
+    """(move id, text) of the question back for a pushed stance, or None when the persona has none for it."""
+    if s.kind == WRONG:
+        m = next((m for m in persona.misconceptions if m.id == s.misconception), None)
+        return (f"pushback:{m.id}", m.probe) if m is not None and m.probe else None
+    line = next((ln for ln in persona.pushback if s.concept in ln.when), None)
+    return (f"pushback:{line.id}", line.text) if line is not None else None
+
+
+def ack_line(state: State, s: Stance, r) -> Line | None:
+    """An acknowledgement not yet said this session: one that fits what the answer explained (and approves) only
+    after a sound answer, a neutral one otherwise; None when none is left or `r` says to stay quiet."""
+    last = state.last_answer
+    if last is None or s.kind == OFF or (s.kind not in PUSHED and (last.analysis.words < 8 or r.random() < 0.5)):
+        return None
+    said = set(state.acks_said)
+    neutral = [ln for ln in state.persona.rapport if not ln.approves and ln.id not in said]
+    if s.kind != SOUND:
+        return r.choice(neutral) if neutral else None
+    explained = {h.concept for h in last.analysis.hits if h.explained and not h.gap}
+    question = state.persona.questions_by_id.get(state.last_question.move if state.last_question else "")
+    on_point = explained & set(question.covers) if question else set()
+    fitting = [ln for ln in state.persona.rapport if ln.approves and ln.when and set(ln.when) & (on_point or explained)
+               and ln.id not in said]
+    general = [ln for ln in state.persona.rapport if ln.approves and not ln.when and ln.id not in said]
+    pool = fitting or general or neutral
+    return r.choice(pool) if pool else None
