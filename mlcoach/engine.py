@@ -386,9 +386,10 @@ class Session:
         if self._combines and state.phase and move.kind in ("question", "probe"):
             later = tuple(m.text for m in self._plan(False) if m.id != move.id)[:2]
         focus = tuple(c.label for c in self.persona.criteria if c.id in state.meta.focus)
+        stance = planner.stance(state) if self._combines else ""
         return Context(self.persona, state.scenario, self.persona.phase(state.phase or PHASE_IDS[0]),
                        max(0.0, self.phase_left()) if state.phase else 0.0, state.meta.candidate,
-                       labels, tuple(tail), later, focus)
+                       labels, tuple(tail), later, focus, stance)
 
     def _emit(self, line: dict) -> None:
         line = _stamped(line, self.clock)

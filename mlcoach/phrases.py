@@ -148,6 +148,28 @@ POINTER = re.compile(
     r"same as (before|above|earlier|i said)|see (my|above|earlier))\b",
     re.IGNORECASE | re.ASCII,
 )
+# An opener that approves what was just said: never after an answer that was not sound.
+APPROVAL = re.compile(
+    r"^\W*((that's |that is |what a |such a )?(a )?(really |very )?(great|good|excellent|nice|solid|smart|"
+    r"pragmatic|fair|interesting|valid|strong)( point| answer| approach| call| idea| thinking| question| one)?|"
+    r"exactly|perfect|awesome|absolutely|spot on|love (that|it|this)|i (really )?like (that|it|this|how \w+ \w+)|"
+    r"makes (total |a lot of )?sense|well said|totally|definitely|agreed|correct|yes|yeah|right|"
+    r"that's (exactly )?(how|what) (i'd|i would|we'd|we would|i do|we do))\b"
+    r"(\s+[\w']+){0,4}?\s*[.!?,;:—–-]+\s*",
+    re.IGNORECASE,
+)
+
+
+def without_approval(sentence: str) -> str:
+    """The sentence without an approving opener ("Great point! How would..." -> "How would...")."""
+    rest = sentence
+    for _ in range(3):  # "Good, that's how I'd start too." has two
+        rest = APPROVAL.sub("", rest, count=1)
+    if rest == sentence:
+        return sentence
+    return rest[:1].upper() + rest[1:] if rest.strip() else ""
+
+
 # A problem found in the candidate's own work, told without the word "failed": counts only outside plans.
 PROBLEM_FOUND = re.compile(
     r"\b((was|were|came out|ran) (way|badly|far|consistently|systematically|often) (off|under|over|wrong)|"

@@ -246,6 +246,14 @@ def rephrase(state: State) -> Move | None:
     return Move("nudge", f"rephrase:{q.move}", text, topic, (), f"answer was {last.analysis.quality}")
 
 
+def stance(state: State) -> str:
+    """What the last answer did, for an interviewer that words its own acknowledgements ("" before any)."""
+    last = state.last_answer
+    if last is None:
+        return ""
+    return replies.stance(last, state.persona, state.scenario.baselines if state.scenario else ()).kind
+
+
 def reply(state: State) -> tuple[Move | None, Move | None]:
     """(acknowledgement, question back) for the last answer: approval only for a sound answer; a neutral word and
     one pushback for a wrong claim, a concept waved away or a complex model rushed to (once per claim)."""

@@ -17,6 +17,23 @@ OPEN, CLOSE = "<candidate_answer>", "</candidate_answer>"
 MAX_WORDS = 60
 
 
+# What the reading made of the last answer, told to the model so that it never approves what the judge will correct.
+STANCE_NOTES = {
+    "sound": "The candidate's last answer was sound: a brief, specific acknowledgement is fine, no flattery.",
+    "wrong": "The candidate's last answer states something wrong. Do not agree with it or praise it, and do not "
+             "correct it with a lecture: stay neutral and ask the planned question, which makes them think.",
+    "waved": "The candidate's last answer waves away something that matters. Do not agree with it or praise it: "
+             "stay neutral and ask the planned question.",
+    "rushed": "The candidate's last answer reaches for a complex model without weighing it. Do not praise it: stay "
+              "neutral and ask the planned question.",
+    "not_done": "The candidate said they have not done this. Do not praise the answer; a neutral word at most.",
+    "unsure": "The candidate said they are unsure. Do not praise the answer; be encouraging and neutral.",
+    "plain": "The candidate's last answer named things without explaining them. Do not praise it.",
+    "off": "The candidate's last answer did not address the question. Do not praise it.",
+    "pointer": "The candidate said they covered this already: agree briefly and move on.",
+}
+
+
 def fence(text: str) -> str:
     """The candidate's text, safe to put between our delimiters."""
     return OPEN + "\n" + text.replace("<", "‹").replace(">", "›") + "\n" + CLOSE
@@ -52,6 +69,8 @@ def interviewer_system(move: Move, ctx: Context, lead: str = "") -> str:
     ]
     if lead:
         lines.append(f"Open with a brief acknowledgement or transition first, in the spirit of: \"{lead}\"")
+    if ctx.stance and ctx.stance in STANCE_NOTES:
+        lines.append(STANCE_NOTES[ctx.stance])
     if ctx.focus:
         lines.append("This practice session focuses on: " + "; ".join(ctx.focus) + ". Where the plan leaves room, "
                      "let your follow-up lean toward these.")

@@ -296,8 +296,8 @@ def test_a_guardrail_rejected_stream_is_still_counted(tmp_path, chat):
 @pytest.mark.parametrize("reply,shown", [
     ("**How would you check the labels are reliable?** Also, what model would you try first?",
      "How would you check the labels are reliable?"),
-    ("```\nGreat answer. How would you check the labels are reliable?\n```",
-     "Great answer. How would you check the labels are reliable?"),
+    ("```\nOkay. How would you check the labels are reliable?\n```",
+     "Okay. How would you check the labels are reliable?"),
     ('{"role": "interviewer", "question": "How would you check the labels are reliable? And the model?"}',
      "How would you check the labels are reliable?"),
     ("<think>\nI should keep it short.\n</think>\n\nThanks. How would you check the labels are reliable?",
@@ -561,3 +561,29 @@ def test_the_llm_judge_leaves_unreached_phases_unjudged_too(tmp_path, persona):
     by_id = {c.id: c for c in score.criteria}
     assert score.judge.startswith("llm:") and by_id["real_projects"].judged
     assert not by_id["production"].judged and "production" not in score.scores
+
+
+@pytest.mark.parametrize("cid", ["weak-dismissive-house", "strong-house"])
+def test_the_model_approves_only_an_answer_the_reading_finds_sound(tmp_path, cid):
+    """A model that opens every line with praise: the praise is shown only after a sound answer, and the prompt
+    tells it why."""
+    from mlcoach import replies
+
+    chat = FakeChat("Great point! How would you check the labels are reliable?")
+    result, evs = run(tmp_path, cid=cid, factory=factory(chat, judge="offline"))
+    state = result.session.state
+    stances = [replies.stance(a, state.persona).kind for a in state.answers]
+    answered, praised_after = 0, []
+    for e in evs:
+        if e["type"] == "candidate":
+            answered += 1
+        elif e["type"] == "interviewer" and answered and e.get("source") != "scripted" and \
+                e["text"].startswith("Great point"):
+            praised_after.append(stances[answered - 1])
+    assert set(praised_after) <= {"sound"}
+    prompts_ = [r.messages[0]["content"] for r in chat.requests if r.messages]
+    if cid.startswith("weak"):
+        assert stances.count("sound") < len(stances) / 3
+        assert any("Do not agree with it or praise it" in p for p in prompts_)
+    else:
+        assert praised_after and any("was sound" in p for p in prompts_)

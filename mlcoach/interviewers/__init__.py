@@ -22,6 +22,7 @@ class Context:
     history: tuple[tuple[str, str], ...]  # (speaker, text), most recent last, a bounded tail
     next_moves: tuple[str, ...] = ()  # what the scripted planner would ask after this move
     focus: tuple[str, ...] = ()  # labels of the rubric criteria this session practises (--focus)
+    stance: str = ""  # what the last answer did (replies.py): only a "sound" one may be approved
 
 
 class ScriptedInterviewer:

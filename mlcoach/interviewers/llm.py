@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 
+from mlcoach import phrases as ph
 from mlcoach import prompts
 from mlcoach.interviewers import Context
 from mlcoach.llm import ChatClient, LLMError
@@ -73,7 +74,7 @@ class LLMInterviewer:
             return
         messages = prompts.interviewer_messages(move, ctx, move.lead)
         before = _snapshot(self.client)
-        turn = _Turn(move, ctx.persona, self.client.config.scrub)
+        turn = _Turn(move, ctx.persona, self.client.config.scrub, ctx.stance)
         try:
             for raw in self._sentences(self.client.stream(messages)):
                 if sentence := turn.take(raw):
@@ -228,8 +229,8 @@ class _Turn:
     """The sentences of one streamed reply, as they are shown: cleaned, checked against the never-do rules, one
     question at most, MAX_WORDS at most. What comes after is read (the usage comes last) but not said."""
 
-    def __init__(self, move: Move, persona, scrub) -> None:
-        self.move, self.persona, self.scrub = move, persona, scrub
+    def __init__(self, move: Move, persona, scrub, stance: str = "") -> None:
+        self.move, self.persona, self.scrub, self.stance = move, persona, scrub, stance
         self.shown: list[str] = []
         self.asked = False
         self.bad: tuple[str, list[str]] | None = None
@@ -244,6 +245,10 @@ class _Turn:
             return ""
         if not self.shown:
             sentence = sentence.lstrip()
+            if self.stance and self.stance != "sound":  # no "Great point!" after a wrong or empty answer
+                sentence = ph.without_approval(sentence)
+                if not sentence.strip():
+                    return ""
         broken = self.persona.violations(sentence)
         if broken:
             self.bad = (sentence, broken)
