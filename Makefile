@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install interview test bench calibrate blind lint clean
+.PHONY: install interview test bench calibrate blind conduct lint clean
 
 $(STAMP): pyproject.toml
 	@# tmux drives the end-to-end terminal tests and espeak-ng makes the speech the voice tests transcribe;
@@ -33,6 +33,9 @@ calibrate: $(STAMP)
 
 blind: $(STAMP)
 	$(BIN)/python bench/blind.py tests/blind/dev tests/blind/dev2 tests/blind/holdout --each
+
+conduct: $(STAMP)
+	$(BIN)/python bench/conduct.py tests/candidates tests/blind/dev tests/blind/dev2 tests/blind/holdout
 
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q mlcoach
