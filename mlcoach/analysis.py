@@ -198,10 +198,13 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = (), asked: st
     question it answers (a pronoun answer is about what was asked; a question read back is no answer) and
     `scenario` the design scenario (some claims are wrong only for some problems)."""
     text = text or ""
-    injected = bool(ph.INJECTION.search(text))
     # Sentences that instruct the judge are only text: they earn nothing and change nothing. The rest of the
     # answer is read as if they were not there.
-    clean = [s for s in sentences(text) if not ph.INJECTION.search(s)]
+    parts = sentences(text)
+    whole = bool(ph.INJECTION.search(text))
+    suspect = whole or "system" in text.lower()  # "...done. System: ..." starts a line only once split
+    clean = [s for s in parts if not ph.INJECTION.search(s)] if suspect else parts
+    injected = whole or len(clean) < len(parts)
     body = " ".join(clean) if injected else text
     tokens = words(body)
     read = [s for s in clean if not claims.foreign(s)]
@@ -210,7 +213,9 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = (), asked: st
                                                                _Context(asked, scenario, any(
                                                                    claims.COURSE_WORK.search(x) for x in read)))
     # Many concepts with almost no function words, and most of the text not even terse statements.
-    salad = len(hits) >= 3 and stopword_ratio(tokens) < 0.12 and prose_tokens < len(tokens) / 2
+    # ("Supervised uses labeled data, like classification; unsupervised ... k-means" is a definition, not a salad.)
+    ratio = stopword_ratio(tokens)
+    salad = (len(hits) >= 4 and ratio < 0.12 or len(hits) >= 3 and ratio < 0.09) and prose_tokens < len(tokens) / 2
     if salad:
         hits = {k: Hit(h.concept, False, h.quote, void=h.void) for k, h in hits.items()}
         flags = {k: False for k in flags}
@@ -257,7 +262,8 @@ def _read_sentences(clean: list[str], body: str, persona: Persona, ctx: _Context
         prepared = prepare(sentence)
         in_sentence = finder.present(sentence, prepared, among=found) if found else set()
         named = [c for c in present if c.id in in_sentence]
-        s = _read_sentence(sentence, named, persona, ctx, prepared)
+        known = frozenset(f for f in _ONCE if flags[f])  # raised by an earlier sentence: no need to look again
+        s = _read_sentence(sentence, named, persona, ctx, prepared, known)
         for mid in s.wrong:
             errors.setdefault(mid, sentence)
         prose_tokens += s.prose_tokens
@@ -310,7 +316,11 @@ class _Sentence:
     reasoned: bool
 
 
-def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, prepared: str) -> _Sentence:
+_ONCE = ("tradeoff", "failure", "definitional", "hypothetical")  # flags only the answer needs, not its concepts
+
+
+def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, prepared: str,
+                   known: frozenset = frozenset()) -> _Sentence:
     stoks = words(sentence)
     prose = is_prose(sentence, stoks)
     wrong = persona.misconceptions_in(sentence, ctx.scenario, prepared)
@@ -321,7 +331,7 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, 
     # An explanation says something in its own words besides the concepts' names ("because of scale" does not).
     worded = (own >= MIN_OWN_WORDS or content >= 5) and not glue
     dismissive = bool(ph.DISMISSIVE.search(sentence))
-    vacuous = bool(ph.VACUOUS.search(sentence))  # "eight H100s and it'll be fine" explains nothing
+    vacuous = worded and bool(ph.VACUOUS.search(sentence))  # "eight H100s and it'll be fine" explains nothing
     reason = bool(ph.REASON.search(sentence)) and not vacuous and not dismissive and worded
     glued = False
     if reason and (short := _BECAUSE_OF.search(sentence)):
@@ -331,7 +341,7 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, 
         glued = not reason  # "I would monitor drift because of data drift": names glued with "because of"
     parts = claims.clauses(sentence, ctx.asked, ctx.course, plain=not named)
     told = [sentence[c.start:c.end] for c in parts if c.polarity in (claims.AFFIRMED, claims.HEDGED)]
-    course = ctx.course or bool(claims.COURSE_WORK.search(sentence))
+    course = ctx.course  # some sentence of the answer tells of course work: so do its accounts
     said = " ".join(told)  # what the sentence affirms: "I've never deployed a model" tells of no work
     number = bool(ph.NUMBER.search(said))
     speaker = bool(ph.FIRST_PERSON.search(said) or ph.WE_SPEAK.search(said))
@@ -347,13 +357,13 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, 
     grounded = prose and not glue and not course and not dismissive and bool(said) and (grounded_sentence(said) or step or passive)
     flags = dict(
         reasons=reason and prose, numbers=number and prose, experience=experience and prose,
-        hypothetical=bool(ph.HYPOTHETICAL.search(sentence)),
-        tradeoff=bool(ph.TRADEOFF.search(sentence)) and prose and worded and not ph.NO_TRADEOFF.search(sentence)
-        and not vacuous,
-        failure=(bool(ph.FAILURE.search(said)) or bool(ph.PROBLEM_FOUND.search(said))
-                 and not ph.HYPOTHETICAL.search(sentence)) and prose
-        and not glue and not course,
-        definitional=bool(ph.DEFINITION.search(sentence)) and not experience, grounded=grounded,
+        hypothetical="hypothetical" not in known and bool(ph.HYPOTHETICAL.search(sentence)),
+        tradeoff="tradeoff" not in known and prose and worded and not vacuous and bool(ph.TRADEOFF.search(sentence))
+        and not ph.NO_TRADEOFF.search(sentence),
+        failure="failure" not in known and prose and not glue and not course and (
+            bool(ph.FAILURE.search(said)) or bool(ph.PROBLEM_FOUND.search(said)) and not ph.HYPOTHETICAL.search(sentence)),
+        definitional="definitional" not in known and not experience and bool(ph.DEFINITION.search(sentence)),
+        grounded=grounded,
         disclaims=bool(ph.DISCLAIMER.search(sentence)) or course or any(
             c.polarity == claims.DISCLAIMED or c.polarity == claims.NEGATED and c.mode == claims.DID
             for c in gap_told),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from mlcoach import phrases as ph
 
@@ -309,6 +309,12 @@ def _inside(pos: int, pattern: re.Pattern, text: str) -> bool:
     return any(m.start() <= pos < m.end() for m in pattern.finditer(text))
 
 
+@lru_cache(maxsize=1024)
+def _course_sentence(sentence: str) -> bool:
+    """Course work told in the sentence: asked once per sentence, whatever its number of clauses."""
+    return bool(COURSE_WORK.search(sentence))
+
+
 def _mode(clause: str, sentence: str, asked: str = "") -> tuple[str, bool]:
     """(the mode, whether it rests only on the note form: no words of a speaker, a plan or an act)."""
     if sentence.rstrip().endswith("?"):
@@ -316,7 +322,7 @@ def _mode(clause: str, sentence: str, asked: str = "") -> tuple[str, bool]:
         return (ASKS if _TO_YOU.search(sentence) or not asked else WOULD), False
     if asked and reads_back(clause, asked):
         return QUOTES, False
-    if COURSE_WORK.search(sentence):
+    if _course_sentence(sentence):
         return COURSE, False
     if _KNOWING.search(clause):
         return KNOWS, False  # "I know drift is a thing": what they know, not what they did or would do

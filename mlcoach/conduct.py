@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from mlcoach import replies
 from mlcoach.personas import Persona
+from mlcoach.planner import closing_answers
 from mlcoach.records import CandidateEvent, Event, InterviewerEvent
 from mlcoach.state import State, context, replay
 
@@ -59,8 +60,8 @@ def check(events: list[Event], persona: Persona) -> Conduct:
     out.deferred = len(state.deferred)
     closing = " ".join(ev.text for ev in events if isinstance(ev, InterviewerEvent) and ev.move == "closing.thanks")
     if state.complete:
-        for asked in state.deferred:
-            if " ".join(asked.split()[:4]) not in closing:
+        for asked in state.deferred:  # answered: the persona's reply to it is in the closing
+            if not any(reply in closing for reply in closing_answers(state, asked)):
                 out.findings.append(Finding("unanswered_deferred", 0, asked))
     return out
 

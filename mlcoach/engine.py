@@ -255,14 +255,19 @@ class Session:
             return
         lo, budget = self.phase_plan()
         elapsed = self.phase_elapsed()
+        ack, back = planner.reply(state)
+        if back is not None:  # a wrong or waved claim is questioned even as the phase runs out: one short question
+            if ack is not None and not self._combines:
+                yield from self._say(ack)
+            yield from self._say(replace(back, lead=ack.text, lead_id=ack.id) if ack and self._combines else back)
+            return
         if elapsed >= budget:
             self.note("budget", f"{state.phase} budget spent ({elapsed:.0f}s of {budget:.0f}s)")
             yield from self._advance()
             return
         move = planner.redirect(state) or planner.rephrase(state)
         if move is None:
-            ack, back = planner.reply(state)
-            moves = [back] if back is not None else self._plan(elapsed < FILL_SHARE * budget)
+            moves = self._plan(elapsed < FILL_SHARE * budget)
             if not moves:
                 yield from self._advance()
                 return
@@ -286,8 +291,9 @@ class Session:
             trade = planner.when_not(state)
             if trade:
                 moves.append(trade)
-        if not moves and fill_minimum:  # the plan ran out early: more of what is worth asking, before moving on
-            moves += planner.extra_moves(state)[:1]
+        if not moves and fill_minimum:  # the plan ran out early: dig into what was said, or ask more, before moving on
+            follow = planner.deeper(state)
+            moves += [follow] if follow is not None else planner.extra_moves(state)[:1]
         return moves
 
     def _advance(self) -> Iterator[Output]:
@@ -307,10 +313,7 @@ class Session:
         self._write_summary()
         yield PhaseStart(phase_id, phase.title, branch)
         if phase_id == "closing":
-            invite = self.persona.closing_invite
-            if not any(a.analysis.quality == "ok" for a in self.state.answers):
-                invite = planner.without_praise(invite)  # "Great discussion!" only after one
-            yield from self._say(Move("closing", "closing.invite", planner.fill(invite, self.state),
+            yield from self._say(Move("closing", "closing.invite", planner.closing_invite(self.state),
                                       "general", (), "closing"))
             return
         lead = planner.transition(self.state, phase_id) if phase_id != PHASE_IDS[0] else None
@@ -327,9 +330,8 @@ class Session:
 
     def _closing_reply(self, question: str) -> Iterator[Output]:
         analysis = self.state.last_answer.analysis if self.state.last_answer else None
-        parts = [planner.deferred_reply(self.state, asked) for asked in self.state.deferred]  # promises kept
-        if analysis is not None and analysis.substantive:
-            parts.append(planner.closing_reply(self.state, question))
+        asked = question if analysis is not None and analysis.substantive else ""
+        parts = planner.closing_replies(self.state, asked, self.state.deferred)  # promises kept
         parts.append(planner.fill(self.persona.closing_thanks, self.state))
         yield from self._say(Move("closing", "closing.thanks", " ".join(parts), "general", (), "closing"))
         yield from self.finish("complete", "interview finished")

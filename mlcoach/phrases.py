@@ -101,6 +101,7 @@ _DISMISSED = (
     r"(a |just )?(waste of|wastes?|wasting) (\w+ )?(time|compute|money|effort)|"
     r"(don't|do not|didn't|did not|wouldn't|would not|won't) (really )?(bother|worry|care)|"
     r"(don't|do not) (really )?see the point|no point (in|to|comparing|checking)|"
+    r"(don't|do not) think (we|you|i|they) (really |even |actually )?need|"
     r"needn't|(isn't|is not|not) (really )?(my|our) (job|problem|concern|responsibility)|"
     r"not an? (issue|problem|concern)|(can't|cannot|can not|won't|will not|doesn't|does not|never) (really |even )?"
     r"(happen|occur|drift|apply)|takes? too long|too slow to bother|for academics|just hype|is dead|"
@@ -108,15 +109,32 @@ _DISMISSED = (
     r"fairness|cleaning|feature engineering) (are|is) (a )?(waste|overkill|useless|pointless|for)|"
     r"(isn't|is not|aren't|are not) (a )?(big )?(problem|issue|concern)s?( (because|since|for))?"
 )
-DISMISSED = re.compile(rf"\b({_DISMISSED})\b", re.IGNORECASE | re.ASCII)
+class Gated:
+    """A regex run only on text that holds one of its literal words (`words`, lowercase): most sentences hold none,
+    and a substring test costs far less than a large alternation. Every alternative of the regex must contain one
+    of the words (tests/test_analysis.py checks the two agree on every candidate's text)."""
+
+    def __init__(self, regex: re.Pattern, words: tuple[str, ...]) -> None:
+        self.regex, self.words = regex, words
+
+    def search(self, text: str):
+        low = text.lower()
+        return self.regex.search(text) if any(w in low for w in self.words) else None
+
+
+_DISMISS_WORDS = ("n't", "not", "no need", "nobody", "outdated", "old", "overrated", "pointless", "irrelevant",
+                  "unnecessary", "wast", "bother", "point", "never", "cannot", "too long", "too slow", "academics",
+                  "hype", "dead", "useless", "overkill", "baseline", "a/b test", "monitoring", "fairness", "cleaning",
+                  "feature engineering", "know", "job")
+DISMISSED = Gated(re.compile(rf"\b({_DISMISSED})\b", re.IGNORECASE | re.ASCII), _DISMISS_WORDS)
 # A sentence that names a concept only to wave it away, or to say the candidate has not touched it.
-DISMISSIVE = re.compile(
+DISMISSIVE = Gated(re.compile(
     rf"\b({_DISMISSED}|already knows? everything|ops team's job|someone else's job|"
     r"i (don't|do not|never) (monitor|test|validate|evaluate)|(can't|cannot|can not|won't|will not|doesn't|"
     r"does not|never) (really |even )?change|never (need|needs|retrain|monitor|bother|matters?|worry)|"
     r"not (very |really |that |too )?familiar with|(never|haven't|have not) (done|used|seen|touched))\b",
     re.IGNORECASE | re.ASCII,
-)
+), _DISMISS_WORDS)
 # A bullet of an account told as notes ("- Cause: random split", "- Fix: group split", "- Shipped;"): two of
 # them, or one with a figure, make the answer an account of the candidate's work though no sentence has a subject.
 ACCOUNT_NOTE = re.compile(

@@ -87,6 +87,8 @@ def why_algorithm(state: State) -> Move | None:
     if line is None:
         return None
     for hit in last.analysis.hits:
+        if hit.gap:  # "we shouldn't run a big model on every email" proposes no deep learning
+            continue
         concept = state.persona.concepts[hit.concept]
         move_id = f"why:{hit.concept}"
         reasoned = any(a.analysis.hits and any(h.concept == hit.concept and h.reasoned for h in a.analysis.hits)
@@ -169,6 +171,29 @@ def core_moves(state: State) -> list[Move]:
     return []
 
 
+SHALLOW_GROUPS = ("experience",)  # "results", "failures": what a story has, not something to dig into by name
+
+
+def deeper(state: State) -> Move | None:
+    """A follow-up on a concept the last answer raised and explained though no question of this part of the
+    interview asked about it ("...with a shared feature store" -> "You mentioned a feature store. What was the
+    hardest part of getting that right?"). Each concept once; the persona's lines in turn."""
+    last, lines = state.last_answer, state.persona.deeper
+    if last is None or not lines or last.phase != state.phase or state.phase in ("opening", "closing"):
+        return None
+    concepts = state.persona.concepts
+    for hit in last.analysis.hits:
+        move_id = f"deeper:{hit.concept}"
+        if not hit.explained or hit.gap or hit.concept not in concepts or \
+                concepts[hit.concept].group in SHALLOW_GROUPS or move_id in state.asked or state.asked_topic(move_id):
+            continue
+        used = sum(1 for m in state.asked if m.startswith("deeper:"))
+        line = lines[used % len(lines)]
+        return Move("probe", move_id, fill(line.text, state, concept=concepts[hit.concept].label), "general",
+                    (hit.concept,), f"digs into what the candidate raised ({hit.concept})")
+    return None
+
+
 def extra_moves(state: State) -> list[Move]:
     """More worth asking while the phase's minimum time is not spent."""
     p = state.persona
@@ -180,6 +205,8 @@ def extra_moves(state: State) -> list[Move]:
     if phase == "design":
         for line in p.discovery:
             move_id = f"discovery:{line.id}"
+            if line.scenarios and (state.scenario is None or state.scenario.id not in line.scenarios):
+                continue  # outliers in review text: not a question a senior engineer would ask
             if move_id not in state.asked and not state.asked_topic(move_id) and \
                     not (line.when and set(line.when) <= state.covered()):
                 moves.append(Move("probe", move_id, fill(line.text, state), "design", line.when, "guiding discovery"))
@@ -214,7 +241,16 @@ def pointer(answer) -> bool:
     return answer.analysis.words <= POINTER_WORDS and bool(ph.POINTER.search(answer.text))
 
 
-_ASKS_US = re.compile(r"\b(you|your|you're|here|team|company)\b", re.IGNORECASE)
+# A question put to the interviewer ("how big is your team?", "do you use a feature store here?"), not an answer
+# said with a rising tone ("I guess you'd track the accuracy on a dashboard?").
+_ASKS_US = re.compile(
+    r"\b(do|does|did|are|is|was|were|have|has|can|could|would|will|what|what's|how|which|where|who|why)\b"
+    r"[^?]{0,50}\b(you|your|you guys|y'all|your team|your company|you all)\b(?!'d)|\b(here|at your company|on your "
+    r"team)\s*\?",
+    re.IGNORECASE,
+)
+_UPTALK = re.compile(r"^\W*(i|i'd|i'm|i've|we|we'd|maybe|probably|perhaps|like|so|um|uh|hmm|well|honestly)\b",
+                     re.IGNORECASE)
 
 
 def redirect(state: State) -> Move | None:
@@ -225,8 +261,12 @@ def redirect(state: State) -> Move | None:
     if last is None or q is None or q.kind == "closing" or state.phase == "closing":
         return None
     text = last.text.strip()
-    if not text.endswith("?") or len(text.split()) > 30 or last.analysis.explained or \
-            not _ASKS_US.search(text) or f"redirect:{q.move}" in state.asked or pointer(last):
+    asked = re.split(r"(?<=[.!])\s+", text)[-1]  # the sentence that ends with the question mark
+    question = state.persona.questions_by_id.get(q.move)
+    answers_it = question is not None and set(question.covers) & last.analysis.mentioned
+    if not text.endswith("?") or len(text.split()) > 30 or last.analysis.explained or answers_it or \
+            not _ASKS_US.search(asked) or _UPTALK.search(text) or f"redirect:{q.move}" in state.asked or \
+            pointer(last):
         return None
     return Move("nudge", f"redirect:{q.move}", "Good question, and I'll gladly answer it at the end, when "
                 f"it's your turn to ask. For now: {q.text}", "general", (), "the candidate asked a question")
@@ -303,6 +343,16 @@ def hint(state: State, given: int = 0) -> Move:
     return Move("nudge", "hint", fill(text, state), topic, (), "the candidate asked for a hint")
 
 
+PRAISE_FROM = 55  # "Great discussion!" at the closing only when the session so far reads as a hire
+
+
+def closing_invite(state: State) -> str:
+    invite = state.persona.closing_invite
+    if not state.answers or judge(state).overall < PRAISE_FROM:
+        invite = without_praise(invite)  # no "Great discussion!" after a session the report will call a no hire
+    return fill(invite, state)
+
+
 def without_praise(text: str) -> str:
     """The text without a leading exclamation ("Great discussion! Any questions?" -> "Any questions?")."""
     rest = re.sub(r"^[^.?!]*!\s+", "", text, count=1)
@@ -328,19 +378,28 @@ def choose_branch(state: State) -> str:
     return "strong" if verdict.overall >= STRONG_BRANCH_AT and not verdict.red_flags else "fundamentals"
 
 
-DEFERRED_WORDS = 14  # a deferred question quoted back at the closing, cut to this many words
+def closing_replies(state: State, question: str, deferred: list[str]) -> list[str]:
+    """The closing's answers: to each question the candidate was promised an answer to mid-interview, then to the
+    closing question, each reply said once ("About what you asked earlier: ...")."""
+    out: list[str] = []
+    for i, asked in enumerate(deferred):
+        parts = [t for t in closing_answers(state, asked) if t not in out]
+        if parts:
+            out.append(("About what you asked earlier: " if i == 0 else "And on your other question: ") + parts[0])
+            out += parts[1:]
+    if question:
+        fresh = [t for t in closing_answers(state, question) if not any(t in said for said in out)]
+        out += fresh
+    return out
 
 
-def deferred_reply(state: State, asked: str) -> str:
-    """The answer, at the closing, to a question the candidate asked mid-interview and was promised an answer to."""
-    words = asked.split()
-    quoted = " ".join(words[:DEFERRED_WORDS]) + ("..." if len(words) > DEFERRED_WORDS else "")
-    return f'Earlier you asked: "{quoted}" {closing_reply(state, asked)}'
+def closing_answers(state: State, question: str, most: int = 2) -> list[str]:
+    """The persona's replies whose patterns match the question (a question about the team and the feature store
+    gets both), or its default reply."""
+    p = state.persona
+    found = [fill(text, state) for patterns, text in p.closing_answers if patterns.search(question)][:most]
+    return found or [fill(p.closing_default, state)]
 
 
 def closing_reply(state: State, question: str) -> str:
-    p = state.persona
-    for patterns, text in p.closing_answers:
-        if patterns.search(question):
-            return fill(text, state)
-    return fill(p.closing_default, state)
+    return closing_answers(state, question, 1)[0]

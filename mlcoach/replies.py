@@ -50,7 +50,7 @@ def stance(answer: Answer, persona: Persona, scenario_baselines: tuple[str, ...]
     solid = {h.concept for h in an.hits if h.explained and not h.gap}
     if not solid and any(h.gap and h.mode != claims.ASKS for h in an.hits):
         return Stance(NOT_DONE)
-    if not solid and ph.UNSURE.search(answer.text):
+    if ph.UNSURE.search(answer.text):  # "I think it was overfitting, but I'm not totally sure": nothing to approve
         return Stance(UNSURE)
     return Stance(SOUND) if solid else Stance(PLAIN)
 

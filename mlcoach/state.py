@@ -83,6 +83,8 @@ class State(Timeline):
         kind, _, rest = move.partition(":")
         if kind == "why":
             return (rest,)
+        if kind == "deeper":
+            return (rest,)
         lines = {"discovery": p.discovery, "pushback": p.pushback}.get(kind, ())
         return next((ln.when for ln in lines if ln.id == rest), ())
 

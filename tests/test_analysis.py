@@ -170,3 +170,25 @@ def test_coursework_is_not_real_project_experience(persona, text):
 ])
 def test_more_misconceptions_are_caught(persona, text, wrong):
     assert wrong in [mid for mid, _ in analyze(text, persona).errors]
+
+
+def test_a_gated_phrase_finds_what_its_regex_finds_on_every_candidates_text():
+    """The substring gate in front of the dismissal phrases never hides a match."""
+    import tomllib
+
+    from mlcoach import phrases as ph
+    from mlcoach.analysis import sentences
+    from tests.helpers import ROOT
+
+    texts = ["Baselines are for academics.", "Starting simple just wastes time.", "It's someone else's job.",
+             "The model already knows everything.", "Drift can't really happen here.", "A/B tests are overkill."]
+    for f in sorted(ROOT.glob("tests/**/*.toml")):
+        data = tomllib.loads(f.read_text())
+        for answers in data.get("answers", {}).values() if isinstance(data.get("answers"), dict) else ():
+            texts += [a if isinstance(a, str) else a.get("text", "") for a in answers]
+    checked = 0
+    for sentence in (s for t in texts for s in sentences(t)):
+        for gated in (ph.DISMISSED, ph.DISMISSIVE):
+            assert bool(gated.search(sentence)) == bool(gated.regex.search(sentence)), sentence
+            checked += 1
+    assert checked > 5000

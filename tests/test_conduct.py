@@ -14,7 +14,7 @@ from mlcoach.clock import SimClock
 from mlcoach.engine import PhaseStart, Session
 from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.live import toolbar
-from mlcoach.records import event
+from mlcoach.records import InterviewerEvent, event
 from mlcoach.ui.terminal import PlainIO
 from tests.helpers import ROOT
 
@@ -137,8 +137,25 @@ def test_a_deferred_question_is_answered_at_the_closing(tmp_path, persona):
     _to_phase(session, "closing")
     closing = _said(session.submit("How do you monitor models once they're live?"))
     text = " ".join(s.text for s in closing)
-    assert 'Earlier you asked: "What does your feature store look like here?"' in text
-    assert "feature store" in text.split("Earlier you asked")[1] and "dashboards" in text  # both answered
+    assert text.startswith("About what you asked earlier: We run a shared feature store")
+    assert "dashboards" in text and text.count("feature store") == 1  # both answered, each once
+
+
+def test_an_answer_said_with_a_rising_tone_is_an_answer_not_a_question(tmp_path, persona):
+    session = _session(tmp_path, persona)
+    _to_phase(session, "production")
+    said = _said(session.submit("I haven't really done much monitoring. I guess you'd track the accuracy over time "
+                                "on a dashboard?"))
+    assert not any(s.move.startswith("redirect:") for s in said)
+    assert session.state.deferred == []
+
+
+@pytest.mark.parametrize("cid,praised", [("strong-house", True), ("weak-dismissive-house", False)])
+def test_great_discussion_only_after_a_session_that_earned_it(tmp_path, cid, praised):
+    result = run_script(script.load(ROOT / "tests" / "candidates" / f"{cid}.toml"), sessions_dir=tmp_path, seed=7)
+    invite = next(e.text for e in result.session.records
+                  if isinstance(e, InterviewerEvent) and e.move == "closing.invite")
+    assert invite.startswith("Great discussion!") == praised, invite
 
 
 def test_a_hint_is_about_the_question_asked_and_narrows(tmp_path, persona):

@@ -20,7 +20,7 @@ RED_FLAGS = (
     "no_evaluation", "overly_theoretical", "no_tradeoffs", "no_real_experience",
 )
 GUIDE_TOPICS = ("data", "features", "algorithm", "evaluation")
-PLACEHOLDERS = {"name", "interviewer", "role", "years", "algorithm", "product"}
+PLACEHOLDERS = {"name", "interviewer", "role", "years", "algorithm", "product", "concept"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class Line:
     text: str
     when: tuple[str, ...] = ()  # concept ids (acks, probes, pushbacks) or regexes (closing answers)
     approves: bool = False  # an ack that approves ("Good, that's how I'd start too."): only after a sound answer
+    scenarios: tuple[str, ...] = ()  # discovery lines: the scenarios they fit (empty: all)
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ class Persona:
     outlines: dict[str, tuple[str, ...]] = field(default_factory=dict)
     misconceptions: tuple[Misconception, ...] = ()
     pushback: tuple[Line, ...] = ()  # questions back when the candidate waves a concept away or rushes past it
+    deeper: tuple[Line, ...] = ()  # follow-ups on a concept the candidate raised themselves ({concept})
     concept_hints: tuple[Hint, ...] = ()
 
     def phase(self, phase_id: str) -> Phase:
@@ -249,7 +251,7 @@ class Persona:
             for q in qs:
                 out += [(f"branches.{name}.{q.id}", q.text), (f"branches.{name}.{q.id}.rephrase", q.rephrase)]
         techniques = (("probing", self.probing), ("tradeoffs", self.tradeoffs), ("discovery", self.discovery),
-                      ("rapport", self.rapport), ("pushback", self.pushback))
+                      ("rapport", self.rapport), ("pushback", self.pushback), ("deeper", self.deeper))
         for group, lines in techniques:
             out += [(f"techniques.{group}.{line.id}", line.text) for line in lines]
         for name, qs in self.question_types:

@@ -99,7 +99,8 @@ def _lines(r: _Reader, table: dict, key: str, where: str, when_key: str = "when"
     for i, (kp, t) in enumerate(r.tables(table, key, where, required=False)):
         when = r.strings(t, when_key, kp, default=())
         out.append(Line(id=r.get(t, "id", str, kp, default=f"{key}{i}"), text=r.get(t, "text", str, kp), when=when,
-                        approves=r.get(t, "approves", bool, kp, default=False)))
+                        approves=r.get(t, "approves", bool, kp, default=False),
+                        scenarios=r.strings(t, "scenarios", kp, default=())))
     return tuple(out)
 
 
@@ -144,6 +145,7 @@ def parse(data: dict, path: Path) -> Persona:
         branches=branches,
         rapport=_lines(r, tech, "rapport", "techniques"),
         pushback=_lines(r, tech, "pushback", "techniques"),
+        deeper=_lines(r, tech, "deeper", "techniques"),
         probing=_lines(r, tech, "probing", "techniques"),
         tradeoffs=_lines(r, tech, "tradeoffs", "techniques"),
         discovery=_lines(r, tech, "discovery", "techniques", when_key="covers"),
@@ -351,6 +353,10 @@ def _check_references(p: Persona, r: _Reader) -> None:
         for sid in m.scenarios:
             if sid not in {s.id for s in p.scenarios}:
                 raise r.fail(f"misconceptions.{m.id}.scenarios", f"unknown scenario id {sid!r}")
+    for line in p.discovery:
+        for sid in line.scenarios:
+            if sid not in {s.id for s in p.scenarios}:
+                raise r.fail(f"techniques.discovery.{line.id}.scenarios", f"unknown scenario id {sid!r}")
     for ids, where in _concept_references(p):
         for cid in ids:
             if cid not in p.concepts:
