@@ -294,6 +294,18 @@ def stance(state: State) -> str:
     return replies.stance(last, state.persona, state.scenario.baselines if state.scenario else ()).kind
 
 
+def _not_covered(state: State) -> Move | None:
+    """ "I think I covered that" when no answer spoke to it: said so, kindly, and the question narrowed, once."""
+    q = state.last_question
+    question = state.persona.questions_by_id.get(q.move) if q is not None else None
+    if question is None or not question.covers or set(question.covers) <= set(state.coverage) or \
+            f"pointer:{q.move}" in state.asked:
+        return None
+    ask = fill(question.rephrase or question.text, state)
+    return Move("nudge", f"pointer:{q.move}", f"I don't think we got to that part yet. {ask}", question.topic,
+                (), "the candidate said they had covered what no answer spoke to")
+
+
 def reply(state: State) -> tuple[Move | None, Move | None]:
     """(acknowledgement, question back) for the last answer: approval only for a sound answer; a neutral word and
     one pushback for a wrong claim, a concept waved away or a complex model rushed to (once per claim)."""
@@ -309,6 +321,8 @@ def reply(state: State) -> tuple[Move | None, Move | None]:
             label = state.persona.concepts[s.concept].label if s.concept in state.persona.concepts else "that"
             back = Move("probe", move_id, fill(text, state, algorithm=label), "general", state.covers_of(move_id),
                         f"pushback: {s.kind} {s.misconception or s.concept}".strip())
+    if s.kind == replies.POINTER and (back := _not_covered(state)) is not None:
+        return None, back
     if s.kind == replies.POINTER:
         line = next((ln for ln in state.persona.rapport if not ln.approves and ln.id not in state.acks_said), None)
     else:

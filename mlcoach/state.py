@@ -66,8 +66,10 @@ class State(Timeline):
             if phase in ANSWERED_LATE:
                 self.scenario_explained |= analysis.explained
             self.declined |= {h.concept for h in analysis.hits if h.gap and h.mode != claims.ASKS}
-            if last is not None and analysis.words <= POINTER_WORDS and ph.POINTER.search(ev.text):
-                self.pointed |= set(self.covers_of(last.move))
+            covers = set(self.covers_of(last.move)) if last is not None else set()
+            if covers and covers <= set(self.coverage) and analysis.words <= POINTER_WORDS and \
+                    ph.POINTER.search(ev.text):
+                self.pointed |= covers  # "I covered that": and an earlier answer did speak to it
             for hit in analysis.hits:
                 old = self.coverage.get(hit.concept)
                 if old is None or (hit.explained and not old.explained):

@@ -90,7 +90,7 @@ class Timeline:
                 self.acks_said.append(move.removeprefix("ack:"))
         if ev.kind == "nudge" and ev.move == "hint":
             self.hints += 1
-        rephrased = ev.move.startswith("rephrase:") or ev.move == "repeat"
+        rephrased = ev.move.startswith(("rephrase:", "pointer:", "redirect:")) or ev.move == "repeat"  # asked again
         if ev.asks or rephrased:
             if ev.asks:
                 self.questions += 1

@@ -129,6 +129,16 @@ def test_a_pointer_to_an_earlier_answer_is_neither_deferred_nor_rephrased(tmp_pa
     assert said[-1].move != asked
 
 
+def test_a_pointer_to_nothing_said_gets_the_question_again_kindly(tmp_path, persona):
+    session = _session(tmp_path, persona)
+    _to_phase(session, "production")
+    asked = session.state.last_question
+    said = _said(session.submit("I think I covered that already."))
+    assert said[-1].move == f"pointer:{asked.move}"
+    assert said[-1].text.startswith("I don't think we got to that part yet.")
+    assert not session.state.pointed
+
+
 def test_a_deferred_question_is_answered_at_the_closing(tmp_path, persona):
     session = _session(tmp_path, persona)
     _to_phase(session, "design")
