@@ -258,12 +258,14 @@ def _read_sentences(clean: list[str], body: str, persona: Persona, ctx: _Context
     found = finder.present(body, prepare(body))  # the whole answer first
     present = [c for c in persona.concepts.values() if c.id in found]
     before: list = []  # the concepts the previous sentence named: what "it" refers to next
+    previous = ""  # the previous sentence: what "it" refers to in a wrong claim
     for sentence in clean:
         prepared = prepare(sentence)
         in_sentence = finder.present(sentence, prepared, among=found) if found else set()
         named = [c for c in present if c.id in in_sentence]
         known = frozenset(f for f in _ONCE if flags[f])  # raised by an earlier sentence: no need to look again
-        s = _read_sentence(sentence, named, persona, ctx, prepared, known)
+        s = _read_sentence(sentence, named, persona, ctx, prepared, known, previous)
+        previous = sentence
         for mid in s.wrong:
             errors.setdefault(mid, sentence)
         prose_tokens += s.prose_tokens
@@ -320,10 +322,13 @@ _ONCE = ("tradeoff", "failure", "definitional", "hypothetical")  # flags only th
 
 
 def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, prepared: str,
-                   known: frozenset = frozenset()) -> _Sentence:
+                   known: frozenset = frozenset(), previous: str = "") -> _Sentence:
     stoks = words(sentence)
     prose = is_prose(sentence, stoks)
     wrong = persona.misconceptions_in(sentence, ctx.scenario, prepared)
+    if not wrong and previous and _PRONOUN.search(sentence):  # "I'd use accuracy. It's the best metric for spam."
+        joined = f"{previous.rstrip('.!;: ')}, {sentence}"
+        wrong = persona.misconceptions_in(joined, ctx.scenario, prepare(joined))
     if wrong:
         prose = False  # a claim that is wrong explains nothing, whatever else the sentence has
     content, own = own_words(sentence, named) if named else (len(stoks), len(stoks))

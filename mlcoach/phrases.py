@@ -21,7 +21,7 @@ REASON = re.compile(
     r"only (if|when|with|once)|not just|unless|so (we|i|it|the|that|they)|since|as a result|"
     r"depends on|as long as|unless|whereas|but|however|although|worth it|cheaper|faster|slower|simpler|"
     r"more robust|interpretable|explainable|transparent|cheap|fast|calibrated|easy to \w+|hard(er)? to \w+|"
-    r"(?<!not sure )(?<!as )if|when (the|it|we|you|there|\w+ (drops?|falls?|rises?|goes|gets|exceeds?)))\b",
+    r"(?<!not sure )(?<!as )(?<!saying )(?<!says )(?<!know )(?<!check )(?<!tell )(?<!see )(?<!ask )(?<!wonder )if|when (the|it|we|you|there|\w+ (drops?|falls?|rises?|goes|gets|exceeds?)))\b",
     re.IGNORECASE | re.ASCII,
 )
 NUMBER = re.compile(
@@ -94,6 +94,7 @@ VACUOUS = re.compile(
 # A concept waved away: "drift doesn't really apply", "baselines are a waste of time", "starting simple just wastes
 # time". The polarity of a clause (claims.py) and of a sentence (below) read the same words.
 _DISMISSED = (
+    r"(?<!\bit )(?<!which )(?<!\bthat )(?<!\bthis )"  # "it doesn't need item metadata" states a property
     r"(don't|doesn't|do not|does not|won't|isn't|aren't) (really |even |actually )?(need|apply|matter|"
     r"a (thing|problem|concern|issue)|necessary|needed|important|relevant|worth)|no need (to|for)|"
     r"not (really )?(needed|necessary|important|relevant|a (thing|problem|concern))|nobody (really )?"
@@ -102,6 +103,7 @@ _DISMISSED = (
     r"(don't|do not|didn't|did not|wouldn't|would not|won't) (really )?(bother|worry|care)|"
     r"(don't|do not) (really )?see the point|no point (in|to|comparing|checking)|"
     r"(don't|do not) think (we|you|i|they) (really |even |actually )?need|"
+    r"(don't|do not) think (\w+ ){1,3}(is|are) (really |that |even |actually )?(needed|necessary|important|useful)|"
     r"needn't|(isn't|is not|not) (really )?(my|our) (job|problem|concern|responsibility)|"
     r"not an? (issue|problem|concern)|(can't|cannot|can not|won't|will not|doesn't|does not|never) (really |even )?"
     r"(happen|occur|drift|apply)|takes? too long|too slow to bother|for academics|just hype|is dead|"
@@ -153,7 +155,7 @@ RUSHED = re.compile(
 )
 # The candidate does not know and says so: "I'm not totally sure how to detect it", "no idea, honestly".
 UNSURE = re.compile(
-    r"\b(not (totally |really |entirely |quite |100% |completely )?sure (how|what|about|if|whether|why|which)|"
+    r"\b(not (totally |really |entirely |quite |100% |completely )?sure\b|"
     r"no idea|(i )?(don't|do not) (really )?know|(not|never) (really )?(familiar|heard of)|have to look (it|that) up|"
     r"no clue|can't (really )?say|not my strong (suit|point))\b",
     re.IGNORECASE | re.ASCII,

@@ -6,8 +6,8 @@ import random
 import re
 from dataclasses import dataclass, replace
 
+from mlcoach import claims, replies
 from mlcoach import phrases as ph
-from mlcoach import replies
 from mlcoach.judge import judge
 from mlcoach.personas import Question
 from mlcoach.state import POINTER_WORDS, State
@@ -83,6 +83,8 @@ def why_algorithm(state: State) -> Move | None:
     last = state.last_answer
     if last is None or not last.analysis.substantive or last.phase != state.phase:
         return None  # a new phase opens with its own question, not with a follow-up on the last one
+    if state.last_question is not None and state.last_question.move.startswith("why:"):
+        return None  # "Why random forests?" answered: no "Why decision trees?" on the heels of it
     line = next((ln for ln in state.persona.probing if ln.id == "why_algorithm"), None)
     if line is None:
         return None
@@ -184,7 +186,7 @@ def deeper(state: State) -> Move | None:
     concepts = state.persona.concepts
     for hit in last.analysis.hits:
         move_id = f"deeper:{hit.concept}"
-        if not hit.explained or hit.gap or hit.concept not in concepts or \
+        if not hit.explained or hit.gap or hit.mode != claims.DID or not hit.grounded or hit.concept not in concepts or \
                 concepts[hit.concept].group in SHALLOW_GROUPS or move_id in state.asked or state.asked_topic(move_id):
             continue
         used = sum(1 for m in state.asked if m.startswith("deeper:"))
@@ -268,8 +270,9 @@ def redirect(state: State) -> Move | None:
             not _ASKS_US.search(asked) or _UPTALK.search(text) or f"redirect:{q.move}" in state.asked or \
             pointer(last):
         return None
+    again = question.rephrase if question is not None and question.rephrase else q.text
     return Move("nudge", f"redirect:{q.move}", "Good question, and I'll gladly answer it at the end, when "
-                f"it's your turn to ask. For now: {q.text}", "general", (), "the candidate asked a question")
+                f"it's your turn to ask. For now: {fill(again, state)}", "general", (), "the candidate asked a question")
 
 
 def rephrase(state: State) -> Move | None:
@@ -397,22 +400,25 @@ def closing_replies(state: State, question: str, deferred: list[str]) -> list[st
     closing question, each reply said once ("About what you asked earlier: ...")."""
     out: list[str] = []
     for i, asked in enumerate(deferred):
-        parts = [t for t in closing_answers(state, asked) if t not in out]
+        parts = closing_answers(state, asked, 1, out)
         if parts:
             out.append(("About what you asked earlier: " if i == 0 else "And on your other question: ") + parts[0])
-            out += parts[1:]
     if question:
-        fresh = [t for t in closing_answers(state, question) if not any(t in said for said in out)]
-        out += fresh
+        out += closing_answers(state, question, 2, out)
     return out
 
 
-def closing_answers(state: State, question: str, most: int = 2) -> list[str]:
+def closing_answers(state: State, question: str, most: int = 2, said: list[str] | None = None) -> list[str]:
     """The persona's replies whose patterns match the question (a question about the team and the feature store
-    gets both), or its default reply."""
+    gets both), none said already; the default reply when none matches."""
     p = state.persona
-    found = [fill(text, state) for patterns, text in p.closing_answers if patterns.search(question)][:most]
-    return found or [fill(p.closing_default, state)]
+    said = said or []
+    matched = [fill(text, state) for patterns, text in p.closing_answers if patterns.search(question)]
+    fresh = [t for t in matched if not any(t in s for s in said)][:most]
+    if fresh or matched:
+        return fresh
+    default = fill(p.closing_default, state)
+    return [] if any(default in s for s in said) else [default]
 
 
 def closing_reply(state: State, question: str) -> str:

@@ -48,8 +48,8 @@ def stance(answer: Answer, persona: Persona, scenario_baselines: tuple[str, ...]
     if waved is not None:
         return Stance(WAVED, waved.concept, quote=waved.quote)
     solid = {h.concept for h in an.hits if h.explained and not h.gap}
-    if not solid and any(h.gap and h.mode != claims.ASKS for h in an.hits):
-        return Stance(NOT_DONE)
+    if any(h.gap and h.mode != claims.ASKS for h in an.hits):  # "deployment was handled by another team"
+        return Stance(PLAIN if solid else NOT_DONE)  # whatever else it explains, nothing to approve
     if ph.UNSURE.search(answer.text):  # "I think it was overfitting, but I'm not totally sure": nothing to approve
         return Stance(UNSURE)
     return Stance(SOUND) if solid else Stance(PLAIN)
