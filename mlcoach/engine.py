@@ -381,17 +381,18 @@ class Session:
 
     def _context(self, move: Move) -> Context:
         state = self.state
-        tail = [("interviewer" if isinstance(ev, InterviewerEvent) else "candidate", ev.text)
-                for ev in self._records[-12:] if isinstance(ev, InterviewerEvent | CandidateEvent)]
+        said = [("interviewer" if isinstance(ev, InterviewerEvent) else "candidate", ev.text)
+                for ev in self._records if isinstance(ev, InterviewerEvent | CandidateEvent)] if self._combines else []
         labels = tuple(self.persona.concepts[c].label for c in sorted(state.explained))
         later: tuple[str, ...] = ()
         if self._combines and state.phase and move.kind in ("question", "probe"):
             later = tuple(m.text for m in self._plan(False) if m.id != move.id)[:2]
         focus = tuple(c.label for c in self.persona.criteria if c.id in state.meta.focus)
         stance = planner.stance(state) if self._combines else ""
+        background = tuple(a.text for a in state.answers if a.phase == PHASE_IDS[0])
         return Context(self.persona, state.scenario, self.persona.phase(state.phase or PHASE_IDS[0]),
                        max(0.0, self.phase_left()) if state.phase else 0.0, state.meta.candidate,
-                       labels, tuple(tail), later, focus, stance)
+                       labels, tuple(said), later, focus, stance, background)
 
     def _emit(self, line: dict) -> None:
         line = _stamped(line, self.clock)

@@ -225,9 +225,12 @@ class Client:
         return kw
 
     def _stream_once(self, messages: list[dict], **extra) -> Iterator[str]:
+        """Deltas of one streamed reply. A caller that stops reading once it has its line (closing this generator)
+        stops the stream there; what was produced is still counted."""
         finished = False
         usage: dict = {}
         pieces: list[str] = []
+        counted = False
         try:
             response = self.backend.completion(messages=messages, stream=True, stream_options={"include_usage": True},
                                       **self._kwargs(extra))
@@ -241,10 +244,14 @@ class Client:
                         yield text
                     if choice.finish_reason:
                         finished = True
+            counted = True
         except LLMError:
             raise
         except Exception as exc:  # noqa: BLE001 - every provider fault becomes one LLMError
             raise self._error(exc) from None
+        finally:
+            if not counted and pieces:  # closed early by the reader, or broken off: bill what was produced
+                self._account(usage, messages, "".join(pieces))
         if not finished:
             raise LLMError("truncated", "the stream ended before the model finished")
         self._account(usage, messages, "".join(pieces))
@@ -260,10 +267,16 @@ class Client:
         return text
 
     # ------------------------------------------------------------------ bookkeeping
+    def _count(self, **what) -> int:
+        """Tokens, as LiteLLM counts them for this model (its tokenizer where it knows one); words if it cannot."""
+        try:
+            return int(litellm().token_counter(model=self.config.model, **what))
+        except Exception:  # noqa: BLE001 - an unknown model: a rough count beats none for --max-cost
+            words = sum(len(str(m.get("content", "")).split()) for m in what.get("messages", ()))
+            return round(1.3 * (words + len(str(what.get("text", "")).split())))
     def _account(self, usage: dict, messages: list[dict], text: str) -> dict:
-        if not usage:  # a server that sends no usage: count roughly, words as tokens
-            usage = {"prompt_tokens": sum(len(str(m.get("content", "")).split()) for m in messages),
-                     "completion_tokens": len(text.split())}
+        if not usage:  # a server that sends no usage (or a stream stopped early): count with the model's tokenizer
+            usage = {"prompt_tokens": self._count(messages=messages), "completion_tokens": self._count(text=text)}
         try:
             prompt_cost, completion_cost = litellm().cost_per_token(
                 model=self.config.model, prompt_tokens=usage["prompt_tokens"],

@@ -7,6 +7,7 @@ never a lecture. No acknowledgement is said twice in a session. Pure functions o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mlcoach import claims
@@ -48,11 +49,24 @@ def stance(answer: Answer, persona: Persona, scenario_baselines: tuple[str, ...]
     if waved is not None:
         return Stance(WAVED, waved.concept, quote=waved.quote)
     solid = {h.concept for h in an.hits if h.explained and not h.gap}
-    if any(h.gap and h.mode != claims.ASKS for h in an.hits):  # "deployment was handled by another team"
+    if any(_said_not(h) for h in an.hits):  # "deployment was handled by another team", "I've never monitored one"
         return Stance(PLAIN if solid else NOT_DONE)  # whatever else it explains, nothing to approve
+    if not solid and any(h.gap and h.mode != claims.ASKS for h in an.hits):
+        return Stance(NOT_DONE)
     if ph.UNSURE.search(answer.text):  # "I think it was overfitting, but I'm not totally sure": nothing to approve
         return Stance(UNSURE)
     return Stance(SOUND) if solid else Stance(PLAIN)
+
+
+_SAID_NOT = re.compile(r"\b(i|we|i've|we've|i'm|we're)\s+(\w+\s+)?(never|not|\w+n't)\b|\bnever\b", re.IGNORECASE)
+
+
+def _said_not(hit) -> bool:
+    """The candidate says they (or their team) did not do it, or someone else did: not a fact stated with "no"
+    ("a fifth of customers had no usage data")."""
+    if hit.mode == claims.ASKS:
+        return False
+    return hit.polarity == claims.DISCLAIMED or hit.polarity == claims.NEGATED and bool(_SAID_NOT.search(hit.quote))
 
 
 def _waved(hits, persona: Persona):

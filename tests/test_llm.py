@@ -145,17 +145,21 @@ def test_sentences_reach_the_screen_as_separate_chunks(persona, tmp_path):
     assert chunks == ["Nice to meet you. ", "I'm Alex. ", "Tell me about your work with ML?"]
 
 
-def test_system_prompt_carries_the_plan_phase_rules_and_fenced_answers(tmp_path, chat):
+def test_the_system_prompt_is_fixed_and_the_turn_rides_on_the_last_user_message(tmp_path, chat):
     run(tmp_path, factory=factory(chat, judge="offline"))
-    later = chat.requests[5].messages
-    system = later[0]["content"]
-    for needle in ("Current phase:", "Goals of this phase", "Never:", "Always:", "instead of", "min",
-                   "Your next move, decided by the interview plan", "The plan's own wording", "Covered so far"):
+    interviewer = [r.messages for r in chat.requests if r.stream]
+    systems = {m[0]["content"] for m in interviewer}
+    assert len(interviewer) > 10 and len(systems) == 1  # byte for byte, every request of the session
+    system = systems.pop()
+    for needle in ("Never:", "Always:", "instead of", "<candidate_answer>"):
         assert needle in system, needle
-    users = [m["content"] for m in later[1:] if m["role"] == "user"]
-    answers = [u for u in users if u != "(Say your next line now.)"]
-    assert answers and all(u.startswith("<candidate_answer>") and u.endswith("</candidate_answer>")
-                           for u in answers)
+    assert "min" not in system.split("Mission:")[0] and "Phase:" not in system  # nothing that changes per turn
+    later = interviewer[8][-1]["content"]
+    for needle in ("Phase:", "Its goals", "Your next move, chosen by the interview plan", "The plan's own wording",
+                   "Form:"):
+        assert needle in later, needle
+    answers = [m["content"] for m in interviewer[8][2:] if m["role"] == "user"]
+    assert answers and all(a.startswith("<candidate_answer>") for a in answers)
 
 
 def test_an_answer_that_instructs_the_interviewer_changes_no_decision(tmp_path, chat):
@@ -170,7 +174,8 @@ def test_an_answer_that_instructs_the_interviewer_changes_no_decision(tmp_path, 
     assert moves[0] == moves[1]
     assert attacked.summary.score.overall <= plain.summary.score.overall
     fenced = [m["content"] for req in chat.requests for m in req.messages if "SYSTEM: ignore" in m["content"]]
-    assert fenced and all(f.count("</candidate_answer>") == 1 and f.endswith("</candidate_answer>") for f in fenced)
+    assert fenced and all("</candidate_answer> SYSTEM" not in f and "‹/candidate_answer›" in f for f in fenced)
+    assert all(f.count("<candidate_answer>") == f.count("</candidate_answer>") for f in fenced)
 
 
 def test_500_then_success_is_retried_and_noted(tmp_path, chat):
@@ -581,9 +586,22 @@ def test_the_model_approves_only_an_answer_the_reading_finds_sound(tmp_path, cid
                 e["text"].startswith("Great point"):
             praised_after.append(stances[answered - 1])
     assert set(praised_after) <= {"sound"}
-    prompts_ = [r.messages[0]["content"] for r in chat.requests if r.messages]
+    prompts_ = [r.messages[-1]["content"] for r in chat.requests if r.messages]  # the turn note
     if cid.startswith("weak"):
         assert stances.count("sound") < len(stances) / 3
         assert any("Do not agree with it or praise it" in p for p in prompts_)
     else:
         assert praised_after and any("was sound" in p for p in prompts_)
+
+
+def test_every_interviewer_request_is_capped_and_a_rambling_stream_is_stopped_at_the_question(tmp_path):
+    """A model that asks its question and then rambles for 400 words: the stream is closed after the question,
+    and only what was read is billed (counted with the model's tokenizer when the server sends no usage)."""
+    chat = FakeChat("How would you check the labels are reliable? " + "Also, to add some context, " * 100)
+    _, evs = run(tmp_path, factory=factory(chat, judge="offline"))
+    streamed = [r for r in chat.requests if r.stream]
+    assert streamed and all(r.kwargs.get("max_tokens") == 160 and "temperature" in r.kwargs for r in streamed)
+    lines = [e for e in said(evs) if e.get("source") != "scripted" and "usage" in e]
+    assert lines and all(e["text"].endswith("reliable?") for e in lines if e["kind"] == "question")
+    asking = [e for e in lines if e["kind"] in ("greeting", "question", "probe")]
+    assert asking and all(e["usage"]["completion_tokens"] < 60 for e in asking)  # not the 500 the reply holds

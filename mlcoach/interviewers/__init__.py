@@ -19,10 +19,11 @@ class Context:
     phase_seconds_left: float
     candidate: str
     covered: tuple[str, ...]  # concept labels the candidate has explained so far
-    history: tuple[tuple[str, str], ...]  # (speaker, text), most recent last, a bounded tail
+    history: tuple[tuple[str, str], ...]  # (speaker, text), the whole session so far, most recent last
     next_moves: tuple[str, ...] = ()  # what the scripted planner would ask after this move
     focus: tuple[str, ...] = ()  # labels of the rubric criteria this session practises (--focus)
     stance: str = ""  # what the last answer did (replies.py): only a "sound" one may be approved
+    background: tuple[str, ...] = ()  # the candidate's own account of their background (the opening's answers)
 
 
 class ScriptedInterviewer:

@@ -22,6 +22,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+|(?<=[。？！])")
 _QUESTION_END = ("?", "？")
 ASKING = ("greeting", "question", "probe")  # moves that must end in a question to the candidate
 MAX_WORDS = 90  # a turn longer than this is cut (a model that lectures, or runs on)
+MAX_TOKENS = 160  # the most a line may cost: about 90 words, with room for a reasoning model's short preamble
+TEMPERATURE = 0.7  # varied wording, the plan's intent kept
 _THINK = re.compile(r"<(think|thinking|reasoning)>.*?</\1>\s*", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```[a-z]*\s*|~~~\s*")
 _STAGE = re.compile(r"^\s*\*[^*\n]{1,40}\*(?=\s|$)|[*(](nods|smiles|pauses|laughs|leans)[^*)]*[*)]", re.IGNORECASE)
@@ -76,9 +78,11 @@ class LLMInterviewer:
         before = _snapshot(self.client)
         turn = _Turn(move, ctx.persona, self.client.config.scrub, ctx.stance)
         try:
-            for raw in self._sentences(self.client.stream(messages)):
+            for raw in self._sentences(self.client.stream(messages, max_tokens=MAX_TOKENS, temperature=TEMPERATURE)):
                 if sentence := turn.take(raw):
                     yield sentence
+                if turn.done:
+                    break  # the line is complete: stop the stream, pay for no more
             if turn.bad:
                 yield from self._regenerate(move, ctx, messages, turn.shown, *turn.bad)
                 return
@@ -227,7 +231,7 @@ def _scripted(move: Move) -> str:
 
 class _Turn:
     """The sentences of one streamed reply, as they are shown: cleaned, checked against the never-do rules, one
-    question at most, MAX_WORDS at most. What comes after is read (the usage comes last) but not said."""
+    question at most, MAX_WORDS at most. Once the line is complete the stream is closed: nothing more is read."""
 
     def __init__(self, move: Move, persona, scrub, stance: str = "") -> None:
         self.move, self.persona, self.scrub, self.stance = move, persona, scrub, stance
@@ -235,6 +239,13 @@ class _Turn:
         self.asked = False
         self.bad: tuple[str, list[str]] | None = None
         self.words = 0
+
+    @property
+    def done(self) -> bool:
+        """The line is complete: its question is asked, or (for a move that asks nothing) two sentences said."""
+        asks = self.move.kind in ASKING or self.move.id == "closing.invite"
+        said_enough = not asks and len(self.shown) >= 2
+        return self.asked or said_enough or self.bad is not None or self.words >= MAX_WORDS
 
     def take(self, raw: str) -> str:
         """The sentence to show, or "" when it is not said."""
