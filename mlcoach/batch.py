@@ -8,6 +8,7 @@ runs the interviews, one at a time or several at once, and gives the results in 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,9 +119,16 @@ class Batch:
 
 def prepare_batch(files: list[Path], settings: Settings, *, offline: bool = False, persona: str | None = None,
                   seed: int | None = None, shard: str | None = None, stt: str = "whisper-local",
-                  stt_model: str | None = None) -> Batch:
+                  stt_model: str | None = None, fallback: str = "") -> Batch:
     """Check everything before anything runs. `persona` (the --persona flag) overrides the scripts' own; a script
-    without one gets the configured persona. `shard` is "K/N": the K-th of N slices of the files."""
+    without one gets the configured persona. `shard` is "K/N": the K-th of N slices of the files. A configured
+    model that cannot work (no key, no provider, its local server down) fails the batch here, unless `fallback`
+    is "offline": then the batch runs offline, and says so."""
+    if wiring.uses_model(settings, offline) and (problem := wiring.preflight(settings)):
+        if fallback != "offline":
+            raise BadInput(f"{problem} (or run with --fallback offline)")
+        print(f"mlcoach: warning: {problem}; the batch runs offline (--fallback offline)", file=sys.stderr)
+        offline = True
     wiring.build(settings, offline)  # a bad combination fails here, before anything runs
     loaded = tuple(scripts.load(f) for f in shard_files(files, shard))
     for s in loaded:  # personas and scenarios are checked before the first interview starts

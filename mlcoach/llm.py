@@ -220,8 +220,8 @@ class Client:
             kw["api_base"] = c.api_base
         if c.api_key:
             kw["api_key"] = c.api_key
-        elif c.api_base and not _provider_key_set(c.model):
-            kw["api_key"] = "no-key"  # a self-hosted server (llama.cpp, Ollama, vLLM) that wants none
+        elif c.api_base:  # a self-hosted server with no key of its own: never the provider's key (LiteLLM's default)
+            kw["api_key"] = "no-key"
         return kw
 
     def _stream_once(self, messages: list[dict], **extra) -> Iterator[str]:
@@ -316,12 +316,6 @@ class Client:
                                                        lib.exceptions.ServiceUnavailableError):
             return LLMError("server", message, _retry_after(exc))
         return LLMError("other", message)
-
-
-def _provider_key_set(model: str) -> bool:
-    """Whether the provider's usual key variable is set (OPENAI_API_KEY for openai/..., and so on)."""
-    provider = model.split("/", 1)[0].upper().replace("-", "_") if "/" in model else "OPENAI"
-    return any(k.startswith(provider) and k.endswith("_API_KEY") and os.environ.get(k) for k in os.environ)
 
 
 def _usage_dict(usage) -> dict:

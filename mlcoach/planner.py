@@ -251,8 +251,17 @@ _ASKS_US = re.compile(
     r"team)\s*\?",
     re.IGNORECASE,
 )
+# Not a question about the company: a clarification, a check-in, a tag ("..., right?").
+_CLARIFIES = re.compile(
+    r"\b(do|did|would) you mean\b|\byou mean\b|\b(is|was|does) (that|this) (what|the kind|answer|make sense|help|"
+    r"enough|ok|okay)|you'?re looking for|,\s*(right|no|yeah|correct|isn't it|don't you think|yes)\s*\?\s*$",
+    re.IGNORECASE,
+)
 _UPTALK = re.compile(r"^\W*(i|i'd|i'm|i've|we|we'd|maybe|probably|perhaps|like|so|um|uh|hmm|well|honestly)\b",
                      re.IGNORECASE)
+
+
+REDIRECT_WORDS = 45  # longer than this, a question in the answer is part of an answer
 
 
 def redirect(state: State) -> Move | None:
@@ -263,11 +272,17 @@ def redirect(state: State) -> Move | None:
     if last is None or q is None or q.kind == "closing" or state.phase == "closing":
         return None
     text = last.text.strip()
-    asked = re.split(r"(?<=[.!])\s+", text)[-1]  # the sentence that ends with the question mark
+    # The question asked: its last sentence ending with "?" ("Before I pick one, can I ask: do you deploy on
+    # edge devices or in the cloud? That changes my answer.").
+    parts = re.split(r"(?<=[.!?])\s+", text)
+    at = next((i for i in range(len(parts) - 1, -1, -1) if parts[i].rstrip().endswith("?")), None)
+    after = " ".join(parts[at + 1:]) if at is not None else ""
+    # a question, then at most a short remark on it; not a clarification ("do you mean X or Y? ...")
+    asked = parts[at] if at is not None and len(after.split()) <= 10 and not _CLARIFIES.search(parts[at]) else ""
     question = state.persona.questions_by_id.get(q.move)
     answers_it = question is not None and set(question.covers) & last.analysis.mentioned
-    if not text.endswith("?") or len(text.split()) > 30 or last.analysis.explained or answers_it or \
-            not _ASKS_US.search(asked) or _UPTALK.search(text) or f"redirect:{q.move}" in state.asked or \
+    if not asked or len(text.split()) > REDIRECT_WORDS or last.analysis.explained or answers_it or \
+            not _ASKS_US.search(asked) or _UPTALK.search(asked) or f"redirect:{q.move}" in state.asked or \
             pointer(last):
         return None
     again = question.rephrase if question is not None and question.rephrase else q.text

@@ -48,6 +48,9 @@ def stance(answer: Answer, persona: Persona, scenario_baselines: tuple[str, ...]
     waved = _waved(an.hits, persona)
     if waved is not None:
         return Stance(WAVED, waved.concept, quote=waved.quote)
+    gap = next((h for h in an.hits if _said_not(h)), None)
+    if gap is not None and ph.DISMISSED.search(answer.text):  # "I haven't done any monitoring. I don't think it
+        return Stance(WAVED, gap.concept, quote=gap.quote)   # matters": not done, and waved away
     solid = {h.concept for h in an.hits if h.explained and not h.gap}
     if any(_said_not(h) for h in an.hits):  # "deployment was handled by another team", "I've never monitored one"
         return Stance(PLAIN if solid else NOT_DONE)  # whatever else it explains, nothing to approve

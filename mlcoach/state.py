@@ -59,8 +59,11 @@ class State(Timeline):
             if ev.asks and (topic := self.topic_of(ev.move)):
                 self.topics[context(ev.phase or phase)].add(topic)
         elif isinstance(ev, CandidateEvent):
+            # Claims wrong only for the scenario ("accuracy" of a house price) are wrong once it is posed: before,
+            # the candidate speaks of their own projects (a Titanic classifier's accuracy is fine).
+            posed = self.scenario.id if self.scenario and (ev.phase or phase) in ANSWERED_LATE else ""
             analysis = analyze(ev.text, self.persona, [a.text for a in self.answers], last.text if last else "",
-                               self.scenario.id if self.scenario else "")
+                               posed)
             self.answers.append(Answer(ev.phase or phase, ev.text, analysis, ev.t, last.move if last else "",
                                        last.text if last else "", len(self.answers) + 1))
             if phase in ANSWERED_LATE:

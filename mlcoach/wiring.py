@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from mlcoach.config import Settings
 from mlcoach.errors import BadInput
@@ -38,15 +39,54 @@ def build(settings: Settings, offline: bool = False, backend: Backend | None = N
         if settings.judge == "llm" and not offline:
             raise BadInput("judge: llm needs a model (--model M, MLCOACH_MODEL or `mlcoach config set model M`)")
         return Team(ScriptedInterviewer(), OfflineJudge())
+    from mlcoach import keys
     from mlcoach.interviewers.llm import LLMInterviewer
     from mlcoach.llm import Client, ModelConfig
     from mlcoach.llm_judge import LLMJudge
 
-    client = Client(ModelConfig(settings.model, settings.api_base, settings.api_key, settings.connect_timeout,
+    key, _ = keys.key_for(settings.model, settings.api_base)  # only this provider's key, or this server's
+    client = Client(ModelConfig(settings.model, settings.api_base, key, settings.connect_timeout,
                                 settings.timeout, settings.retries), backend=backend)
     max_cost = settings.max_cost or None
     judge = OfflineJudge() if settings.judge == "offline" else LLMJudge(client, max_cost)
     return Team(LLMInterviewer(client, max_cost), judge, client)
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+OLLAMA = "http://localhost:11434"
+
+
+def preflight(settings: Settings) -> str:
+    """What stops the configured model from working, found before the first question ("" when nothing does): a
+    model string no provider claims, a hosted provider's missing key (LiteLLM reads it from the variable named), a
+    local server that does not answer (a connection to it, not a completion)."""
+    from mlcoach import keys
+
+    try:
+        name = keys.provider(settings.model)
+    except BadInput as exc:
+        return str(exc)
+    base = settings.api_base or (OLLAMA if name in ("ollama", "ollama_chat") else "")
+    if base:
+        host = urlparse(base if "://" in base else f"http://{base}").hostname or ""
+        if host in LOCAL_HOSTS:
+            return _answers(base, name, settings.connect_timeout)
+        return ""
+    if name in keys.KEYLESS or keys.key_for(settings.model)[0]:
+        return ""
+    return (f"model {settings.model}: no key for {name}: set {keys.env_name(name)}, or run "
+            f"`mlcoach keys set {name}`")
+
+
+def _answers(base: str, provider: str, timeout: float) -> str:
+    import httpx
+
+    url = base.rstrip("/") + ("/api/tags" if provider in ("ollama", "ollama_chat") and "/v1" not in base else "/models")
+    try:
+        httpx.get(url, timeout=timeout)  # any answer, even 401 or 404: someone is listening
+    except httpx.HTTPError as exc:
+        return f"model {provider} server at {base} is unreachable ({type(exc).__name__})"
+    return ""
 
 
 def carry_spend(client: ChatClient | None, events: list) -> None:

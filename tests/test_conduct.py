@@ -200,3 +200,17 @@ def test_ending_soon_only_at_the_end_of_a_long_enough_phase(tmp_path, persona):
     long.clock.advance(budget * 0.85)
     text, level = toolbar(long)
     assert level == "soon" and "ending soon" in text
+
+
+@pytest.mark.parametrize("text,deferred", [
+    ("Before I pick one, can I ask: do you deploy on edge devices in-store or in the cloud? That changes my answer.",
+     True),
+    ("Sure, do you mean professionally or also side projects? Professionally, two years at a games company.", False),
+    ("A transformer, definitely. Attention is all you need, right?", False),
+    ("I guess you'd track the accuracy over time on a dashboard?", False),
+])
+def test_which_questions_are_kept_for_the_closing(tmp_path, persona, text, deferred):
+    session = _session(tmp_path, persona)
+    _to_phase(session, "design")
+    list(session.submit(text))
+    assert bool(session.state.deferred) == deferred

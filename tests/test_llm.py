@@ -449,15 +449,15 @@ def test_a_verdict_that_scores_no_criterion_of_the_rubric_falls_back_to_the_offl
 
 def test_errors_never_show_the_key(tmp_path, fake_chat, _isolated_home):
     fake_chat.default = auth_failure()
-    (_isolated_home / "config.toml").write_text(f'api_key = "{FAKE_KEY}"\n')
+    (_isolated_home / "keys.toml").write_text(f'format = 1\n[keys]\n"fake-chat.invalid" = "{FAKE_KEY}"\n')
     out = cli(["batch", str(CANDIDATES / "oneword.toml"), "--model", "openai/fake-model", "--api-base", API_BASE,
                "--sessions-dir", str(tmp_path / "s")])
     assert out.exit_code == 0, out.stderr
     text = out.stdout + out.stderr + "".join(p.read_text() for p in (tmp_path / "s").iterdir())
     assert FAKE_KEY not in text and "auth" in text
-    assert fake_chat.requests[0].kwargs["api_key"] == FAKE_KEY  # the configured key is the one sent
-    shown = cli(["config", "show"])
-    assert FAKE_KEY not in shown.stdout and "set (hidden)" in shown.stdout
+    assert fake_chat.requests[0].kwargs["api_key"] == FAKE_KEY  # the key stored for this server is the one sent
+    shown = cli(["keys", "list"])
+    assert FAKE_KEY not in shown.stdout and "fake-chat.invalid" in shown.stdout and "set (hidden)" in shown.stdout
 
 
 def test_a_failing_model_in_a_batch_is_said_once_on_stderr(tmp_path, fake_chat, monkeypatch):

@@ -19,6 +19,7 @@ from mlcoach.batch import run_script
 from mlcoach.cli import app
 from mlcoach.interviewers.llm import LLMInterviewer
 from mlcoach.judge import OfflineJudge
+from mlcoach.keys import server
 from mlcoach.llm import Client, LLMError, ModelConfig
 from mlcoach.llm_judge import LLMJudge
 from mlcoach.wiring import Team
@@ -124,8 +125,8 @@ def test_a_key_echoed_by_the_server_is_scrubbed_everywhere(tmp_path, fake, monke
 
     fake._answer = echo
 
-    def make():
-        client = Client(ModelConfig("openai/fake-model", fake.url, "", 1.0, 5.0, 0, backoff=0.0))
+    def make():  # the key stored for this server is the one sent, and the one the server echoes
+        client = Client(ModelConfig("openai/fake-model", fake.url, env_key, 1.0, 5.0, 0, backoff=0.0))
         return Team(LLMInterviewer(client), LLMJudge(client), client)
 
     result = run_script(script.load(CANDIDATES / "average-spam.toml"), sessions_dir=tmp_path, seed=7, factory=make)
@@ -133,14 +134,17 @@ def test_a_key_echoed_by_the_server_is_scrubbed_everywhere(tmp_path, fake, monke
     text = "".join(p.read_text() for p in tmp_path.iterdir() if p.is_file())
     assert env_key not in text and "ABCDEFGH" not in text
     assert [e for e in evs if e["type"] == "note" and e["note"] == "llm_unavailable"]
-    assert auth(fake.requests[0]) == f"Bearer {env_key}"  # the provider's own variable is what litellm sends
+    assert auth(fake.requests[0]) == f"Bearer {env_key}"
 
 
 def test_batch_with_a_model_concurrency_and_no_key_anywhere(tmp_path, fake):
     """The one end-to-end run: `python -m mlcoach batch` with a model, four sessions at once, over HTTP."""
     fake.default = {"text": QUESTION, "delay": 0.05}
     files = [str(CANDIDATES / f"{c}.toml") for c in ("average-spam", "weak-vague", "strong-spam", "oneword")]
-    env = {**os.environ, "MLCOACH_HOME": str(tmp_path / "home"), "OPENAI_API_KEY": FAKE_KEY, "NO_COLOR": "1"}
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    (home / "keys.toml").write_text(f'format = 1\n[keys]\n"{server(fake.url)}" = "{FAKE_KEY}"\n')
+    env = {**os.environ, "MLCOACH_HOME": str(home), "OPENAI_API_KEY": "sk-other-provider-key-0000", "NO_COLOR": "1"}
     out = subprocess.run([sys.executable, "-m", "mlcoach", "batch", *files, "--model", "openai/fake-model",
                           "--api-base", fake.url, "--concurrency", "4", "--json",
                           "--sessions-dir", str(tmp_path / "s")],
@@ -156,3 +160,35 @@ def test_batch_with_a_model_concurrency_and_no_key_anywhere(tmp_path, fake):
     for path in (tmp_path / "s").iterdir():
         assert FAKE_KEY not in path.read_text() and "FAKEKEY" not in path.read_text()
     assert FAKE_KEY not in out.stdout + out.stderr
+
+
+def test_a_key_goes_only_to_its_own_endpoint(tmp_path, fake, monkeypatch):
+    """Two servers, each with its own stored key, and a provider key in the environment: each server gets its own
+    key, a third with none stored gets a placeholder, and the provider's key reaches none of them."""
+    with FakeOpenAI() as other, FakeOpenAI() as third:
+        home = tmp_path / "home"
+        home.mkdir(exist_ok=True)
+        (home / "keys.toml").write_text(f'format = 1\n[keys]\n"{server(fake.url)}" = "sk-key-for-server-a-1234"\n'
+                                        f'"{server(other.url)}" = "sk-key-for-server-b-5678"\n')
+        monkeypatch.setenv("MLCOACH_HOME", str(home))
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-key-never-sent-99")
+        for srv in (fake, other, third):
+            out = CliRunner().invoke(app, ["batch", str(CANDIDATES / "oneword.toml"), "--model", "openai/fake-model",
+                                           "--api-base", srv.url, "--json", "--sessions-dir", str(tmp_path / "s")])
+            assert out.exit_code == 0, out.stderr
+        sent = {name: {auth(r) for r in srv.requests} for name, srv in (("a", fake), ("b", other), ("c", third))}
+        assert sent == {"a": {"Bearer sk-key-for-server-a-1234"}, "b": {"Bearer sk-key-for-server-b-5678"},
+                        "c": {"Bearer no-key"}}
+
+
+def test_a_batch_whose_model_cannot_work_stops_before_the_first_interview(tmp_path, monkeypatch):
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    out = CliRunner().invoke(app, ["batch", str(CANDIDATES / "oneword.toml"), "--model",
+                                   "anthropic/claude-3-5-haiku-latest", "--sessions-dir", str(tmp_path / "s")])
+    assert out.exit_code == 2
+    assert "ANTHROPIC_API_KEY" in out.stderr and "mlcoach keys set anthropic" in out.stderr
+    assert not (tmp_path / "s").exists() or not list((tmp_path / "s").iterdir())
+    fallback = CliRunner().invoke(app, ["batch", str(CANDIDATES / "oneword.toml"), "--model",
+                                        "anthropic/claude-3-5-haiku-latest", "--fallback", "offline", "--json",
+                                        "--sessions-dir", str(tmp_path / "s")])
+    assert fallback.exit_code == 0 and "runs offline" in fallback.stderr

@@ -50,6 +50,9 @@ def batch(
                                               show_default=False)] = None,
     stt: SttOpt = "whisper-local",
     stt_model: SttModelOpt = None,
+    fallback: Annotated[str, typer.Option("--fallback", help="offline: run offline when the model cannot work "
+                                          "(no key, its server down) instead of failing before the first "
+                                          "interview (exit 2).", show_default=False)] = "",
 ) -> None:
     """Run one full mock interview per candidate script on a simulated clock.
 
@@ -62,8 +65,12 @@ def batch(
 
     settings = config.resolve(sessions_dir=str(sessions_dir) if sessions_dir else None, duration=duration,
                               model=model, api_base=api_base, judge=judge, max_cost=max_cost, timeout=timeout)
+    if fallback not in ("", "offline"):
+        from mlcoach.errors import BadInput
+
+        raise BadInput(f"--fallback: expected offline, not {fallback!r}")
     job = prepare_batch(files, settings, offline=offline, persona=persona, seed=seed, shard=shard, stt=stt,
-                        stt_model=stt_model)
+                        stt_model=stt_model, fallback=fallback)
     with render.progress(len(job.scripts), enabled=len(job.scripts) > 3) as step:
         results = run_batch(job, concurrency=concurrency, step=step)
     for line in notices(results):  # on stderr: stdout stays the report or the JSON

@@ -75,6 +75,7 @@ def interview(
     p = load_persona(settings.persona, config.origin(settings, "persona"))
     if scenario:
         p.scenario(scenario)
+    offline = _checked(settings, offline)
     team = wiring.build(settings, offline)
     interviewer, session_judge = team.interviewer, team.judge
     chosen, note = choose_focus(focus, p, settings.sessions_dir)
@@ -88,6 +89,19 @@ def interview(
                              interviewer=interviewer, scenario=scenario, seed=seed, judge=session_judge,
                              duration=settings.duration, persona_ref=settings.persona, focus=chosen)
     _run(session, io)
+
+
+def _checked(settings, offline: bool) -> bool:
+    """A configured model that cannot work is said once, before the first question, and the offline interviewer
+    takes over (True: go offline)."""
+    from mlcoach import wiring
+
+    if offline or not wiring.uses_model(settings, offline):
+        return offline
+    problem = wiring.preflight(settings)
+    if problem:
+        print(f"mlcoach: warning: {problem}; going on with the offline interviewer and judge", file=sys.stderr)
+    return bool(problem)
 
 
 def resume(
@@ -126,6 +140,7 @@ def resume(
             raise NotFound(f"{settings.sessions_dir}: no incomplete session to resume")
     meta = sessions.read_events(path).records[0]
     p = personas.load(meta.persona_ref or "ml-engineer")
+    offline = _checked(settings, offline)
     team = wiring.build(settings, offline)
     interviewer, session_judge = team.interviewer, team.judge
     io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, team.client)

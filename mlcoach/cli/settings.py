@@ -44,7 +44,11 @@ def set_(key: Annotated[str, typer.Argument(help="A setting (see `mlcoach config
     Example: mlcoach config set model ollama/llama3.1
     """
     from mlcoach import config
+    from mlcoach.errors import BadInput
 
+    if key in config.SECRET:  # typed here it stays in the shell history, and it would go to any provider
+        raise BadInput("config set api_key: keys are kept per provider now: run `mlcoach keys set PROVIDER` "
+                       "(a hidden prompt), or set the provider's own variable (e.g. OPENAI_API_KEY)")
     parsed = config.parse(key, value, "config set")
     path = config.write_key(key, parsed)
     shown = "(hidden)" if key in config.SECRET else repr(parsed)
