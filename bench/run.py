@@ -254,6 +254,33 @@ def bench_voice() -> None:
         line("offline speech, time to first audio, median", f"{statistics.median(firsts) * 1000:.0f} ms")
 
 
+def bench_prompts() -> None:
+    """What an interviewer request holds, over one model-worded interview (a stand-in model, no network):
+    tokens per turn and per interview (characters / 4), and the share of each request that repeats the previous
+    request's beginning, which a provider's prompt cache or llama.cpp's slot can reuse."""
+    import json
+
+    from mlcoach import script
+    from mlcoach.batch import run_script
+    from tests.fake_chat import FakeChat
+    from tests.test_llm import factory
+
+    chat = FakeChat("How would you check the labels are reliable?")
+    with tempfile.TemporaryDirectory() as d:
+        run_script(script.load(ROOT / "tests" / "candidates" / "average-spam.toml"), sessions_dir=Path(d), seed=7,
+                   factory=factory(chat, judge="offline"))
+    texts = [json.dumps(r.messages) for r in chat.requests if r.stream]
+    shared = 0
+    for before, after in zip(texts, texts[1:], strict=False):
+        shared += next((i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), len(before))
+    tokens = [len(t) / 4 for t in texts]
+    line("interviewer prompt, tokens per turn (chars/4)", f"{statistics.mean(tokens):.0f}",
+         "before the stable-prefix layout: ~1,300")
+    line("interviewer prompt, tokens per interview", f"{sum(tokens):,.0f}", f"{len(texts)} requests")
+    line("share of each request repeating the last one's start", f"{shared / sum(len(t) for t in texts[1:]):.2f}",
+         "before: 0.39")
+
+
 def bench_first_question() -> None:
     """From process start to the greeting on stdout, offline, through a pipe."""
     times = []
@@ -285,6 +312,7 @@ def main() -> None:
     bench_review()
     bench_voice()
     bench_llm()
+    bench_prompts()
 
 
 if __name__ == "__main__":

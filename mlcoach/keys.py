@@ -69,9 +69,23 @@ def save(name: str, key: str | None) -> Path:
     return p
 
 
+# Providers read from the model string without importing LiteLLM (seconds): the common ones; others ask LiteLLM.
+KNOWN = frozenset(ENV) | KEYLESS | {"bedrock", "vertex_ai", "azure_ai", "replicate", "sagemaker", "watsonx",
+                                    "databricks", "nvidia_nim", "litellm_proxy", "text-completion-openai"}
+_BARE = (("gpt-", "openai"), ("o1", "openai"), ("o3", "openai"), ("o4", "openai"), ("chatgpt", "openai"),
+         ("claude", "anthropic"), ("gemini", "gemini"), ("command", "cohere_chat"), ("mistral-", "mistral"))
+
+
 def provider(model: str) -> str:
     """The LiteLLM provider a model string goes to ("openai/gpt-4o-mini" -> openai, "gpt-4o" -> openai); a
-    string LiteLLM cannot place is one line (exit 2)."""
+    string LiteLLM cannot place is one line (exit 2). Common ones are read without importing LiteLLM."""
+    head, _, rest = model.partition("/")
+    if rest and head in KNOWN:
+        return head
+    if not rest:
+        found = next((name for prefix, name in _BARE if model.lower().startswith(prefix)), "")
+        if found:
+            return found
     from mlcoach.llm import litellm
 
     try:

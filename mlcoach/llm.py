@@ -182,10 +182,15 @@ class Client:
                 attempt += 1
 
     def supports_schema(self) -> bool:
-        """Whether the model takes a JSON schema as `response_format` (LiteLLM's model map; unknown: no)."""
+        """Whether the model takes a JSON schema as `response_format`: LiteLLM lists `response_format` among the
+        provider's supported parameters (Ollama included, where LiteLLM maps it to `format`), or its model map
+        says so. Unknown: no, and the caller uses a strict instruction instead."""
+        lib = litellm()
         try:
-            return bool(litellm().supports_response_schema(model=self.config.model))
-        except Exception:  # noqa: BLE001 - unknown models: the caller uses a strict instruction instead
+            if "response_format" in (lib.get_supported_openai_params(model=self.config.model) or ()):
+                return True
+            return bool(lib.supports_response_schema(model=self.config.model))
+        except Exception:  # noqa: BLE001 - a model no map knows
             return False
 
     def transcribe(self, path: str | os.PathLike, model: str = "whisper-1") -> str:

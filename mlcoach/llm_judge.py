@@ -96,6 +96,9 @@ def locate(quote: str, answers: list[Answer]) -> Evidence | None:
     return None
 
 
+MIN_CTX, MAX_CTX = 4096, 32768  # Ollama's num_ctx for the judge: the prompt, the verdict, and room to spare
+
+
 class LLMJudge:
     def __init__(self, client: ChatClient, max_cost: float | None = None) -> None:
         self.client = client
@@ -146,7 +149,11 @@ class LLMJudge:
         extra: dict = {"temperature": 0}
         if self.client.supports_schema():
             extra["response_format"] = {"type": "json_schema", "json_schema": {
-                "name": "verdict", "schema": prompts.verdict_schema(persona)}}
+                "name": "verdict", "schema": prompts.verdict_schema(persona), "strict": False}}
+        if self.client.config.model.startswith(("ollama/", "ollama_chat/")):
+            # Ollama's default context (2-4k tokens) would cut a long session's transcript: size it to the prompt
+            words = sum(len(str(m["content"]).split()) for m in messages)
+            extra["num_ctx"] = min(MAX_CTX, max(MIN_CTX, 1024 * (int(words * 1.4 + 1500) // 1024 + 1)))
         text = self.client.config.scrub(self.client.complete(messages, **extra))  # a key echoed back goes no further
         verdict = LLMVerdict.model_validate(prompts.parse_json(text))
         if not set(verdict.criteria) & {c.id for c in persona.criteria}:

@@ -39,8 +39,8 @@ def fence(text: str) -> str:
     return OPEN + "\n" + text.replace("<", "‹").replace(">", "›") + "\n" + CLOSE
 
 
-WINDOW = 16  # history messages kept before the turn's own...
-BLOCK = 8  # ...trimmed this many at a time, so the prefix of the request stays the same for several turns
+WINDOW = 12  # history messages kept before the turn's own...
+BLOCK = 6  # ...trimmed this many at a time, so the prefix of the request stays the same for several turns
 START = "(The interview starts now. Greet the candidate and ask your first question.)"
 
 

@@ -392,7 +392,9 @@ def test_llm_judge_keeps_only_verbatim_quotes_and_recomputes_the_overall(tmp_pat
     request = next(r for r in chat.requests if not r.stream)
     assert "verbatim" in request.messages[0]["content"]
     assert "<candidate_answer>" in request.messages[1]["content"]
-    assert request.kwargs["temperature"] == 0 and "response_format" not in request.kwargs  # no schema known
+    assert request.kwargs["temperature"] == 0  # the provider takes response_format: the verdict's schema is sent
+    assert request.kwargs["response_format"]["json_schema"]["schema"]["required"] == ["criteria", "red_flags",
+                                                                                       "summary"]
 
 
 @pytest.mark.parametrize("reply", [server_error(500), "I think the candidate is great!",
@@ -605,3 +607,14 @@ def test_every_interviewer_request_is_capped_and_a_rambling_stream_is_stopped_at
     assert lines and all(e["text"].endswith("reliable?") for e in lines if e["kind"] == "question")
     asking = [e for e in lines if e["kind"] in ("greeting", "question", "probe")]
     assert asking and all(e["usage"]["completion_tokens"] < 60 for e in asking)  # not the 500 the reply holds
+
+
+def test_a_local_ollama_judge_gets_the_schema_and_a_context_sized_to_the_session(tmp_path):
+    """LiteLLM maps response_format to Ollama's `format`; Ollama's default context (2-4k tokens) would cut the
+    transcript of a long session, so num_ctx is sized from the prompt."""
+    chat = FakeChat("How would you check the labels are reliable?")
+    run(tmp_path, cid="strong-house", factory=factory(chat, model="ollama_chat/llama3.1", judge="llm"))
+    request = next(r for r in chat.requests if not r.stream)
+    assert "json_schema" in request.kwargs["response_format"]["type"]
+    words = sum(len(m["content"].split()) for m in request.messages)
+    assert request.kwargs["num_ctx"] >= 1.3 * words and request.kwargs["num_ctx"] % 1024 == 0

@@ -101,7 +101,14 @@ def _checked(settings, offline: bool) -> bool:
     problem = wiring.preflight(settings)
     if problem:
         print(f"mlcoach: warning: {problem}; going on with the offline interviewer and judge", file=sys.stderr)
-    return bool(problem)
+        return True
+    import threading
+
+    from mlcoach.llm import litellm
+
+    # litellm takes seconds to import: in the background, while the greeting is on screen and the name is asked
+    threading.Thread(target=litellm, name="import-litellm", daemon=True).start()
+    return False
 
 
 def resume(

@@ -22,7 +22,7 @@ ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="A sce
                         show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")]
 ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="A LiteLLM model string (e.g. openai/gpt-4o-mini, "
-                     "ollama/llama3.1) [default: $MLCOACH_MODEL or the config file; none: offline].",
+                     "ollama_chat/llama3.1) [default: $MLCOACH_MODEL or the config file; none: offline].",
                      show_default=False)]
 ApiBaseOpt = Annotated[str | None, typer.Option("--api-base", help="The model's endpoint, for self-hosted servers or "
                        "a LiteLLM proxy [default: $MLCOACH_API_BASE or the config file].", show_default=False)]

@@ -41,7 +41,7 @@ def set_(key: Annotated[str, typer.Argument(help="A setting (see `mlcoach config
          value: Annotated[str, typer.Argument(help="Its new value.")]) -> None:
     """Set one setting in the config file.
 
-    Example: mlcoach config set model ollama/llama3.1
+    Example: mlcoach config set model ollama_chat/llama3.1
     """
     from mlcoach import config
     from mlcoach.errors import BadInput

@@ -193,7 +193,7 @@ class LLMInterviewer:
             self.disabled = f"{exc.kind}: {exc}"
             self.client.disabled = self.disabled
             why = {"unreachable": "unreachable", "auth": "refused the API key (set the provider's key variable, "
-                   "e.g. OPENAI_API_KEY, or `mlcoach config set api_key ...`)",
+                   "e.g. OPENAI_API_KEY, or `mlcoach keys set PROVIDER`)",
                    "bad_request": "rejected the request (check the model name)"}[exc.kind]
             self._note("llm_unavailable", f"model {self.name} {why}; going on with the scripted interviewer "
                        f"({exc})", warn=True)
