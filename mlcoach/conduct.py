@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mlcoach import replies
+from mlcoach.closing import closing_answers
 from mlcoach.personas import Persona
-from mlcoach.planner import closing_answers
 from mlcoach.records import CandidateEvent, Event, InterviewerEvent
 from mlcoach.state import State, context, replay
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mlcoach import __version__, planner
+from mlcoach import __version__, closing, planner
 from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
 from mlcoach.errors import BadInput
 from mlcoach.interviewers import Context
@@ -282,6 +282,10 @@ class Session:
     def _plan(self, fill_minimum: bool) -> list[Move]:
         state = self.state
         moves: list[Move] = []
+        if self._combines:  # a model can ask about the candidate's own specifics: the plan says what and why
+            follow = planner.followup(state)
+            if follow is not None:
+                moves.append(follow)
         if state.phase in ("experience", "design"):
             why = planner.why_algorithm(state)
             if why:
@@ -313,7 +317,7 @@ class Session:
         self._write_summary()
         yield PhaseStart(phase_id, phase.title, branch)
         if phase_id == "closing":
-            yield from self._say(Move("closing", "closing.invite", planner.closing_invite(self.state),
+            yield from self._say(Move("closing", "closing.invite", closing.closing_invite(self.state),
                                       "general", (), "closing"))
             return
         lead = planner.transition(self.state, phase_id) if phase_id != PHASE_IDS[0] else None
@@ -331,7 +335,7 @@ class Session:
     def _closing_reply(self, question: str) -> Iterator[Output]:
         analysis = self.state.last_answer.analysis if self.state.last_answer else None
         asked = question if analysis is not None and analysis.substantive else ""
-        parts = planner.closing_replies(self.state, asked, self.state.deferred)  # promises kept
+        parts = closing.closing_replies(self.state, asked, self.state.deferred)  # promises kept
         parts.append(planner.fill(self.persona.closing_thanks, self.state))
         yield from self._say(Move("closing", "closing.thanks", " ".join(parts), "general", (), "closing"))
         yield from self.finish("complete", "interview finished")
@@ -347,7 +351,7 @@ class Session:
             pieces.append(chunk)
             yield Chunk(move.kind, chunk)
         yield from self._log_notes(notes)
-        if any(n.get("note") == "fallback" for n in notes):
+        if any(n.get("note") in ("fallback", "greeting") for n in notes):  # the persona's own words, not the model's
             source = "scripted"
         meta = self.interviewer.drain_meta()
         text = "".join(pieces).strip() or (f"{move.lead} {move.text}" if move.lead else move.text)

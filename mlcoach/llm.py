@@ -24,6 +24,11 @@ _import_lock = threading.Lock()
 _litellm = None
 
 
+def imported() -> bool:
+    """Whether litellm is loaded already (it is imported in the background once a model is configured)."""
+    return _litellm is not None
+
+
 def litellm():
     """Import litellm once, offline: the price map from the package, no network at import, no banners."""
     global _litellm

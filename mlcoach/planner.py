@@ -196,6 +196,35 @@ def deeper(state: State) -> Move | None:
     return None
 
 
+FOLLOWUPS = 3  # follow-ups on the candidate's own words per session, in model mode
+
+
+def followup(state: State) -> Move | None:
+    """In model mode: a follow-up on something specific the last answer told of the candidate's own work (a figure,
+    an incident), which the model words from the candidate's own words. The plan names the topic and why; the
+    guardrail and the one-question rule still apply. At most FOLLOWUPS a session, never two in a row."""
+    last, lines = state.last_answer, state.persona.deeper
+    if last is None or not lines or last.phase != state.phase or state.phase in ("opening", "closing"):
+        return None
+    asked = [m for m in state.asked if m.startswith("followup:")]
+    if len(asked) >= FOLLOWUPS or (state.last_question is not None and
+                                   state.last_question.move.startswith(("followup:", "pushback:"))):
+        return None
+    concepts = state.persona.concepts
+    for hit in last.analysis.hits:
+        move_id = f"followup:{hit.concept}"
+        if not (hit.explained and hit.specific and hit.grounded and not hit.gap and hit.mode == claims.DID) or \
+                hit.concept not in concepts or concepts[hit.concept].group in SHALLOW_GROUPS or \
+                move_id in state.asked or state.asked_topic(move_id):
+            continue
+        line = lines[len(asked) % len(lines)]
+        quote = hit.quote if len(hit.quote) <= 200 else hit.quote[:197] + "..."
+        return Move("probe", move_id, fill(line.text, state, concept=concepts[hit.concept].label), "general",
+                    (hit.concept,), f"follow up on the candidate's own words about {concepts[hit.concept].label}: "
+                                    f"\"{quote}\" (ask about their specifics, not a general question)")
+    return None
+
+
 def extra_moves(state: State) -> list[Move]:
     """More worth asking while the phase's minimum time is not spent."""
     p = state.persona
@@ -375,22 +404,6 @@ def hint(state: State, given: int = 0) -> Move:
     return Move("nudge", "hint", fill(text, state), topic, (), "the candidate asked for a hint")
 
 
-PRAISE_FROM = 55  # "Great discussion!" at the closing only when the session so far reads as a hire
-
-
-def closing_invite(state: State) -> str:
-    invite = state.persona.closing_invite
-    if not state.answers or judge(state).overall < PRAISE_FROM:
-        invite = without_praise(invite)  # no "Great discussion!" after a session the report will call a no hire
-    return fill(invite, state)
-
-
-def without_praise(text: str) -> str:
-    """The text without a leading exclamation ("Great discussion! Any questions?" -> "Any questions?")."""
-    rest = re.sub(r"^[^.?!]*!\s+", "", text, count=1)
-    return rest[:1].upper() + rest[1:] if rest else text
-
-
 def transition(state: State, phase_id: str) -> Move | None:
     phase = state.persona.phase(phase_id)
     text = phase.transition or DEFAULT_TRANSITIONS.get(phase_id, "")
@@ -408,33 +421,3 @@ def choose_branch(state: State) -> str:
         return "fundamentals"
     verdict = judge(state)
     return "strong" if verdict.overall >= STRONG_BRANCH_AT and not verdict.red_flags else "fundamentals"
-
-
-def closing_replies(state: State, question: str, deferred: list[str]) -> list[str]:
-    """The closing's answers: to each question the candidate was promised an answer to mid-interview, then to the
-    closing question, each reply said once ("About what you asked earlier: ...")."""
-    out: list[str] = []
-    for i, asked in enumerate(deferred):
-        parts = closing_answers(state, asked, 1, out)
-        if parts:
-            out.append(("About what you asked earlier: " if i == 0 else "And on your other question: ") + parts[0])
-    if question:
-        out += closing_answers(state, question, 2, out)
-    return out
-
-
-def closing_answers(state: State, question: str, most: int = 2, said: list[str] | None = None) -> list[str]:
-    """The persona's replies whose patterns match the question (a question about the team and the feature store
-    gets both), none said already; the default reply when none matches."""
-    p = state.persona
-    said = said or []
-    matched = [fill(text, state) for patterns, text in p.closing_answers if patterns.search(question)]
-    fresh = [t for t in matched if not any(t in s for s in said)][:most]
-    if fresh or matched:
-        return fresh
-    default = fill(p.closing_default, state)
-    return [] if any(default in s for s in said) else [default]
-
-
-def closing_reply(state: State, question: str) -> str:
-    return closing_answers(state, question, 1)[0]

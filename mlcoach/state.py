@@ -88,7 +88,7 @@ class State(Timeline):
         kind, _, rest = move.partition(":")
         if kind == "why":
             return (rest,)
-        if kind == "deeper":
+        if kind in ("deeper", "followup"):
             return (rest,)
         lines = {"discovery": p.discovery, "pushback": p.pushback}.get(kind, ())
         return next((ln.when for ln in lines if ln.id == rest), ())

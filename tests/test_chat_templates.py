@@ -115,5 +115,6 @@ def test_the_prefix_of_a_session_stays_put_between_history_cuts(requests):
     interviewer = [m for m in requests if "interview plan" in m[-1]["content"]]
     pairs = [(a, b) for a, b in zip(interviewer, interviewer[1:], strict=False) if a[0] == b[0]]
     kept = sum(1 for a, b in pairs if b[: len(a) - 1] == a[:-1])
-    assert len(pairs) > 20 and kept >= 0.6 * len(pairs), (kept, len(pairs))
+    # cut six messages (three turns) at a time: about a third of the pairs start a new prefix
+    assert len(pairs) > 20 and kept >= 0.5 * len(pairs), (kept, len(pairs))
     assert prompts.BLOCK > 1

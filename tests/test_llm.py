@@ -618,3 +618,18 @@ def test_a_local_ollama_judge_gets_the_schema_and_a_context_sized_to_the_session
     assert "json_schema" in request.kwargs["response_format"]["type"]
     words = sum(len(m["content"].split()) for m in request.messages)
     assert request.kwargs["num_ctx"] >= 1.3 * words and request.kwargs["num_ctx"] % 1024 == 0
+
+
+def test_in_model_mode_the_plan_follows_up_on_the_candidates_own_words(tmp_path):
+    """A strong candidate's specifics (figures, incidents from their own work) get a follow-up the model words from
+    their words; the scripted interviewer never asks one, and no two come in a row."""
+    chat = FakeChat("How would you check the labels are reliable?")
+    _, evs = run(tmp_path, cid="strong-house", factory=factory(chat, judge="offline"))
+    moves = [e["move"] for e in said(evs)]
+    follow = [m for m in moves if m.startswith("followup:")]
+    assert 1 <= len(follow) <= 3
+    assert not any(a.startswith("followup:") and b.startswith("followup:") for a, b in zip(moves, moves[1:], strict=False))
+    notes_ = [r.messages[-1]["content"] for r in chat.requests if r.stream]
+    assert any("follow up on the candidate's own words" in n and "(ask about their specifics" in n for n in notes_)
+    _, scripted = run(tmp_path / "s", cid="strong-house")
+    assert not any(e["move"].startswith("followup:") for e in said(scripted))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from mlcoach import phrases as ph
 from mlcoach import prompts
 from mlcoach.interviewers import Context
-from mlcoach.llm import ChatClient, LLMError
+from mlcoach.llm import ChatClient, LLMError, imported
 from mlcoach.planner import Move
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+|(?<=[。？！])")
@@ -70,6 +70,10 @@ class LLMInterviewer:
     # ------------------------------------------------------------------ the protocol
     def say(self, move: Move, ctx: Context) -> Iterator[str]:
         scripted = _scripted(move)
+        if move.kind == "greeting" and not imported():  # no waiting seconds for litellm to load: the persona's own
+            self._note("greeting", "the persona's greeting, while the model loads")
+            yield scripted
+            return
         if not self._usable():
             self._note("fallback", f"scripted wording for {move.id} ({self.disabled})")
             yield scripted
