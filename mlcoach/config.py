@@ -66,6 +66,12 @@ def read_file(path: Path | None = None) -> dict[str, Any]:
         raise BadInput(f"{path}: not valid TOML ({exc})") from None
     except OSError as exc:
         raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
+    aliases = data.get("aliases", {})
+    if not isinstance(aliases, dict):
+        raise BadInput(f"{path}: aliases: expected a table of names to model strings")
+    for name, model in aliases.items():
+        if not isinstance(model, str) or not model.strip():
+            raise BadInput(f"{path}: aliases.{name}: expected a model string, got {model!r}")
     for key, value in data.items():
         if key not in KEYS:
             continue  # keys of later versions are ignored, not fatal
@@ -150,6 +156,9 @@ def resolve(**flags: Any) -> Settings:
             check(key, file[key], str(path))
         else:
             values[key], sources[key] = default, "default"
+    aliases = file.get("aliases", {})
+    if values["model"] in aliases:  # `--model local` with `[aliases] local = "ollama_chat/llama3.1"`
+        values["model"] = aliases[values["model"]]
     sessions = Path(values["sessions_dir"]).expanduser() if values["sessions_dir"] else _data_dir() / "sessions"
     return Settings(
         name=values["name"],
@@ -180,6 +189,28 @@ def write_key(key: str, value: Any | None) -> Path:
         data.pop(key, None)
     else:
         data[key] = value
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
+    except OSError as exc:
+        raise MlcoachError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    return path
+
+
+def write_alias(name: str, model: str | None) -> Path:
+    """Set (or with None, remove) a model alias in the config file's `[aliases]` table."""
+    import tomli_w
+
+    from mlcoach.sessions import atomic_write
+
+    path = config_path()
+    data = read_file(path)
+    aliases = dict(data.get("aliases", {}))
+    if model is None:
+        aliases.pop(name, None)
+    else:
+        aliases[name] = model
+    data["aliases"] = aliases
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, tomli_w.dumps(data).encode("utf-8"))

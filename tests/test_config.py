@@ -150,3 +150,24 @@ def test_the_model_from_the_environment_beats_the_file_and_the_flag_beats_both(t
     # --offline keeps a configured model out of the session; with --judge llm the model is needed and is there.
     ran = _batch("--offline", sessions_dir=tmp_path / "s")
     assert ran.exit_code == 0 and json.loads(ran.stdout)[0]["judge"] == "offline"
+
+
+def test_a_model_alias_resolves_and_models_lists_it_with_its_key_state(tmp_path, monkeypatch):
+    monkeypatch.setenv("MLCOACH_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    assert runner.invoke(app, ["models", "alias", "local", "ollama_chat/llama3.1"]).exit_code == 0
+    assert runner.invoke(app, ["models", "alias", "hosted", "anthropic/claude-3-5-haiku-latest"]).exit_code == 0
+    assert config.resolve(model="local").model == "ollama_chat/llama3.1"
+    listed = runner.invoke(app, ["models"]).stdout
+    assert "ollama_chat/llama3.1" in listed and "no key needed" in listed
+    assert "no key (ANTHROPIC_API_KEY)" in listed
+    stored = runner.invoke(app, ["keys", "set", "anthropic"], input="sk-ant-secret-key-123456\n")
+    assert stored.exit_code == 0 and "sk-ant" not in stored.stdout
+    assert oct((tmp_path / "home" / "keys.toml").stat().st_mode & 0o777) == "0o600"
+    listed = runner.invoke(app, ["models"]).stdout
+    assert "key set" in listed and "sk-ant" not in listed
+    refused = runner.invoke(app, ["config", "set", "api_key", "sk-x"])
+    assert refused.exit_code == 2 and "mlcoach keys set PROVIDER" in refused.stderr
+    (tmp_path / "home" / "config.toml").write_text("[aliases]\nbad = 3\n")
+    broken = runner.invoke(app, ["models"])
+    assert broken.exit_code == 2 and "aliases.bad" in broken.stderr

@@ -38,13 +38,14 @@ def _root(
 
 
 def _register() -> None:
-    from mlcoach.cli import batch, interview, keys, personas, review, settings, voice
+    from mlcoach.cli import batch, interview, keys, models, personas, review, settings, voice
 
     interview.register(app)
     batch.register(app)
     review.register(app)
     app.add_typer(settings.app, name="config")
     app.add_typer(keys.app, name="keys")
+    app.add_typer(models.app, name="models")
     app.add_typer(personas.app, name="personas")
     app.add_typer(voice.app, name="voice")
 

@@ -1,0 +1,64 @@
+"""`mlcoach models [alias NAME MODEL | unalias NAME]`: the configured model and its aliases, with their provider and
+whether a key is set."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Model aliases (`--model local`) and whether each model's provider has a key.",
+                  invoke_without_command=True)
+
+
+@app.callback()
+def models(ctx: typer.Context) -> None:
+    """List the configured model and every alias, with its provider and whether a key is set (never the key).
+
+    Example: mlcoach models
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from mlcoach import config, keys
+    from mlcoach.errors import BadInput
+
+    settings = config.resolve()
+    aliases = config.read_file().get("aliases", {})
+    rows = [("(configured)", settings.model)] if settings.model else []
+    rows += sorted(aliases.items())
+    if not rows:
+        print("no model configured (offline): `mlcoach config set model M`, or `mlcoach models alias NAME M`")
+        return
+    for name, model in rows:
+        try:
+            provider = keys.provider(model)
+            key = "no key needed" if provider in keys.KEYLESS else (
+                "key set" if keys.key_for(model)[0] else f"no key ({keys.env_name(provider)})")
+        except BadInput:
+            provider, key = "?", "unknown provider"
+        print(f"{name:16} {model:40} {provider:14} {key}")
+
+
+@app.command("alias")
+def alias(name: Annotated[str, typer.Argument(help="A short name, used as --model NAME.")],
+          model: Annotated[str, typer.Argument(help="A LiteLLM model string, e.g. ollama_chat/llama3.1.")]) -> None:
+    """Add or change an alias.
+
+    Example: mlcoach models alias local ollama_chat/llama3.1
+    """
+    from mlcoach import config
+
+    path = config.write_alias(name, model)
+    print(f"{name} = {model!r} in {path}")
+
+
+@app.command("unalias")
+def unalias(name: Annotated[str, typer.Argument(help="An alias to remove.")]) -> None:
+    """Remove an alias."""
+    from mlcoach import config
+    from mlcoach.errors import NotFound
+
+    if name not in config.read_file().get("aliases", {}):
+        raise NotFound(f"{config.config_path()}: no alias {name!r}")
+    path = config.write_alias(name, None)
+    print(f"{name} removed from {path}")
