@@ -96,6 +96,7 @@ def locate(quote: str, answers: list[Answer]) -> Evidence | None:
     return None
 
 
+STRICT_PROVIDERS = ("openai", "azure")  # structured outputs enforced: the schema closed, every key required
 MIN_CTX, MAX_CTX = 4096, 32768  # Ollama's num_ctx for the judge: the prompt, the verdict, and room to spare
 
 
@@ -148,8 +149,9 @@ class LLMJudge:
             persona, [(a.turn, a.phase, a.asked, a.text) for a in answers], state.meta.scenario)
         extra: dict = {"temperature": 0}
         if self.client.supports_schema():
+            strict = self.client.config.model.split("/", 1)[0] in STRICT_PROVIDERS or "/" not in self.client.config.model
             extra["response_format"] = {"type": "json_schema", "json_schema": {
-                "name": "verdict", "schema": prompts.verdict_schema(persona), "strict": False}}
+                "name": "verdict", "schema": prompts.verdict_schema(persona, strict), "strict": strict}}
         if self.client.config.model.startswith(("ollama/", "ollama_chat/")):
             # Ollama's default context (2-4k tokens) would cut a long session's transcript: size it to the prompt
             words = sum(len(str(m["content"]).split()) for m in messages)

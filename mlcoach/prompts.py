@@ -160,31 +160,49 @@ VERDICT_SHAPE = ('{"criteria": {"<criterion id>": {"score": 0-4, "evidence": ["<
                  '"red_flags": {"<flag id>": ["<verbatim quote>", ...]}, "summary": "..."}')
 
 
-def verdict_schema(persona: Persona) -> dict:
+def verdict_schema(persona: Persona, strict: bool = False) -> dict:
+    """The verdict's JSON schema. `strict` (for providers that enforce it, such as OpenAI's structured outputs):
+    every object closed and every key required, so every criterion and flag is answered (an empty list for none)."""
     quotes = {"type": "array", "items": {"type": "string"}}
+    closed = {"additionalProperties": False} if strict else {}
+    score = {"type": "integer"} if strict else {"type": "integer", "minimum": 0, "maximum": 4}
+    criteria = {c.id: {"type": "object", "properties": {"score": score, "evidence": quotes},
+                       "required": ["score", "evidence"], **closed} for c in persona.criteria}
+    flags = {f.id: quotes for f in persona.red_flags}
     return {
         "type": "object",
         "properties": {
-            "criteria": {"type": "object", "properties": {
-                c.id: {"type": "object", "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 4},
-                                                       "evidence": quotes}, "required": ["score", "evidence"]}
-                for c in persona.criteria}},
-            "red_flags": {"type": "object", "properties": {f.id: quotes for f in persona.red_flags}},
+            "criteria": {"type": "object", "properties": criteria,
+                         **({"required": list(criteria), **closed} if strict else {})},
+            "red_flags": {"type": "object", "properties": flags,
+                          **({"required": list(flags), **closed} if strict else {})},
             "summary": {"type": "string"},
         },
         "required": ["criteria", "red_flags", "summary"],
+        **closed,
     }
+
+
+# What each score means, in behaviour a reader can point to in the answers.
+SCORE_ANCHORS = (
+    "0: nothing on it, or only 'I haven't done it', a wrong claim or a waved-away concept; "
+    "1: named only, or vague ('I'd check the data'); "
+    "2: some explanation: what they would do and a reason; "
+    "3: concrete: their own work or plan with specifics (what, how, a figure or a result); "
+    "4: thorough: own experience with specifics, trade-offs weighed, what went wrong and what they changed"
+)
 
 
 def judge_messages(persona: Persona, answers: list[tuple[int, str, str, str]], scenario: str) -> list[dict]:
     """answers: (turn, phase, question, answer text)."""
-    rubric = "\n".join(f"- {c.id}: {c.label}" for c in persona.criteria)
+    rubric = "\n".join(f"- {c.id}: {c.label}. Evidence looks like: "
+                       + ", ".join(persona.concepts[cid].label for cid in c.concepts[:6] if cid in persona.concepts)
+                       for c in persona.criteria)
     flags = "\n".join(f"- {f.id}: {f.label}" for f in persona.red_flags)
     system = (
         f"You judge a mock ML engineering interview ({scenario or 'no scenario'}) strictly and honestly, from the "
         "candidate's own words only.\n"
-        f"Score each criterion 0-4 (0 no evidence, 1 named only, 2 some explanation, 3 explained with reasons or "
-        f"results, 4 thorough, practical and specific):\n{rubric}\n"
+        f"Score each criterion 0-4 ({SCORE_ANCHORS}):\n{rubric}\n"
         f"Raise a red flag only when the answers plainly show it:\n{flags}\n"
         "Every score above 0 and every red flag needs evidence: short quotes copied verbatim (exact words, "
         "contiguous) from the candidate's answers. Never paraphrase a quote. A bare list of buzzwords, a "

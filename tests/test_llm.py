@@ -369,7 +369,7 @@ def _verdict(quote, invented="We used a quantum transformer that reached 100 per
     })
 
 
-def test_llm_judge_keeps_only_verbatim_quotes_and_recomputes_the_overall(tmp_path):
+def test_llm_judge_keeps_only_verbatim_quotes_and_recomputes_the_overall(tmp_path, persona):
     quote = "Precision and recall, because a false positive means a real email ends up in spam"
     # the interviewer turns (streamed) get the question; the judge's call (not streamed) gets the verdict
     chat = FakeChat(QUESTION, completions="```json\n" + _verdict(quote) + "\n```")
@@ -393,8 +393,11 @@ def test_llm_judge_keeps_only_verbatim_quotes_and_recomputes_the_overall(tmp_pat
     assert "verbatim" in request.messages[0]["content"]
     assert "<candidate_answer>" in request.messages[1]["content"]
     assert request.kwargs["temperature"] == 0  # the provider takes response_format: the verdict's schema is sent
-    assert request.kwargs["response_format"]["json_schema"]["schema"]["required"] == ["criteria", "red_flags",
-                                                                                       "summary"]
+    schema = request.kwargs["response_format"]["json_schema"]
+    assert schema["schema"]["required"] == ["criteria", "red_flags", "summary"]
+    assert schema["strict"] is True  # OpenAI enforces it: every object closed, every criterion and flag required
+    assert schema["schema"]["properties"]["criteria"]["required"] == [c.id for c in persona.criteria]
+    assert schema["schema"]["properties"]["criteria"]["additionalProperties"] is False
 
 
 @pytest.mark.parametrize("reply", [server_error(500), "I think the candidate is great!",
@@ -616,6 +619,7 @@ def test_a_local_ollama_judge_gets_the_schema_and_a_context_sized_to_the_session
     run(tmp_path, cid="strong-house", factory=factory(chat, model="ollama_chat/llama3.1", judge="llm"))
     request = next(r for r in chat.requests if not r.stream)
     assert "json_schema" in request.kwargs["response_format"]["type"]
+    assert request.kwargs["response_format"]["json_schema"]["strict"] is False
     words = sum(len(m["content"].split()) for m in request.messages)
     assert request.kwargs["num_ctx"] >= 1.3 * words and request.kwargs["num_ctx"] % 1024 == 0
 
