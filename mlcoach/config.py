@@ -179,9 +179,7 @@ def resolve(**flags: Any) -> Settings:
 
 def write_key(key: str, value: Any | None) -> Path:
     """Set (or with None, remove) one key in the config file, atomically, readable only by its owner."""
-    import tomli_w
 
-    from mlcoach.sessions import atomic_write
 
     path = config_path()
     data = read_file(path)
@@ -189,6 +187,15 @@ def write_key(key: str, value: Any | None) -> Path:
         data.pop(key, None)
     else:
         data[key] = value
+    return _write(path, data)
+
+
+def _write(path: Path, data: dict) -> Path:
+    """The config file, written atomically and readable only by its owner."""
+    import tomli_w
+
+    from mlcoach.sessions import atomic_write
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
@@ -199,10 +206,6 @@ def write_key(key: str, value: Any | None) -> Path:
 
 def write_alias(name: str, model: str | None) -> Path:
     """Set (or with None, remove) a model alias in the config file's `[aliases]` table."""
-    import tomli_w
-
-    from mlcoach.sessions import atomic_write
-
     path = config_path()
     data = read_file(path)
     aliases = dict(data.get("aliases", {}))
@@ -211,12 +214,7 @@ def write_alias(name: str, model: str | None) -> Path:
     else:
         aliases[name] = model
     data["aliases"] = aliases
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, tomli_w.dumps(data).encode("utf-8"))
-    except OSError as exc:
-        raise MlcoachError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    return path
+    return _write(path, data)
 
 
 def origin(settings, key: str) -> str:
