@@ -179,8 +179,6 @@ def resolve(**flags: Any) -> Settings:
 
 def write_key(key: str, value: Any | None) -> Path:
     """Set (or with None, remove) one key in the config file, atomically, readable only by its owner."""
-
-
     path = config_path()
     data = read_file(path)
     if value is None:
