@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from mlcoach import claims
 from mlcoach import phrases as ph
+from mlcoach.limits import read_part
 from mlcoach.matching import prepare
 from mlcoach.personas import Persona
 
@@ -197,7 +198,7 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = (), asked: st
     """Read one answer. `previous` are the candidate's earlier answers (to spot repeated text), `asked` the
     question it answers (a pronoun answer is about what was asked; a question read back is no answer) and
     `scenario` the design scenario (some claims are wrong only for some problems)."""
-    text = text or ""
+    text = read_part(text or "")
     # Sentences that instruct the judge are only text: they earn nothing and change nothing. The rest of the
     # answer is read as if they were not there.
     parts = sentences(text)

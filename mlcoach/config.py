@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlcoach.errors import BadInput, MlcoachError
+from mlcoach.errors import BadInput, MlcoachError, regular_file
 
 # key -> (type, environment variable or "" for none, default)
 KEYS: dict[str, tuple[type, str, Any]] = {
@@ -60,6 +60,7 @@ def read_file(path: Path | None = None) -> dict[str, Any]:
     path = path or config_path()
     if not path.exists():
         return {}
+    regular_file(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -82,6 +83,7 @@ def read_file(path: Path | None = None) -> dict[str, Any]:
     return data
 
 
+MAX_RETRIES = 10  # with exponential backoff, more would keep the first question away for minutes
 MAX_DURATION = 600  # ten hours: longer is a typo, not an interview
 
 
@@ -111,6 +113,8 @@ def check(key: str, value: Any, where: str) -> None:
         raise BadInput(f"{where}: {key}: must be a positive number of seconds, got {value}")
     if key in ("retries", "max_cost") and value < 0:
         raise BadInput(f"{where}: {key}: must not be negative, got {value}")
+    if key == "retries" and value > MAX_RETRIES:
+        raise BadInput(f"{where}: retries: at most {MAX_RETRIES} (each waits longer than the last), got {value}")
     if key == "duration" and not 0 < value <= MAX_DURATION:
         raise BadInput(f"{where}: duration: expected 1 to {MAX_DURATION} minutes, got {value}")
     if key in ("model", "api_base", "persona") and isinstance(value, str) and value and not value.strip():

@@ -13,6 +13,7 @@ from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
 from mlcoach.errors import BadInput
 from mlcoach.interviewers import Context
 from mlcoach.judge import OfflineJudge
+from mlcoach.limits import MAX_READ_WORDS, read_part
 from mlcoach.personas import PHASE_IDS, Persona
 from mlcoach.planner import Move
 from mlcoach.records import CandidateEvent, EndEvent, Event, InterviewerEvent, event
@@ -186,6 +187,8 @@ class Session:
         line = {"type": "candidate", "phase": self.state.phase, "text": text, "input": input,
                 "answer_seconds": round(max(0.0, self.clock.now() - last_q_t), 1), **extra}
         self._emit(line)  # the candidate's words are on disk (fsync) before anything else happens
+        if len(read_part(text)) < len(text):
+            self.note("answer_cut", f"answer read up to its first {MAX_READ_WORDS:,} words; the log keeps it whole")
         return self._synced(self._respond())
 
     def _synced(self, outputs: Iterator[Output]) -> Iterator[Output]:

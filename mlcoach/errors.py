@@ -35,3 +35,18 @@ class InUse(MlcoachError):
 def where(path: object, key: str | None = None) -> str:
     """`file: key` prefix for messages about a file's contents."""
     return f"{path}: {key}" if key else str(path)
+
+
+def regular_file(path) -> None:
+    """A FIFO, a device or a folder given where a file is read would block or mislead: refused at once (exit 2).
+    A missing path is left to the caller (its own "not found")."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
+    if not stat.S_ISREG(mode):
+        raise BadInput(f"{path}: not a regular file")

@@ -24,9 +24,20 @@ _import_lock = threading.Lock()
 _litellm = None
 
 
-def imported() -> bool:
-    """Whether litellm is loaded already (it is imported in the background once a model is configured)."""
-    return _litellm is not None
+_background: threading.Thread | None = None
+
+
+def import_in_background() -> None:
+    """Start importing litellm on a thread (it takes seconds), once a session is known to use a model."""
+    global _background
+    if _litellm is None and _background is None:
+        _background = threading.Thread(target=litellm, name="import-litellm", daemon=True)
+        _background.start()
+
+
+def loading() -> bool:
+    """Whether the background import is still under way: the greeting does not wait for it."""
+    return _background is not None and _background.is_alive()
 
 
 def litellm():

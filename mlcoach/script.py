@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlcoach.errors import BadInput, NotFound
+from mlcoach.errors import BadInput, NotFound, regular_file
 from mlcoach.personas import PHASE_IDS
 
 TOP_KEYS = {"name", "scenario", "persona", "level", "answers"}
@@ -59,6 +59,7 @@ def load(path: Path) -> Script:
 
 
 def _read(path: Path) -> dict:
+    regular_file(path)  # a FIFO would block the read forever
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

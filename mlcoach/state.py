@@ -13,6 +13,7 @@ from mlcoach.records import CandidateEvent, Event, InterviewerEvent, MetaEvent
 from mlcoach.timeline import Timeline
 
 ANSWERED_LATE = ("design", "production", "deep_dive", "closing")  # phases after the scenario was posed
+REPEAT_WINDOW = 60  # a repeated answer is looked for among this many before it (more than a whole interview)
 POINTER_WORDS = 15  # "I think I covered that": a pointer to an earlier answer; longer, it is an answer
 
 
@@ -62,8 +63,8 @@ class State(Timeline):
             # Claims wrong only for the scenario ("accuracy" of a house price) are wrong once it is posed: before,
             # the candidate speaks of their own projects (a Titanic classifier's accuracy is fine).
             posed = self.scenario.id if self.scenario and (ev.phase or phase) in ANSWERED_LATE else ""
-            analysis = analyze(ev.text, self.persona, [a.text for a in self.answers], last.text if last else "",
-                               posed)
+            recent = [a.text for a in self.answers[-REPEAT_WINDOW:]]  # bounded: a long log replays in linear time
+            analysis = analyze(ev.text, self.persona, recent, last.text if last else "", posed)
             self.answers.append(Answer(ev.phase or phase, ev.text, analysis, ev.t, last.move if last else "",
                                        last.text if last else "", len(self.answers) + 1))
             if phase in ANSWERED_LATE:

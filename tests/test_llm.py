@@ -637,3 +637,15 @@ def test_in_model_mode_the_plan_follows_up_on_the_candidates_own_words(tmp_path)
     assert any("follow up on the candidate's own words" in n and "(ask about their specifics" in n for n in notes_)
     _, scripted = run(tmp_path / "s", cid="strong-house")
     assert not any(e["move"].startswith("followup:") for e in said(scripted))
+
+
+def test_a_long_reply_with_no_sentence_end_is_cut_quickly(tmp_path):
+    """20,000 words and no full stop: the line is cut at the word cap, the stream closed, in well under a second."""
+    import time
+
+    chat = FakeChat("and then " * 10000)
+    t0 = time.perf_counter()
+    _, evs = run(tmp_path, cid="oneword", factory=factory(chat, judge="offline"))
+    assert time.perf_counter() - t0 < 5
+    lines = [e for e in said(evs) if e.get("source") != "scripted"]
+    assert lines and all(len(e["text"].split()) <= 120 for e in said(evs))

@@ -102,12 +102,9 @@ def _checked(settings, offline: bool) -> bool:
     if problem:
         print(f"mlcoach: warning: {problem}; going on with the offline interviewer and judge", file=sys.stderr)
         return True
-    import threading
+    from mlcoach.llm import import_in_background
 
-    from mlcoach.llm import litellm
-
-    # litellm takes seconds to import: in the background, while the greeting is on screen and the name is asked
-    threading.Thread(target=litellm, name="import-litellm", daemon=True).start()
+    import_in_background()  # litellm takes seconds: loaded while the name is asked and the greeting is on screen
     return False
 
 

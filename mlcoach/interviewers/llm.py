@@ -15,13 +15,15 @@ from collections.abc import Iterator
 from mlcoach import phrases as ph
 from mlcoach import prompts
 from mlcoach.interviewers import Context
-from mlcoach.llm import ChatClient, LLMError, imported
+from mlcoach.llm import ChatClient, LLMError, loading
 from mlcoach.planner import Move
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]*_]*\s+|(?<=[。？！])")
 _QUESTION_END = ("?", "？")
 ASKING = ("greeting", "question", "probe")  # moves that must end in a question to the candidate
 MAX_WORDS = 90  # a turn longer than this is cut (a model that lectures, or runs on)
+MAX_RUN_ON_CHARS = 600  # a reply with no sentence end is passed on in pieces of this size (the word cap cuts it)
+MAX_THINK_CHARS = 20000  # an unclosed reasoning block longer than this: the model's line is abandoned
 MAX_TOKENS = 160  # the most a line may cost: about 90 words, with room for a reasoning model's short preamble
 TEMPERATURE = 0.7  # varied wording, the plan's intent kept
 _THINK = re.compile(r"<(think|thinking|reasoning)>.*?</\1>\s*", re.DOTALL | re.IGNORECASE)
@@ -70,7 +72,7 @@ class LLMInterviewer:
     # ------------------------------------------------------------------ the protocol
     def say(self, move: Move, ctx: Context) -> Iterator[str]:
         scripted = _scripted(move)
-        if move.kind == "greeting" and not imported():  # no waiting seconds for litellm to load: the persona's own
+        if move.kind == "greeting" and loading():  # no waiting seconds for litellm to load: the persona's own
             self._note("greeting", "the persona's greeting, while the model loads")
             yield scripted
             return
@@ -131,6 +133,7 @@ class LLMInterviewer:
         """Sentences as they complete. A reasoning block is held back until it closes (then dropped); a reply
         that starts as JSON is read whole and unwrapped first."""
         buffer = ""
+        scanned = 0  # how much of the buffer is known to hold no sentence end
         whole = None  # the full reply, when it has to be read whole
         for delta in deltas:
             if whole is not None:
@@ -140,16 +143,15 @@ class LLMInterviewer:
             if buffer.lstrip().startswith("{"):
                 whole, buffer = buffer, ""
                 continue
-            if re.search(r"<(think|thinking|reasoning)>", buffer, re.IGNORECASE):
+            if "<" in buffer and re.search(r"<(think|thinking|reasoning)>", buffer, re.IGNORECASE):
                 if not re.search(r"</(think|thinking|reasoning)>", buffer, re.IGNORECASE):
+                    if len(buffer) > MAX_THINK_CHARS:  # a reasoning block with no end: nothing will be said
+                        return
                     continue
                 buffer = _THINK.sub("", buffer)
-            while True:
-                m = _SENTENCE_END.search(buffer)
-                if not m:
-                    break
-                yield buffer[: m.end()]
-                buffer = buffer[m.end():]
+                scanned = 0
+            done, buffer, scanned = _complete(buffer, scanned)
+            yield from done
         if whole is not None:
             buffer = clean(whole, "")
             for part in _SENTENCE_END.split(buffer):
@@ -233,6 +235,20 @@ def _scripted(move: Move) -> str:
     return f"{move.lead} {move.text}" if move.lead else move.text
 
 
+def _complete(buffer: str, scanned: int) -> tuple[list[str], str, int]:
+    """(the sentences the buffer completes, what is left, how much of it holds no sentence end). Only new text is
+    searched, so a long reply costs linear time; words with no sentence end are passed on in pieces (the word
+    cap then applies)."""
+    out = []
+    while m := _SENTENCE_END.search(buffer, max(0, scanned - 2)):
+        out.append(buffer[: m.end()])
+        buffer, scanned = buffer[m.end():], 0
+    if len(buffer) > MAX_RUN_ON_CHARS:
+        out.append(buffer)
+        buffer = ""
+    return out, buffer, len(buffer)
+
+
 class _Turn:
     """The sentences of one streamed reply, as they are shown: cleaned, checked against the never-do rules, one
     question at most, MAX_WORDS at most. Once the line is complete the stream is closed: nothing more is read."""
@@ -268,6 +284,9 @@ class _Turn:
         if broken:
             self.bad = (sentence, broken)
             return ""
+        room = MAX_WORDS - self.words
+        if len(sentence.split()) > room:  # a run-on piece: only what fits under the word cap
+            sentence = " ".join(sentence.split()[:room]) + "..."
         is_question = sentence.rstrip().rstrip("\"')").endswith(_QUESTION_END)
         if is_question and self.move.kind not in ASKING and self.move.id != "closing.invite":
             return ""  # a closing "thanks" or a transition does not leave the candidate a question

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 from mlcoach.config import home
-from mlcoach.errors import BadInput, NotFound
+from mlcoach.errors import BadInput, NotFound, regular_file
 from mlcoach.personas.model import Persona
 from mlcoach.personas.parse import parse
 
@@ -24,6 +24,7 @@ def search_dirs() -> list[Path]:
 
 
 def load_path(path: Path, strict: bool = False) -> Persona:
+    regular_file(path)  # a FIFO would block the read forever
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

@@ -1,0 +1,57 @@
+"""Bounded work on any input, and files only where they belong (issue 15, first part)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from mlcoach.analysis import analyze
+from mlcoach.cli import app
+from mlcoach.clock import SimClock
+from mlcoach.engine import Session
+from mlcoach.interviewers import ScriptedInterviewer
+from mlcoach.limits import MAX_READ_WORDS
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("text", [
+    ("we trained the gradient boosting model with precision and recall " * 20000)[:1_000_000],  # no full stop
+    ",".join(["feature"] * 150_000),  # a pasted comma list, no spaces
+])
+def test_a_megabyte_answer_is_read_in_bounded_time(persona, text):
+    t0 = time.perf_counter()
+    analyze(text, persona)
+    assert time.perf_counter() - t0 < 5
+
+
+def test_a_cut_answer_is_kept_whole_in_the_log_and_the_cut_is_noted(tmp_path, persona):
+    session = Session.create(persona, candidate="Bo", sessions_dir=tmp_path, clock=SimClock(),
+                             interviewer=ScriptedInterviewer(), scenario="spam", seed=1, mode="batch")
+    list(session.start())
+    long = "We shipped a ranking model. " * (MAX_READ_WORDS // 2)
+    list(session.submit(long))
+    lines = [json.loads(x) for x in next(tmp_path.glob("*.jsonl")).read_text().splitlines()]
+    assert any(e["type"] == "candidate" and e["text"] == long.strip() for e in lines)
+    assert any(e.get("note") == "answer_cut" for e in lines)
+
+
+def test_retries_are_bounded(tmp_path):
+    out = runner.invoke(app, ["config", "set", "retries", "1000000"])
+    assert out.exit_code == 2 and "retries: at most 10" in out.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+@pytest.mark.parametrize("command", [["personas", "validate"], ["batch", "--offline"]])
+def test_a_fifo_given_as_a_file_is_refused_at_once(tmp_path, command):
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)
+    t0 = time.perf_counter()
+    out = runner.invoke(app, [*command, str(fifo), "--sessions-dir", str(tmp_path / "s")]
+                        if command[0] == "batch" else [*command, str(fifo)])
+    assert out.exit_code == 2 and "not a regular file" in out.stderr
+    assert time.perf_counter() - t0 < 5
