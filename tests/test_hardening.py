@@ -55,3 +55,20 @@ def test_a_fifo_given_as_a_file_is_refused_at_once(tmp_path, command):
                         if command[0] == "batch" else [*command, str(fifo)])
     assert out.exit_code == 2 and "not a regular file" in out.stderr
     assert time.perf_counter() - t0 < 5
+
+
+def test_a_persona_regex_that_can_backtrack_exponentially_is_refused(tmp_path):
+    from mlcoach.personas import builtin_dir
+
+    text = (builtin_dir() / "ml-engineer.toml").read_text()
+    bad = text.replace("[concepts.missing_data]\nlabel = \"missing data\"\ngroup = \"data\"\npatterns = [\n",
+                       "[concepts.missing_data]\nlabel = \"missing data\"\ngroup = \"data\"\npatterns = [\n"
+                       "  '(a+)+$',\n", 1)
+    assert bad != text
+    path = tmp_path / "mine.toml"
+    path.write_text(bad.replace('id = "ml-engineer"', 'id = "mine"', 1))
+    t0 = time.perf_counter()
+    out = runner.invoke(app, ["personas", "validate", str(path)])
+    assert out.exit_code == 2 and "concepts.missing_data" in out.stderr and "exponential" in out.stderr
+    assert time.perf_counter() - t0 < 5
+    assert runner.invoke(app, ["personas", "validate", str(builtin_dir() / "ml-engineer.toml")]).exit_code == 0

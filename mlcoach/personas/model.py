@@ -270,5 +270,6 @@ class Persona:
         for group in [c.patterns for c in self.concepts.values()] + [f.patterns for f in self.forbidden] + \
                 [p for p, _ in self.closing_answers] + [self.domain_words] + \
                 [m.patterns for m in self.misconceptions] + [m.unless for m in self.misconceptions if m.unless]:
+            group.check_backtracking()
             group.compile()
         self.finder  # noqa: B018 - built now (the warm-up thread), not at the first answer
