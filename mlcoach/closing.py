@@ -49,7 +49,3 @@ def closing_answers(state: State, question: str, most: int = 2, said: list[str] 
         return fresh
     default = fill(p.closing_default, state)
     return [] if any(default in s for s in said) else [default]
-
-
-def closing_reply(state: State, question: str) -> str:
-    return closing_answers(state, question, 1)[0]

@@ -47,7 +47,7 @@ def check(events: list[Event], persona: Persona) -> Conduct:
     state: State = replay(events, persona)
     baselines = state.scenario.baselines if state.scenario else ()
     out = Conduct(answers=len(state.answers))
-    seen = _Seen()
+    seen = _Seen(frozenset(ln.id for ln in persona.rapport if ln.approves))
     for i, (answer_ev, said) in enumerate(_after(events)):
         answer = state.answers[i - 1] if answer_ev is not None and i - 1 < len(state.answers) else None
         s = replies.stance(answer, persona, baselines) if answer is not None else None
@@ -68,6 +68,7 @@ def check(events: list[Event], persona: Persona) -> Conduct:
 
 @dataclass
 class _Seen:
+    approves: frozenset[str] = frozenset()  # the persona's approving acknowledgements
     acks: set[str] = field(default_factory=set)
     pushbacks: set[str] = field(default_factory=set)
     topics: dict[str, set[str]] = field(default_factory=lambda: {"past": set(), "scenario": set()})
@@ -75,7 +76,6 @@ class _Seen:
 
 def _acks(ev: InterviewerEvent, s: replies.Stance | None, turn: int, persona: Persona, seen: _Seen,
           out: Conduct) -> None:
-    approves = {ln.id for ln in persona.rapport if ln.approves}
     for move in (ev.move if ev.kind == "ack" else "", ev.lead):
         if not move.startswith("ack:"):
             continue
@@ -83,7 +83,7 @@ def _acks(ev: InterviewerEvent, s: replies.Stance | None, turn: int, persona: Pe
         if line in seen.acks:
             out.findings.append(Finding("repeated_ack", turn, ev.text))
         seen.acks.add(line)
-        if s is not None and line in approves and s.kind in replies.NO_APPROVAL:
+        if s is not None and line in seen.approves and s.kind in replies.NO_APPROVAL:
             out.findings.append(Finding("approved_unsound", turn, f"{s.kind}: {ev.text}"))
 
 

@@ -189,11 +189,11 @@ def write_key(key: str, value: Any | None) -> Path:
         data.pop(key, None)
     else:
         data[key] = value
-    return _write(path, data)
+    return write_toml(path, data)
 
 
-def _write(path: Path, data: dict) -> Path:
-    """The config file, written atomically and readable only by its owner."""
+def write_toml(path: Path, data: dict) -> Path:
+    """A settings file (config, keys), written atomically and readable only by its owner."""
     import tomli_w
 
     from mlcoach.sessions import atomic_write
@@ -216,7 +216,7 @@ def write_alias(name: str, model: str | None) -> Path:
     else:
         aliases[name] = model
     data["aliases"] = aliases
-    return _write(path, data)
+    return write_toml(path, data)
 
 
 def origin(settings, key: str) -> str:

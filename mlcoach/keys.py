@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from mlcoach import config
-from mlcoach.errors import BadInput, MlcoachError
+from mlcoach.errors import BadInput
 
 FILE = "keys.toml"
 FORMAT = 1
@@ -50,23 +50,12 @@ def stored() -> dict[str, str]:
 
 def save(name: str, key: str | None) -> Path:
     """Store (or with None, remove) the key for a provider or server, atomically, readable only by its owner."""
-    import tomli_w
-
-    from mlcoach.sessions import atomic_write
-
     keys = stored()
     if key is None:
         keys.pop(name, None)
     else:
         keys[name] = key
-    p = path()
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(p, tomli_w.dumps({"format": FORMAT, "keys": keys}).encode("utf-8"))
-        os.chmod(p, 0o600)
-    except OSError as exc:
-        raise MlcoachError(f"{p}: cannot write ({exc.strerror or exc})") from None
-    return p
+    return config.write_toml(path(), {"format": FORMAT, "keys": keys})
 
 
 # Providers read from the model string without importing LiteLLM (seconds): the common ones; others ask LiteLLM.

@@ -7,10 +7,9 @@ import re
 from dataclasses import dataclass, replace
 
 from mlcoach import claims, replies
-from mlcoach import phrases as ph
 from mlcoach.judge import judge
 from mlcoach.personas import Question
-from mlcoach.state import POINTER_WORDS, State
+from mlcoach.state import State, is_pointer
 
 LOW_QUALITY = ("empty", "one_word", "gibberish", "off_topic", "injection", "repeated", "salad")
 GENERIC_REPHRASE = "No rush. Let me put it differently: even a rough first thought or an example from your own work is fine."
@@ -176,24 +175,35 @@ def core_moves(state: State) -> list[Move]:
 SHALLOW_GROUPS = ("experience",)  # "results", "failures": what a story has, not something to dig into by name
 
 
-def deeper(state: State) -> Move | None:
-    """A follow-up on a concept the last answer raised and explained though no question of this part of the
-    interview asked about it ("...with a shared feature store" -> "You mentioned a feature store. What was the
-    hardest part of getting that right?"). Each concept once; the persona's lines in turn."""
+def _own_work(state: State, kind: str, specific: bool = False):
+    """(the hit, the persona line to use, its move id) for a follow-up of `kind` on the last answer: a concept it
+    explained as the candidate's own work (with a figure or an incident when `specific`), not asked about yet in
+    this part of the interview; the persona's `deeper` lines in turn. None when there is none."""
     last, lines = state.last_answer, state.persona.deeper
     if last is None or not lines or last.phase != state.phase or state.phase in ("opening", "closing"):
         return None
     concepts = state.persona.concepts
+    used = sum(1 for m in state.asked if m.startswith(f"{kind}:"))
     for hit in last.analysis.hits:
-        move_id = f"deeper:{hit.concept}"
-        if not hit.explained or hit.gap or hit.mode != claims.DID or not hit.grounded or hit.concept not in concepts or \
-                concepts[hit.concept].group in SHALLOW_GROUPS or move_id in state.asked or state.asked_topic(move_id):
-            continue
-        used = sum(1 for m in state.asked if m.startswith("deeper:"))
-        line = lines[used % len(lines)]
-        return Move("probe", move_id, fill(line.text, state, concept=concepts[hit.concept].label), "general",
-                    (hit.concept,), f"digs into what the candidate raised ({hit.concept})")
+        move_id = f"{kind}:{hit.concept}"
+        if hit.explained and hit.grounded and not hit.gap and hit.mode == claims.DID and (hit.specific or not specific) \
+                and hit.concept in concepts and concepts[hit.concept].group not in SHALLOW_GROUPS \
+                and move_id not in state.asked and not state.asked_topic(move_id):
+            return hit, lines[used % len(lines)], move_id
     return None
+
+
+def deeper(state: State) -> Move | None:
+    """A follow-up on a concept the last answer raised and explained though no question of this part of the
+    interview asked about it ("...with a shared feature store" -> "You mentioned a feature store. What was the
+    hardest part of getting that right?"). Each concept once."""
+    found = _own_work(state, "deeper")
+    if found is None:
+        return None
+    hit, line, move_id = found
+    label = state.persona.concepts[hit.concept].label
+    return Move("probe", move_id, fill(line.text, state, concept=label), "general", (hit.concept,),
+                f"digs into what the candidate raised ({hit.concept})")
 
 
 FOLLOWUPS = 3  # follow-ups on the candidate's own words per session, in model mode
@@ -203,26 +213,18 @@ def followup(state: State) -> Move | None:
     """In model mode: a follow-up on something specific the last answer told of the candidate's own work (a figure,
     an incident), which the model words from the candidate's own words. The plan names the topic and why; the
     guardrail and the one-question rule still apply. At most FOLLOWUPS a session, never two in a row."""
-    last, lines = state.last_answer, state.persona.deeper
-    if last is None or not lines or last.phase != state.phase or state.phase in ("opening", "closing"):
+    if sum(1 for m in state.asked if m.startswith("followup:")) >= FOLLOWUPS or (
+            state.last_question is not None and state.last_question.move.startswith(("followup:", "pushback:"))):
         return None
-    asked = [m for m in state.asked if m.startswith("followup:")]
-    if len(asked) >= FOLLOWUPS or (state.last_question is not None and
-                                   state.last_question.move.startswith(("followup:", "pushback:"))):
+    found = _own_work(state, "followup", specific=True)
+    if found is None:
         return None
-    concepts = state.persona.concepts
-    for hit in last.analysis.hits:
-        move_id = f"followup:{hit.concept}"
-        if not (hit.explained and hit.specific and hit.grounded and not hit.gap and hit.mode == claims.DID) or \
-                hit.concept not in concepts or concepts[hit.concept].group in SHALLOW_GROUPS or \
-                move_id in state.asked or state.asked_topic(move_id):
-            continue
-        line = lines[len(asked) % len(lines)]
-        quote = hit.quote if len(hit.quote) <= 200 else hit.quote[:197] + "..."
-        return Move("probe", move_id, fill(line.text, state, concept=concepts[hit.concept].label), "general",
-                    (hit.concept,), f"follow up on the candidate's own words about {concepts[hit.concept].label}: "
-                                    f"\"{quote}\" (ask about their specifics, not a general question)")
-    return None
+    hit, line, move_id = found
+    label = state.persona.concepts[hit.concept].label
+    quote = hit.quote if len(hit.quote) <= 200 else hit.quote[:197] + "..."
+    return Move("probe", move_id, fill(line.text, state, concept=label), "general", (hit.concept,),
+                f"follow up on the candidate's own words about {label}: \"{quote}\" (ask about their specifics, "
+                "not a general question)")
 
 
 def extra_moves(state: State) -> list[Move]:
@@ -269,7 +271,7 @@ def _one_per_topic(moves: list[Move], state: State) -> list[Move]:
 
 def pointer(answer) -> bool:
     """ "I think I covered that": a pointer to an earlier answer, neither a question nor an answer to rephrase."""
-    return answer.analysis.words <= POINTER_WORDS and bool(ph.POINTER.search(answer.text))
+    return is_pointer(answer.text, answer.analysis.words)
 
 
 # A question put to the interviewer ("how big is your team?", "do you use a feature store here?"), not an answer

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from mlcoach import claims
 from mlcoach import phrases as ph
 from mlcoach.personas import Line, Persona
-from mlcoach.state import Answer, State
+from mlcoach.state import Answer, State, is_pointer
 
 SOUND, PLAIN, WRONG, RUSHED, WAVED, NOT_DONE, UNSURE, POINTER, OFF = (
     "sound", "plain", "wrong", "rushed", "waved", "not_done", "unsure", "pointer", "off")
 PUSHED = (WRONG, RUSHED, WAVED)  # stances that earn a question back
 NO_APPROVAL = (WRONG, RUSHED, WAVED, NOT_DONE, UNSURE, OFF)
-POINTER_WORDS = 15  # "I think I covered that" is a pointer; a long answer that says "as I said" is an answer
 COMPLEX = ("deep_learning", "neural_networks")
 
 
@@ -35,7 +34,7 @@ def stance(answer: Answer, persona: Persona, scenario_baselines: tuple[str, ...]
     """What the answer does, for the reply: the first that holds of wrong, rushed, waved, not done, unsure,
     sound, plain."""
     an = answer.analysis
-    if an.words <= POINTER_WORDS and ph.POINTER.search(answer.text):
+    if is_pointer(answer.text, an.words):
         return Stance(POINTER)
     if an.quality != "ok":
         return Stance(OFF)

@@ -17,6 +17,11 @@ REPEAT_WINDOW = 60  # a repeated answer is looked for among this many before it 
 POINTER_WORDS = 15  # "I think I covered that": a pointer to an earlier answer; longer, it is an answer
 
 
+def is_pointer(text: str, words: int) -> bool:
+    """ "I think I covered that", "as I said": a short pointer to an earlier answer, not an answer of its own."""
+    return words <= POINTER_WORDS and bool(ph.POINTER.search(text))
+
+
 def context(phase: str) -> str:
     """Where a topic counts as asked: the candidate's past work (opening, experience) or the scenario."""
     return "past" if phase in ("opening", "experience") else "scenario"
@@ -71,8 +76,7 @@ class State(Timeline):
                 self.scenario_explained |= analysis.explained
             self.declined |= {h.concept for h in analysis.hits if h.gap and h.mode != claims.ASKS}
             covers = set(self.covers_of(last.move)) if last is not None else set()
-            if covers and covers <= set(self.coverage) and analysis.words <= POINTER_WORDS and \
-                    ph.POINTER.search(ev.text):
+            if covers and covers <= set(self.coverage) and is_pointer(ev.text, analysis.words):
                 self.pointed |= covers  # "I covered that": and an earlier answer did speak to it
             for hit in analysis.hits:
                 old = self.coverage.get(hit.concept)
