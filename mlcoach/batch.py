@@ -23,6 +23,7 @@ from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.judge import OfflineJudge
 from mlcoach.script import Script
 from mlcoach.summary import Summary
+from mlcoach.visible import one_line
 from mlcoach.wiring import Team
 
 MAX_TURNS = 400  # a guard against a planner bug turning a batch into an endless loop
@@ -127,7 +128,7 @@ def prepare_batch(files: list[Path], settings: Settings, *, offline: bool = Fals
     if wiring.uses_model(settings, offline) and (problem := wiring.preflight(settings)):
         if fallback != "offline":
             raise BadInput(f"{problem} (or run with --fallback offline)")
-        print(f"mlcoach: warning: {problem}; the batch runs offline (--fallback offline)", file=sys.stderr)
+        print(f"mlcoach: warning: {one_line(problem)}; the batch runs offline (--fallback offline)", file=sys.stderr)
         offline = True
     wiring.build(settings, offline)  # a bad combination fails here, before anything runs
     loaded = tuple(scripts.load(f) for f in shard_files(files, shard))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mlcoach.errors import BadInput, MlcoachError, regular_file
+from mlcoach.limits import toml_loads
 
 # key -> (type, environment variable or "" for none, default)
 KEYS: dict[str, tuple[type, str, Any]] = {
@@ -62,7 +63,7 @@ def read_file(path: Path | None = None) -> dict[str, Any]:
         return {}
     regular_file(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = toml_loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: not valid TOML ({exc})") from None
     except OSError as exc:

@@ -8,6 +8,7 @@ import html
 from mlcoach.records import Event, Score
 from mlcoach.summary import Summary
 from mlcoach.transcript import clock, lines
+from mlcoach.visible import one_line, visible
 
 BAND_COLOUR = {"strong hire": "#1b7f3b", "hire": "#3c8d40", "lean no": "#b07d00", "no hire": "#b3261e"}
 
@@ -17,22 +18,32 @@ def _title(summary: Summary) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- Markdown
+# Every value from the session goes through _m (text) or _m1 (on one line): control characters made visible and
+# < > & escaped, so an answer holding "<script>" stays text in any Markdown viewer.
+
+
+def _m(text) -> str:
+    return html.escape(visible(text), quote=False)
+
+
+def _m1(text) -> str:
+    return html.escape(one_line(text), quote=False)
 
 
 def markdown(events: list[Event], summary: Summary) -> str:
-    out = [f"# {_title(summary)}", ""]
-    out += [f"- Session: `{summary.session_id}`", f"- Started: {summary.started}",
-            f"- Persona: {summary.persona}; interviewer: {summary.interviewer}; judge: {summary.judge}",
-            f"- Status: {summary.status}", ""]
+    out = [f"# {_m1(_title(summary))}", ""]
+    out += [f"- Session: `{_m1(summary.session_id)}`", f"- Started: {_m1(summary.started)}",
+            f"- Persona: {_m1(summary.persona)}; interviewer: {_m1(summary.interviewer)}; judge: {_m1(summary.judge)}",
+            f"- Status: {_m1(summary.status)}", ""]
     out += ["## Transcript", ""]
     for line in lines(events, summary.interviewer_name):
         if line.kind == "phase":
-            out += [f"### {line.text} ({clock(line.t)})" + (f" · {line.detail}" if line.detail else ""), ""]
+            out += [f"### {_m1(line.text)} ({clock(line.t)})" + (f" · {_m1(line.detail)}" if line.detail else ""), ""]
         elif line.kind in ("interviewer", "candidate"):
-            text = line.text.replace("\n", "  \n")
-            out += [f"**{line.who}** ({clock(line.t)}): {text}", ""]
+            text = _m(line.text).replace("\n", "  \n")
+            out += [f"**{_m1(line.who)}** ({clock(line.t)}): {text}", ""]
         elif line.kind == "note":
-            out += [f"*{line.text}*", ""]
+            out += [f"*{_m1(line.text)}*", ""]
     out += _md_feedback(summary)
     return "\n".join(out).rstrip() + "\n"
 
@@ -42,35 +53,36 @@ def _md_feedback(summary: Summary) -> list[str]:
     out = ["## Feedback", ""]
     if not score:
         return out + ["No score yet: the session ended before the judge ran.", ""]
-    out += [f"**Overall {score.overall}/100 · {score.band}** ({score.judge} judge)", "", score.summary, ""]
-    out += [f"*{score.reading}*", ""] if score.reading else []
+    out += [f"**Overall {score.overall}/100 · {_m1(score.band)}** ({_m1(score.judge)} judge)", "", _m(score.summary), ""]
+    out += [f"*{_m1(score.reading)}*", ""] if score.reading else []
     out += _md_rubric(score) + _md_flags(score)
     if summary.delivery:
-        out += ["", "### Delivery (spoken answers)", ""] + [f"- {line}" for line in summary.delivery]
+        out += ["", "### Delivery (spoken answers)", ""] + [f"- {_m1(line)}" for line in summary.delivery]
     out += ["", "### Time per phase", "", "| phase | planned | used | questions |", "|---|---|---|---:|"]
     for record in summary.phases:
-        out.append(f"| {record.title} | {clock(record.planned_seconds)} | {clock(record.actual_seconds)} | "
+        out.append(f"| {_md_cell(record.title)} | {clock(record.planned_seconds)} | {clock(record.actual_seconds)} | "
                    f"{record.questions} |")
     if score.practice:
         out += ["", "### Practise next", ""]
         for i, item in enumerate(score.practice, 1):
-            concepts = f" (concepts: {', '.join(item.concepts)})" if item.concepts else ""
-            out.append(f"{i}. **{item.label}**: {item.text}{concepts}")
+            concepts = f" (concepts: {_m1(', '.join(item.concepts))})" if item.concepts else ""
+            out.append(f"{i}. **{_m1(item.label)}**: {_m1(item.text)}{concepts}")
     if w := score.weakest:
-        out += ["", f"### The answer with the least in it ({w.where})", "", f"> **Asked:** {w.question}", ">",
-                f"> **Said:** {w.quote}", "", "A strong answer's structure:", ""]
-        out += [f"{i}. {step}" for i, step in enumerate(w.steps, 1)]
+        out += ["", f"### The answer with the least in it ({_m1(w.where)})", "", f"> **Asked:** {_m1(w.question)}",
+                ">", f"> **Said:** {_m1(w.quote)}", "", "A strong answer's structure:", ""]
+        out += [f"{i}. {_m1(step)}" for i, step in enumerate(w.steps, 1)]
     return out + [""]
 
 
 def _md_rubric(score: Score) -> list[str]:
     out = ["### Rubric", "", "| criterion | score | evidence |", "|---|---:|---|"]
     for c in score.criteria:
-        cell = [f"“{_md_cell(e.quote)}” ({e.where}{', named only' if e.named else ''})" for e in c.evidence[:2]]
+        cell = [f"“{_md_cell(e.quote)}” ({_md_cell(e.where)}{', named only' if e.named else ''})"
+                for e in c.evidence[:2]]
         if c.gaps:
-            cell.append("not explained in any answer: " + ", ".join(score.concept_label(m) for m in c.gaps))
+            cell.append("not explained in any answer: " + _md_cell(", ".join(score.concept_label(m) for m in c.gaps)))
         out.append(f"| {_md_cell(score.label(c.id))} | {'■' * c.score}{'□' * (4 - c.score)} {c.score}/4 | "
-                   f"{_md_cell('<br>'.join(cell))} |")
+                   f"{'<br>'.join(cell)} |")
     return out
 
 
@@ -79,19 +91,20 @@ def _md_flags(score: Score) -> list[str]:
     if not score.red_flags:
         out += ["None raised.", ""]
     for fid, evidence in score.red_flags:
-        out.append(f"- **{score.label(fid)}**: " + "; ".join(f"“{e.quote}” ({e.where})" for e in evidence[:2]))
+        out.append(f"- **{_m1(score.label(fid))}**: " + "; ".join(f"“{_m1(e.quote)}” ({_m1(e.where)})"
+                                                               for e in evidence[:2]))
         if score.advice.get(fid):
-            out.append(f"  - Instead: {score.advice[fid]}")
+            out.append(f"  - Instead: {_m1(score.advice[fid])}")
     if score.corrections:
         out += ["", "### Claims to correct", ""]
         for item in score.corrections:
-            out.append(f"- **{item.label}**: “{item.quote}” ({item.where})")
-            out.append(f"  - In fact: {item.correction}")
+            out.append(f"- **{_m1(item.label)}**: “{_m1(item.quote)}” ({_m1(item.where)})")
+            out.append(f"  - In fact: {_m1(item.correction)}")
     return out
 
 
 def _md_cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return " ".join(_m1(text).split()).replace("|", "\\|")
 
 
 # ---------------------------------------------------------------------------------------------- HTML
@@ -120,7 +133,7 @@ padding: .35rem .4rem; text-align: left; vertical-align: top; } th { background:
 
 
 def _e(text) -> str:
-    return html.escape(str(text), quote=True)
+    return html.escape(visible(text), quote=True)
 
 
 def html_page(events: list[Event], summary: Summary) -> str:

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlcoach.errors import MlcoachError, NotFound
+from mlcoach.limits import json_loads
 from mlcoach.records import Event
-from mlcoach.sessions import FORMAT, atomic_write, find, finite, read_events, read_summary
+from mlcoach.sessions import FORMAT, atomic_write, checked, find, finite, read_events, read_summary
 from mlcoach.summary import Summary, summarize
 
 ROW_KEYS = ("session_id", "started", "ended", "candidate", "persona", "scenario", "interviewer", "judge", "mode",
@@ -134,6 +135,7 @@ def read_row(log: Path) -> tuple[Row | None, list[str]]:
     summary = None
     if toml.exists():
         try:
+            checked(toml)
             text = toml.read_text(encoding="utf-8")
             summary = _quick(text)
             if summary is None:
@@ -207,7 +209,7 @@ def _looks_like_id(stem: str) -> bool:
 
 def _load_index(path: Path) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json_loads(path.read_text(encoding="utf-8"))
         if data.get("format") == INDEX_FORMAT and isinstance(data.get("sessions"), dict):
             return {sid: entry for sid, entry in data["sessions"].items()  # a damaged entry is just read again
                     if isinstance(entry, dict) and isinstance(entry.get("sig"), list)
@@ -292,7 +294,7 @@ def mentions(path: Path, query: str) -> bool:
     for line in raw.splitlines():
         if needle in line.casefold():
             try:
-                ev = json.loads(line)
+                ev = json_loads(line)
             except ValueError:
                 continue
             if ev.get("type") in ("interviewer", "candidate") and needle in str(ev.get("text", "")).casefold():

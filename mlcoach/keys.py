@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from mlcoach import config
 from mlcoach.errors import BadInput
+from mlcoach.limits import toml_loads
 
 FILE = "keys.toml"
 FORMAT = 1
@@ -37,7 +38,7 @@ def stored() -> dict[str, str]:
     """The stored keys by provider or server address; a damaged file is one line naming it."""
     p = path()
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = toml_loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -87,7 +88,12 @@ def provider(model: str) -> str:
 def server(api_base: str) -> str:
     """The name a self-hosted server's key is stored under: its host and port ("localhost:8080")."""
     parsed = urlparse(api_base if "://" in api_base else f"http://{api_base}")
-    return parsed.netloc or api_base
+    try:
+        port = parsed.port
+    except ValueError:
+        port = None
+    host = parsed.hostname or ""  # never the user and password an address may carry
+    return (f"{host}:{port}" if port else host) or parsed.netloc.rpartition("@")[2] or api_base
 
 
 def env_name(name: str) -> str:

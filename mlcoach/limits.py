@@ -20,3 +20,43 @@ def read_part(text: str) -> str:
             return text_cut[:end]
         end = m.end()
     return text_cut
+
+
+MAX_DEPTH = 32  # tables and lists inside one another, in any JSON or TOML we read: ours never pass 6
+
+
+def json_loads(text: str):
+    """`json.loads`, but a value nested deeper than MAX_DEPTH is a ValueError, never a RecursionError."""
+    import json
+
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
+    if _too_deep(data):
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def toml_loads(text: str) -> dict:
+    """`tomllib.loads`, but a table nested deeper than MAX_DEPTH is a TOMLDecodeError, never a RecursionError."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError(f"nested deeper than {MAX_DEPTH} levels") from None
+    if _too_deep(data):
+        raise tomllib.TOMLDecodeError(f"nested deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def _too_deep(data) -> bool:
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                return True
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return False

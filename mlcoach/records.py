@@ -7,6 +7,7 @@ keys take the defaults below, so every log of format 1 reads."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,12 +18,15 @@ GAPS_UP_TO = 2  # ... when the criterion scored this or less
 
 
 def _num(value: Any, default: float = 0.0) -> float:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else default
+    """A finite number (JSON may carry Infinity and NaN), else the default."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return value if ok else default
 
 
-def _int(value: Any, default: int = 0) -> int:
-    """A whole number from a checked log value; a float (hand-edited) is rounded, never a crash."""
-    return int(round(value)) if isinstance(value, int | float) and not isinstance(value, bool) else default
+def _int(value: Any, default: int = 0, lo: int = -(2 ** 53), hi: int = 2 ** 53) -> int:
+    """A whole number from a checked log value, within [lo, hi]; a float (hand-edited) is rounded, never a crash."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return max(lo, min(hi, int(round(value)))) if ok else default
 
 
 def _str(value: Any, default: str = "") -> str:
@@ -273,8 +277,8 @@ class Score:
         flags = d.get("red_flags") if isinstance(d.get("red_flags"), Mapping) else {}
         previous = d.get("previous_overall")
         return cls(
-            judge=_str(d.get("judge"), "offline"), overall=_int(d.get("overall")), band=_str(d.get("band")),
-            criteria=tuple(CriterionResult(str(cid), _int(c.get("score")), _evidence(c.get("evidence")),
+            judge=_str(d.get("judge"), "offline"), overall=_int(d.get("overall"), 0, 0, 100), band=_str(d.get("band")),
+            criteria=tuple(CriterionResult(str(cid), _int(c.get("score"), 0, 0, 4), _evidence(c.get("evidence")),
                                            _strs(c.get("missing")), c.get("judged") is not False)
                            for cid, c in criteria.items() if isinstance(c, Mapping)),
             red_flags=tuple((str(fid), _evidence(ev)) for fid, ev in flags.items()),
@@ -284,7 +288,7 @@ class Score:
             concept_labels=_table(d.get("concept_labels")),
             corrections=tuple(Correction.from_dict(c) for c in d.get("corrections") or () if isinstance(c, Mapping)),
             formula=_int(d.get("formula")), rescored=d.get("rescored") is True,
-            previous_overall=_int(previous) if isinstance(previous, int | float) else None,
+            previous_overall=_int(previous, 0, 0, 100) if isinstance(previous, int | float) else None,
             usage=Usage.from_dict(d.get("usage")), reading=_str(d.get("reading")),
         )
 

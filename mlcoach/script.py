@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlcoach.errors import BadInput, NotFound, regular_file
+from mlcoach.limits import toml_loads
 from mlcoach.personas import PHASE_IDS
 
 TOP_KEYS = {"name", "scenario", "persona", "level", "answers"}
@@ -61,7 +62,7 @@ def load(path: Path) -> Script:
 def _read(path: Path) -> dict:
     regular_file(path)  # a FIFO would block the read forever
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return toml_loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise NotFound(f"{path}: no such candidate script") from None
     except UnicodeDecodeError:

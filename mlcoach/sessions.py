@@ -17,6 +17,7 @@ from pathlib import Path
 import tomli_w
 
 from mlcoach.errors import BadInput, InUse, MlcoachError, NotFound
+from mlcoach.limits import json_loads, toml_loads
 from mlcoach.records import Event, event
 
 FORMAT = 1
@@ -25,6 +26,10 @@ ID_TRIES = 64
 
 class IdTaken(MlcoachError):
     """A session log with this id exists already."""
+
+
+class WriteFailed(MlcoachError, OSError):
+    """A file could not be written (a full disk, a folder in its place): one line naming it and why."""
 EVENT_TYPES = ("meta", "phase", "interviewer", "candidate", "note", "end", "score")
 
 
@@ -60,30 +65,60 @@ def new_id(now: datetime) -> str:
 
 
 def ensure_dir(path: Path) -> Path:
+    """The sessions folder, made if missing. The folders made here are private (0700); a folder that exists
+    (a shared one, a sticky /tmp-like one) keeps its mode: it is not ours to change."""
+    missing = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        os.chmod(path, 0o700)
+        for folder in reversed(missing):
+            try:
+                folder.mkdir(mode=0o700)
+            except FileExistsError:  # made meanwhile by another process: not ours
+                continue
+            os.chmod(folder, 0o700)  # the umask may have taken more than it should leave
+        if not path.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
     except OSError as exc:
         raise MlcoachError(f"{path}: cannot create the sessions directory ({exc.strerror})") from None
     return path
 
 
+def checked(path: Path) -> None:
+    """A session file is read only when it is a regular file inside its folder: a FIFO would block, a device or
+    a link out of the folder would show (or be appended to) a file that is not a session's."""
+    import stat
+
+    st = os.lstat(path)  # FileNotFoundError is the caller's "no such session"
+    if stat.S_ISLNK(st.st_mode):
+        target = path.resolve()
+        if not target.is_relative_to(path.parent.resolve()):
+            raise MlcoachError(f"{path}: a link to {target}, outside the sessions folder; not read")
+        st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise MlcoachError(f"{path}: not a regular file")
+
+
 class SessionLog:
-    """Appends one JSON event per line and makes it durable (flush + fsync) before returning."""
+    """Appends one JSON event per line and makes it durable (written whole, then fsync) before returning. A line
+    that cannot be written whole (a full disk) is taken back, so the log never ends in half an event."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:  # never through a link: a log linked to a file elsewhere is not appended to
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
         except OSError as exc:
-            raise MlcoachError(f"{path}: cannot open the session log ({exc.strerror})") from None
+            why = "a link, not a session log" if os.path.islink(path) else exc.strerror
+            raise MlcoachError(f"{path}: cannot open the session log ({why})") from None
         try:  # one writer at a time: the lock goes with the process, however it ends
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
             raise InUse(f"{path}: the session is open in another mlcoach process; finish or quit it there first") \
                 from None
-        self._file = os.fdopen(fd, "a", encoding="utf-8")
+        self._fd: int | None = fd
         self._needs_newline = self._ends_without_newline()
 
     @classmethod
@@ -115,36 +150,42 @@ class SessionLog:
 
     def _ends_without_newline(self) -> bool:
         try:
-            with open(self.path, "rb") as f:
-                f.seek(0, os.SEEK_END)
-                if f.tell() == 0:
-                    return False
-                f.seek(-1, os.SEEK_END)
-                return f.read(1) != b"\n"
+            size = os.fstat(self._fd).st_size
+            return size > 0 and os.pread(self._fd, 1, size - 1) != b"\n"
         except OSError:
             return False
 
     def sync(self) -> None:
-        if not self._file.closed:
-            os.fsync(self._file.fileno())
+        if self._fd is not None:
+            os.fsync(self._fd)
 
     def append(self, event: dict, sync: bool = True) -> None:
-        """Write and flush (a killed process loses nothing); fsync too unless the caller syncs at turn end."""
+        """Write the whole line (a killed process loses nothing); fsync too unless the caller syncs at turn end."""
+        if self._fd is None:
+            raise MlcoachError(f"{self.path}: the session log is closed")
         line = clean_text(json.dumps(event, ensure_ascii=False, separators=(",", ":")))
         if self._needs_newline:  # a line cut off by a crash stays alone on its line
             line = "\n" + line
-            self._needs_newline = False
+        data = (line + "\n").encode("utf-8")
+        size = os.fstat(self._fd).st_size
         try:
-            self._file.write(line + "\n")
-            self._file.flush()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view):]
             if sync:
-                os.fsync(self._file.fileno())
+                os.fsync(self._fd)
         except OSError as exc:
+            try:
+                os.ftruncate(self._fd, size)  # no half line: the events before it stay whole
+            except OSError:
+                pass
             raise MlcoachError(f"{self.path}: cannot write the session log ({exc.strerror})") from None
+        self._needs_newline = False
 
     def close(self) -> None:
-        if not self._file.closed:
-            self._file.close()
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -161,6 +202,7 @@ def records_of(events: list[dict]) -> list[Event]:
 def read_events(path: Path) -> Loaded:
     """Every event that parses; a damaged line is skipped with a warning. A wrong format is an error."""
     try:
+        checked(path)
         raw = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         raise NotFound(f"{path}: no such session log") from None
@@ -171,7 +213,7 @@ def read_events(path: Path) -> Loaded:
         if not line.strip():
             continue
         try:
-            ev = json.loads(line)
+            ev = json_loads(line)
             if not isinstance(ev, dict) or ev.get("type") not in EVENT_TYPES:
                 raise ValueError
         except ValueError:
@@ -285,14 +327,21 @@ def atomic_write(path: Path, data: bytes) -> None:
 def _via_temporary(path: Path, data: bytes, place) -> None:
     """Write `data` durably (fsync) to a temporary file beside `path`, readable only by its owner, then put it in
     place with `place(tmp, path)`. The temporary file never outlives the call."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o600)
+        if place is os.replace and path.is_dir():
+            raise IsADirectoryError(21, "is a directory, not a file")
         place(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot write ({exc.strerror or exc})") from None
     finally:
         try:
             os.unlink(tmp)  # after a rename there is nothing left to remove; after a link, the extra name goes
@@ -302,11 +351,14 @@ def _via_temporary(path: Path, data: bytes, place) -> None:
 
 def read_summary(path: Path) -> dict:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        checked(path)
+        data = toml_loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise NotFound(f"{path}: no such summary") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise MlcoachError(f"{path}: cannot read ({exc.strerror})") from None
     fmt = data.get("format")
     if fmt != FORMAT:
         raise BadInput(f"{path}: format: version {fmt!r} is not supported (this mlcoach reads format {FORMAT})")

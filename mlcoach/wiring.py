@@ -81,11 +81,13 @@ def preflight(settings: Settings) -> str:
 def _answers(base: str, provider: str, timeout: float) -> str:
     import httpx
 
+    from mlcoach.llm import mask_url
+
     url = base.rstrip("/") + ("/api/tags" if provider in ("ollama", "ollama_chat") and "/v1" not in base else "/models")
     try:
         httpx.get(url, timeout=timeout)  # any answer, even 401 or 404: someone is listening
     except httpx.HTTPError as exc:
-        return f"model {provider} server at {base} is unreachable ({type(exc).__name__})"
+        return f"model {provider} server at {mask_url(base)} is unreachable ({type(exc).__name__})"
     return ""
 
 

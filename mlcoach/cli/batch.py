@@ -24,6 +24,7 @@ from mlcoach.cli.options import (
     SttOpt,
     TimeoutOpt,
 )
+from mlcoach.visible import one_line
 
 
 def register(app: typer.Typer) -> None:
@@ -74,7 +75,7 @@ def batch(
     with render.progress(len(job.scripts), enabled=len(job.scripts) > 3) as step:
         results = run_batch(job, concurrency=concurrency, step=step)
     for line in notices(results):  # on stderr: stdout stays the report or the JSON
-        print(f"mlcoach: warning: {line}", file=sys.stderr)
+        print(f"mlcoach: warning: {one_line(line)}", file=sys.stderr)
     if as_json:
         json.dump([as_row(r) for r in results], sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from mlcoach.errors import ExitCode, MlcoachError
+from mlcoach.visible import one_line
 
 # Typer's own exits, aborts and usage errors, end of input and a closed pipe are Typer's to handle.
 PASS_THROUGH = (typer.TyperException, typer.Exit, typer.Abort, EOFError, BrokenPipeError)
@@ -19,13 +20,14 @@ def report(exc: BaseException, debug: bool) -> ExitCode:
     if debug:
         raise exc
     if isinstance(exc, MlcoachError):
-        print(f"mlcoach: error: {exc}", file=sys.stderr)
+        print(f"mlcoach: error: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         print("mlcoach: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
     # The last line of defence: one line, never a traceback (unless --debug).
-    print(f"mlcoach: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+    print(f"mlcoach: internal error: {type(exc).__name__}: {one_line(exc)} (run with --debug for details)",
+          file=sys.stderr)
     return ExitCode.ERROR
 
 

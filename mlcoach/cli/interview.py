@@ -28,6 +28,7 @@ from mlcoach.cli.options import (
     load_persona,
 )
 from mlcoach.errors import ExitCode
+from mlcoach.visible import one_line
 
 
 def register(app: typer.Typer) -> None:
@@ -100,7 +101,7 @@ def _checked(settings, offline: bool) -> bool:
         return offline
     problem = wiring.preflight(settings)
     if problem:
-        print(f"mlcoach: warning: {problem}; going on with the offline interviewer and judge", file=sys.stderr)
+        print(f"mlcoach: warning: {one_line(problem)}; going on with the offline interviewer and judge", file=sys.stderr)
         return True
     from mlcoach.llm import import_in_background
 

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from mlcoach.visible import one_line
+
 app = typer.Typer(help="API keys, one per provider (openai, anthropic, ...) or server (localhost:8080).",
                   no_args_is_help=True)
 
@@ -29,7 +31,7 @@ def set_(name: NameArg) -> None:
     if not key:
         raise BadInput(f"keys set {name}: no key given")
     path = keys.save(name, key)
-    print(f"key for {name} stored in {path} (readable only by you)")
+    print(one_line(f"key for {name} stored in {path} (readable only by you)"))
 
 
 @app.command("list")
@@ -44,7 +46,7 @@ def list_() -> None:
     for name in names:
         env = keys.ENV.get(name, "")
         where = f"environment {env}" if env and os.environ.get(env) else f"stored ({keys.path()})"
-        print(f"{name:24} set (hidden)  from {where}")
+        print(one_line(f"{name:24} set (hidden)  from {where}"))
     if not names:
         print("no keys: set the provider's variable (e.g. OPENAI_API_KEY) or run `mlcoach keys set PROVIDER`")
 
@@ -58,7 +60,7 @@ def remove(name: NameArg) -> None:
     if name not in keys.stored():
         raise NotFound(f"{keys.path()}: no key stored for {name!r}")
     keys.save(name, None)
-    print(f"key for {name} removed")
+    print(one_line(f"key for {name} removed"))
 
 
 @app.command("path")
@@ -66,4 +68,4 @@ def path() -> None:
     """Print the keys file's path."""
     from mlcoach import keys
 
-    print(keys.path())
+    print(one_line(keys.path()))

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from mlcoach.visible import one_line
+
 app = typer.Typer(help="Model aliases (`--model local`) and whether each model's provider has a key.",
                   invoke_without_command=True)
 
@@ -36,7 +38,7 @@ def models(ctx: typer.Context) -> None:
                 "key set" if keys.key_for(model)[0] else f"no key ({keys.env_name(provider)})")
         except BadInput:
             provider, key = "?", "unknown provider"
-        print(f"{name:16} {model:40} {provider:14} {key}")
+        print(one_line(f"{name:16} {model:40} {provider:14} {key}"))
 
 
 @app.command("alias")
@@ -49,7 +51,7 @@ def alias(name: Annotated[str, typer.Argument(help="A short name, used as --mode
     from mlcoach import config
 
     path = config.write_alias(name, model)
-    print(f"{name} = {model!r} in {path}")
+    print(one_line(f"{name} = {model!r} in {path}"))
 
 
 @app.command("unalias")
@@ -61,4 +63,4 @@ def unalias(name: Annotated[str, typer.Argument(help="An alias to remove.")]) ->
     if name not in config.read_file().get("aliases", {}):
         raise NotFound(f"{config.config_path()}: no alias {name!r}")
     path = config.write_alias(name, None)
-    print(f"{name} removed from {path}")
+    print(one_line(f"{name} removed from {path}"))

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from mlcoach.visible import one_line
+
 app = typer.Typer(help="List, show and validate interviewer personas.", no_args_is_help=True)
 
 
@@ -52,5 +54,5 @@ def validate(path: Annotated[Path, typer.Argument(help="A persona TOML file.")])
     from mlcoach import personas
     p = personas.load_path(path, strict=True)
     count = len(p.all_questions())
-    print(f"{path}: ok ({p.id}: {len(p.phases)} phases, {len(p.scenarios)} scenarios, "
-          f"{len(p.concepts)} concepts, {count} interviewer lines checked against {len(p.forbidden)} never-do checks)")
+    print(one_line(f"{path}: ok ({p.id}: {len(p.phases)} phases, {len(p.scenarios)} scenarios, "
+          f"{len(p.concepts)} concepts, {count} interviewer lines checked against {len(p.forbidden)} never-do checks)"))

@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from mlcoach.cli.options import ApiBaseOpt, JsonOpt, JudgeOpt, ModelOpt, OfflineOpt, SessionsDir, TimeoutOpt
 from mlcoach.errors import BadInput, ExitCode
+from mlcoach.visible import json_text, one_line
 
 if TYPE_CHECKING:
     from mlcoach.records import Event
@@ -221,7 +222,7 @@ def _check_format(option: str, fmt: str) -> None:
 
 def _warn(warnings) -> None:
     for w in warnings:
-        print(f"mlcoach: warning: {w}", file=sys.stderr)
+        print(f"mlcoach: warning: {one_line(w)}", file=sys.stderr)
 
 
 def _pick(directory: Path, session_id: str | None, latest: bool, command: str) -> Path:
@@ -295,7 +296,7 @@ def _export(path: Path, fmt: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise BadInput(f"{output}: cannot write ({exc.strerror})") from None
-    print(f"Wrote {output}")
+    print(one_line(f"Wrote {output}"))
 
 
 def _trend(directory: Path, filters, plot: Path | None, as_json: bool, command: str) -> None:
@@ -335,7 +336,7 @@ def _plot(t, labels: dict[str, str], plot: Path, said) -> None:
         draw(t, labels, plot)
     except OSError as exc:
         raise BadInput(f"{plot}: cannot write ({exc.strerror})") from None
-    print(f"Wrote {plot}", file=said)
+    print(one_line(f"Wrote {plot}"), file=said)
 
 
 def _rescore(settings, offline: bool, session_id: str | None, latest: bool, every: bool, filters,
@@ -359,13 +360,12 @@ def _rescore(settings, offline: bool, session_id: str | None, latest: bool, ever
             failed += 1
             continue
         _warn(done.warnings)
-        print(f"{done.path.stem}: {'-' if done.before is None else done.before} -> {done.after} "
-              f"({done.scored_by} judge)")
+        print(one_line(f"{done.path.stem}: {'-' if done.before is None else done.before} -> {done.after} "
+              f"({done.scored_by} judge)"))
     if failed and failed == len(paths):
         raise typer.Exit(int(ExitCode.ERROR))
 
 
 def _json(data, ensure_ascii: bool = False) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=ensure_ascii)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_text(json.dumps(data, indent=2, ensure_ascii=ensure_ascii)) + "\n")
 

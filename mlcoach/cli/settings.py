@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from mlcoach.visible import one_line
+
 app = typer.Typer(help="Show and change settings ($MLCOACH_HOME/config.toml).", no_args_is_help=True)
 
 
@@ -18,6 +20,7 @@ def show() -> None:
     from rich.table import Table
 
     from mlcoach import config
+    from mlcoach.llm import mask_url
     from mlcoach.ui import render
 
     settings = config.resolve()
@@ -26,11 +29,11 @@ def show() -> None:
         value = settings.value(key)
         if key in config.SECRET:
             shown = "set (hidden)" if value else "not set"
-        elif key == "sessions_dir":
-            shown = str(value)
+        elif key == "api_base" and value:
+            shown = mask_url(str(value))  # a password written into the address stays hidden
         else:
             shown = str(value) if value not in ("", None) else "-"
-        table.add_row(key, shown, settings.sources.get(key, ""), env or "-")
+        table.add_row(*render.cells(key, shown, settings.sources.get(key, ""), env or "-"))
     out = render.console()
     out.print(table)
     out.print(f"[dim]file: {render.escape(str(config.config_path()))}[/dim]")
@@ -45,14 +48,15 @@ def set_(key: Annotated[str, typer.Argument(help="A setting (see `mlcoach config
     """
     from mlcoach import config
     from mlcoach.errors import BadInput
+    from mlcoach.llm import mask_url
 
     if key in config.SECRET:  # typed here it stays in the shell history, and it would go to any provider
         raise BadInput("config set api_key: keys are kept per provider now: run `mlcoach keys set PROVIDER` "
                        "(a hidden prompt), or set the provider's own variable (e.g. OPENAI_API_KEY)")
     parsed = config.parse(key, value, "config set")
     path = config.write_key(key, parsed)
-    shown = "(hidden)" if key in config.SECRET else repr(parsed)
-    print(f"{key} = {shown} in {path}")
+    shown = "(hidden)" if key in config.SECRET else repr(mask_url(parsed)) if key == "api_base" else repr(parsed)
+    print(one_line(f"{key} = {shown} in {path}"))
 
 
 @app.command("unset")
@@ -67,7 +71,7 @@ def unset(key: Annotated[str, typer.Argument(help="A setting to remove from the 
     if key not in config.KEYS:
         raise BadInput(f"config unset: unknown key {key!r} (known: {', '.join(config.KEYS)})")
     path = config.write_key(key, None)
-    print(f"{key} removed from {path}")
+    print(one_line(f"{key} removed from {path}"))
 
 
 @app.command("path")
@@ -75,4 +79,4 @@ def path() -> None:
     """Print the config file's path."""
     from mlcoach import config
 
-    print(config.config_path())
+    print(one_line(config.config_path()))

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from mlcoach.cli.options import SttModelOpt
+from mlcoach.visible import json_text, one_line, visible
 
 app = typer.Typer(help="Transcribe audio, speak text, and check what voice support is installed.",
                   no_args_is_help=True)
@@ -36,11 +37,10 @@ def transcribe(
     heard = Transcriber(engine, stt_model or "", client=_client_for(engine)).file(file)
     data = heard.as_json()
     if as_json:
-        json.dump({k: v for k, v in data.items() if k != "segments"} | {"segments": data["segments"]}, sys.stdout,
-                  indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        ordered = {k: v for k, v in data.items() if k != "segments"} | {"segments": data["segments"]}
+        sys.stdout.write(json_text(json.dumps(ordered, indent=2, ensure_ascii=False)) + "\n")
         return
-    print(heard.text or "(nothing heard)")
+    print(visible(heard.text) or "(nothing heard)")
     print(f"{data['words']} words in {data['duration_seconds']:.1f} s: {data['wpm']:.0f} words per minute, "
           f"{data['fillers']:.1f} fillers per 100 words, {data['pauses']} pauses over 2 s")
 
@@ -72,7 +72,7 @@ def say(
         raise BadInput(f"{output}: cannot write ({exc.strerror})") from None
     if not output.is_file() or output.stat().st_size == 0:
         raise MlcoachError(f"{output}: the speech engine wrote nothing")
-    print(f"Wrote {output}")
+    print(one_line(f"Wrote {output}"))
 
 
 @app.command("check")
@@ -84,7 +84,7 @@ def check() -> None:
     from mlcoach.voice.check import report
 
     for line in report():
-        print(line)
+        print(visible(line))
 
 
 def _client_for(engine: str):

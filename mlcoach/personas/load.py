@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mlcoach.config import home
 from mlcoach.errors import BadInput, NotFound, regular_file
+from mlcoach.limits import toml_loads
 from mlcoach.personas.model import Persona
 from mlcoach.personas.parse import parse
 
@@ -32,7 +33,7 @@ def load_path(path: Path, strict: bool = False) -> Persona:
     except OSError as exc:
         raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = toml_loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadInput(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:

@@ -9,9 +9,24 @@ from contextlib import contextmanager
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _escape
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as _RichText
+
+from mlcoach.visible import one_line, visible
+
+
+class Text(_RichText):
+    """Rich text that shows control characters as marks: every value from a user, a log or a persona is built
+    as this, never as markup (see visible.py)."""
+
+    def __init__(self, text: str = "", *args, **kwargs) -> None:
+        super().__init__(visible(text), *args, **kwargs)
+
+
+def escape(text: object) -> str:
+    """A value put inside a markup string: its brackets shown, its control characters made visible, one line."""
+    return _escape(one_line(text))
 
 
 def console(stderr: bool = False) -> Console:
@@ -20,7 +35,7 @@ def console(stderr: bool = False) -> Console:
 
 def cells(*values) -> list:
     """Table cells that show text as it is: a name like "Bob [/x]" is not Rich markup."""
-    return [Text(v) if isinstance(v, str) else v for v in values]
+    return [Text(one_line(v)) if isinstance(v, str) else v for v in values]
 
 
 def personas_table(rows: list[tuple[str, str, str, str]]) -> None:
@@ -33,8 +48,8 @@ def personas_table(rows: list[tuple[str, str, str, str]]) -> None:
 def persona(p) -> None:
     out = console()
     out.print(f"[bold]{escape(p.id)}[/bold]: {escape(p.name)}, {escape(p.role)} ({p.years}+ years)")
-    out.print(f"Expertise: {', '.join(p.expertise)}")
-    out.print(f"Style: {p.style}\n")
+    out.print(Text(f"Expertise: {', '.join(p.expertise)}"))
+    out.print(Text(f"Style: {p.style}\n"))
     table = Table("phase", "title", "minutes", "questions", box=box.SIMPLE_HEAD)
     for ph in p.phases:
         lo, hi = ph.minutes
@@ -45,10 +60,10 @@ def persona(p) -> None:
     for s in p.scenarios:
         table.add_row(*cells(s.id, s.title, s.problem_type, s.prompt.replace("{product}", s.product)))
     out.print(table)
-    out.print("[bold]Never[/bold]: " + "; ".join(p.never))
-    out.print("[bold]Always[/bold]: " + "; ".join(p.always))
-    out.print("[bold]Rubric[/bold]: " + ", ".join(c.id for c in p.criteria))
-    out.print("[bold]Red flags[/bold]: " + ", ".join(f.id for f in p.red_flags))
+    for title, items, sep in (("Never", p.never, "; "), ("Always", p.always, "; "),
+                              ("Rubric", [c.id for c in p.criteria], ", "),
+                              ("Red flags", [f.id for f in p.red_flags], ", ")):
+        out.print(Text(title, style="bold") + Text(": " + sep.join(items)))
     out.print(f"[dim]{len(p.concepts)} concepts · file {escape(str(p.path))}[/dim]")
 
 

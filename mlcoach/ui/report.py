@@ -11,11 +11,11 @@ from rich.console import Group
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
-from rich.text import Text
 
 from mlcoach.records import Correction, Evidence, Practice, Score, Weakest
 from mlcoach.summary import Summary
 from mlcoach.transcript import clock as mmss
+from mlcoach.ui.render import Text
 
 BAND_STYLE = {"strong hire": "bold green", "hire": "green", "lean no": "yellow", "no hire": "red"}
 QUOTE_CHARS = 260

@@ -11,12 +11,13 @@ from rich.console import Console, Group
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
-from rich.text import Text
 
 from mlcoach.records import Event
 from mlcoach.summary import Summary
 from mlcoach.transcript import Line, clock, lines
+from mlcoach.ui.render import Text
 from mlcoach.ui.report import BAND_STYLE
+from mlcoach.visible import one_line
 
 if TYPE_CHECKING:
     from mlcoach.history import Row
@@ -38,7 +39,7 @@ def sessions_table(rows: list[Row], total: int, width: int = 100) -> Table | Tex
         lines = []
         for r in rows:
             overall = "-" if r.overall is None else str(r.overall)
-            line = Text(f"{r.session_id}  {overall:>3}  {r.status}  {r.candidate or '-'}  {r.scenario}")
+            line = Text(one_line(f"{r.session_id}  {overall:>3}  {r.status}  {r.candidate or '-'}  {r.scenario}"))
             line.truncate(max(width, 22), overflow="ellipsis")
             lines.append(line)
         return Text("\n").join(lines)
@@ -50,7 +51,7 @@ def sessions_table(rows: list[Row], total: int, width: int = 100) -> Table | Tex
     cut = 5 if len(years) == 1 else 0  # one year: "11-29 07:14" is enough
     counted = [f"{len(rows)} of {total} sessions"] if total > len(rows) else []
     table = Table(box=None, padding=(0, 2 if width >= 100 else 1, 0, 0), header_style="bold underline",
-                  caption_justify="left", caption=" · ".join(counted + same) or None)
+                  caption_justify="left", caption=Text(one_line(" · ".join(counted + same))) if counted + same else None)
     dated = width >= 76  # the id starts with the date and time: a narrow terminal keeps the id whole instead
     # The session id is what the other commands take: it is never cut. Names shrink first.
     if dated:
@@ -77,14 +78,14 @@ def sessions_table(rows: list[Row], total: int, width: int = 100) -> Table | Tex
         cells += [Text(r.status, style="yellow" if r.status == "incomplete" else ""),
                   "-" if r.overall is None else str(r.overall), Text(band, style=BAND_STYLE.get(band, "")),
                   r.session_id]
-        table.add_row(*[Text(c) if isinstance(c, str) else c for c in cells])
+        table.add_row(*[Text(one_line(c)) if isinstance(c, str) else c for c in cells])
     return table
 
 
 def _line(line: Line) -> Padding | Rule | Text:
     if line.kind == "phase":
         branch = f" · {line.detail}" if line.detail else ""
-        return Rule(f"{line.text}{branch} · {clock(line.t)}", style="magenta")
+        return Rule(Text(one_line(f"{line.text}{branch} · {clock(line.t)}")), style="magenta")
     if line.kind == "interviewer":
         return Padding(Text(f"[{clock(line.t)}] ", style="dim") + Text(f"{line.who}: ", style="bold cyan") +
                        Text(line.text), (0, 0, 0, 0))
@@ -126,7 +127,7 @@ def trend_view(t: Trend, labels: dict[str, str]) -> Group:
         latest = next((v for v in reversed(values) if v is not None), None)
         arrow = "" if change is None else f"{change:+.1f}"
         style = "" if change is None else "green" if change > 0.2 else "red" if change < -0.2 else ""
-        table.add_row(labels.get(cid, cid), spark(values, 4), "-" if mean is None else f"{mean:.1f}",
+        table.add_row(Text(one_line(labels.get(cid, cid))), spark(values, 4), "-" if mean is None else f"{mean:.1f}",
                       "-" if latest is None else f"{latest}/4", Text(arrow, style=style))
     overall_change = ""
     if len(t.overall) >= 4:

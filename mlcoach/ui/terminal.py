@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 from rich.cells import cell_len
 from rich.console import Console
 from rich.rule import Rule
-from rich.text import Text
 
 from mlcoach.engine import Chunk, Ended, Notice, PhaseStart, Said
+from mlcoach.ui.render import Text
 from mlcoach.ui.render import console as make_console
+from mlcoach.visible import one_line, visible
 
 
 class PlainIO:
@@ -34,19 +35,19 @@ class PlainIO:
         for out in outputs:
             if isinstance(out, PhaseStart):
                 self._end_line()
-                print(f"\n== {out.title} ==", file=self.out)
+                print(f"\n== {one_line(out.title)} ==", file=self.out)
             elif isinstance(out, Chunk):
                 if not self._open:
-                    print(f"{self.name}: ", end="", file=self.out)
+                    print(f"{one_line(self.name)}: ", end="", file=self.out)
                     self._open = True
-                print(out.text, end="", file=self.out)
+                print(visible(out.text), end="", file=self.out)
             elif isinstance(out, Said):
                 self._end_line()
             elif isinstance(out, Ended):
                 self._end_line()
             elif isinstance(out, Notice):
                 self._end_line()
-                print(f"mlcoach: {out.text}", file=self.out)
+                print(f"mlcoach: {visible(out.text)}", file=self.out)
         self.out.flush()
 
     def _end_line(self) -> None:
@@ -66,22 +67,22 @@ class PlainIO:
         return self.stdin.readline()
 
     def ask(self, prompt: str, default: str = "") -> str:
-        print(prompt + (f" [{default}]" if default else "") + ": ", end="", file=self.out, flush=True)
+        print(visible(prompt + (f" [{default}]" if default else "") + ": "), end="", file=self.out, flush=True)
         line = self.stdin.readline()
         return line.strip() or default
 
     def info(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        print(visible(text), file=self.out, flush=True)
 
     def line(self, prompt: str) -> str | None:
         """One line, blank allowed (None at the end of input)."""
-        print(prompt, end="", file=self.out, flush=True)
+        print(visible(prompt), end="", file=self.out, flush=True)
         text = self.stdin.readline()
         return None if not text else text.rstrip("\n")
 
     def edit(self, text: str) -> str:
         """Let the candidate correct a transcript (here: a replacement line; blank keeps it)."""
-        print(f"Edit (blank keeps it): {text}\n> ", end="", file=self.out, flush=True)
+        print(f"Edit (blank keeps it): {visible(text)}\n> ", end="", file=self.out, flush=True)
         return self.stdin.readline().strip() or text
 
     def render(self, renderable) -> None:
@@ -133,18 +134,18 @@ class TerminalIO(PlainIO):
             if isinstance(out, PhaseStart):
                 self._end_line()
                 title = out.title  # the branch is the interviewer's assessment: never shown mid-interview
-                self.console.print(Rule(title, style="bold magenta"))
+                self.console.print(Rule(Text(one_line(title)), style="bold magenta"))
             elif isinstance(out, Chunk):
                 if not self._open:
-                    self.console.print(Text(f"{self.name}: ", style="bold cyan"), end="")
+                    self.console.print(Text(f"{one_line(self.name)}: ", style="bold cyan"), end="")
                     self._open = True
-                    self._column = cell_len(self.name) + 2
+                    self._column = cell_len(one_line(self.name)) + 2
                 self._write_wrapped(out.text)
             elif isinstance(out, Said | Ended):
                 self._end_line()
             elif isinstance(out, Notice):
                 self._end_line()
-                self.console.print(f"mlcoach: {out.text}", style="yellow", markup=False, highlight=False)
+                self.console.print(Text(f"mlcoach: {out.text}", style="yellow"))
 
     def _end_line(self) -> None:
         if self._open:
@@ -163,7 +164,7 @@ class TerminalIO(PlainIO):
         """Streamed text, wrapped between words (the terminal would cut words in two): the text arrives in pieces,
         so the column is carried from one piece to the next."""
         width = max(20, self._width())
-        for token in _TOKENS.findall(text):
+        for token in _TOKENS.findall(visible(text)):
             if token == "\n":
                 self.console.print()
                 self._column = 0
@@ -205,7 +206,7 @@ class TerminalIO(PlainIO):
             return default
 
     def info(self, text: str) -> None:
-        self.console.print(text, markup=False, highlight=False, soft_wrap=True)  # commands stay copyable
+        self.console.print(visible(text), markup=False, highlight=False, soft_wrap=True)  # commands stay copyable
 
     def line(self, prompt: str) -> str | None:
         try:
