@@ -38,9 +38,17 @@ class Result:
     status: str
     questions: int
     phases: tuple[str, ...]
-    summary: Summary
-    session: Session
+    summary: Summary | None  # None: the interview could not run (see `error`)
+    session: Session | None
     notices: tuple[str, ...] = ()  # what a live candidate would have been told (a model unreachable...), once each
+    error: str = ""  # why this script's interview could not run; the others still do
+
+
+def failed(script: Script, exc: MlcoachError) -> Result:
+    """The result of a script whose interview could not run (no free session id, a full disk): one row saying
+    why, so the rest of the batch still runs and reports."""
+    return Result(file=str(script.path), session_id="", candidate=script.name, scenario=script.scenario,
+                  status="error", questions=0, phases=(), summary=None, session=None, error=str(exc))
 
 
 def _drain(outputs, notices: list[str]) -> None:
@@ -91,7 +99,7 @@ def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = 
             session._write_summary()
     except BaseException:
         if not session.done:
-            for _ in session.finish("incomplete", "batch interrupted"):
+            for _ in session.finish("incomplete", "batch interrupted", quick=True):
                 pass
         raise
     finally:
@@ -152,9 +160,12 @@ def run_batch(batch: Batch, *, concurrency: int = 1, step: Callable[[], None] | 
     settings, offline = batch.settings, batch.offline
 
     def one(i: int) -> Result:
-        return run_script(batch.scripts[i], sessions_dir=settings.sessions_dir, persona_ref=batch.personas[i],
-                          seed=batch.seed, duration=settings.duration,
-                          factory=lambda: wiring.build(settings, offline), transcribe=batch.transcribe)
+        try:
+            return run_script(batch.scripts[i], sessions_dir=settings.sessions_dir, persona_ref=batch.personas[i],
+                              seed=batch.seed, duration=settings.duration,
+                              factory=lambda: wiring.build(settings, offline), transcribe=batch.transcribe)
+        except MlcoachError as exc:
+            return failed(batch.scripts[i], exc)
 
     tick = step or (lambda: None)
     results = []
@@ -201,12 +212,15 @@ def notices(results: list[Result]) -> list[str]:
 
 def as_row(r: Result) -> dict:
     """One result as a JSON row."""
-    score = r.summary.score
-    return {"file": r.file, "session_id": r.session_id, "candidate": r.candidate, "scenario": r.scenario,
+    score = r.summary.score if r.summary else None
+    row = {"file": r.file, "session_id": r.session_id, "candidate": r.candidate, "scenario": r.scenario,
             "status": r.status, "questions": r.questions, "phases": list(r.phases),
             "overall": score.overall if score else 0, "band": score.band if score else "",
             "judge": score.judge if score else "", "criteria": score.scores if score else {},
             "red_flags": [fid for fid, _ in score.red_flags] if score else []}
+    if r.error:
+        row["error"] = r.error
+    return row
 
 
 def _persona(ref: str, where: str, error: type[MlcoachError] = NotFound) -> personas.Persona:

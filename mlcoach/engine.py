@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mlcoach import __version__, closing, planner
 from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
-from mlcoach.errors import BadInput
+from mlcoach.errors import BadInput, NotFound
 from mlcoach.interviewers import Context
 from mlcoach.judge import OfflineJudge
 from mlcoach.limits import MAX_READ_WORDS, read_part
@@ -18,7 +18,7 @@ from mlcoach.personas import PHASE_IDS, Persona
 from mlcoach.planner import Move
 from mlcoach.records import CandidateEvent, EndEvent, Event, InterviewerEvent, event
 from mlcoach.seams import Clock, Interviewer, Judge
-from mlcoach.sessions import FORMAT, SessionLog, clean_text, ensure_dir, read_events, write_summary
+from mlcoach.sessions import FORMAT, SessionLog, checked, clean_text, ensure_dir, read_events, write_summary
 from mlcoach.state import State, replay
 from mlcoach.summary import Summary, summarize
 
@@ -121,12 +121,21 @@ class Session:
     @classmethod
     def resume(cls, persona: Persona, path: Path, *, clock_factory, interviewer: Interviewer,
                judge: Judge | None = None) -> Session:
-        loaded = read_events(path)
-        ends = [e for e in loaded.records if isinstance(e, EndEvent)]
-        if ends and ends[-1].status == "complete":  # once complete, always complete (a later resume note or not)
-            raise BadInput(f"{path}: the session is complete; see it with: mlcoach review {loaded.records[0].session_id}")
-        state = replay(loaded.records, persona)
-        session = cls(persona, clock_factory(state.t), SessionLog(path), interviewer, path.with_suffix(".toml"), judge)
+        if not path.exists():
+            raise NotFound(f"{path}: no such session log")
+        checked(path)  # a link out of the folder, or no regular file, is refused before the lock is tried
+        log = SessionLog(path)  # the lock first, then the read: a live session that ends meanwhile is seen ended
+        try:
+            loaded = read_events(path)
+            ends = [e for e in loaded.records if isinstance(e, EndEvent)]
+            if ends and ends[-1].status == "complete":  # once complete, always complete (a later resume or not)
+                raise BadInput(f"{path}: the session is complete; see it with: "
+                               f"mlcoach review {loaded.records[0].session_id}")
+            state = replay(loaded.records, persona)
+        except BaseException:
+            log.close()
+            raise
+        session = cls(persona, clock_factory(state.t), log, interviewer, path.with_suffix(".toml"), judge)
         session.state, session._events, session._records = state, list(loaded.events), list(loaded.records)
         session._emit({"type": "note", "note": "resumed", "text": f"resumed with the {interviewer.name} interviewer",
                        "interviewer": interviewer.name, "judge": session.judge.name})
@@ -222,11 +231,12 @@ class Session:
     def note(self, note: str, text: str = "") -> None:
         self._emit({"type": "note", "note": note, "text": text or note})
 
-    def finish(self, status: str = "complete", reason: str = "") -> Iterator[Output]:
-        """End now (/end, Ctrl-C, the last phase done). Always leaves a summary on disk."""
+    def finish(self, status: str = "complete", reason: str = "", quick: bool = False) -> Iterator[Output]:
+        """End now (/end, Ctrl-C, the last phase done). Always leaves a summary on disk. `quick` (after Ctrl-C):
+        the offline judge scores at once, never a model the candidate would wait for."""
         if self.done:
             return iter(())
-        self._score()
+        self._score(OfflineJudge() if quick and self.judge.name != "offline" else None)
         self._emit({"type": "end", "status": status, "reason": reason or status})
         self._write_summary()
         return iter([Ended(status)])
@@ -234,18 +244,27 @@ class Session:
     def close(self) -> None:
         self.log.close()
 
-    def _score(self) -> None:
-        """The judge's verdict, as a `score` event. A failing judge never costs the session: it is noted instead."""
+    def _score(self, judge: Judge | None = None) -> None:
+        """The judge's verdict, as a `score` event. A failing judge never costs the session: it is noted instead;
+        Ctrl-C while a model judges stops waiting for it, and the offline judge scores."""
+        judge = judge or self.judge
+        if judge is not self.judge:
+            self.note("judge_skipped", f"interrupted: the offline judge scored, not {self.judge.name}; "
+                                       "`mlcoach review rescore` runs the model later")
         try:
-            verdict = self.judge.score(self.state)
+            verdict = judge.score(self.state)
+        except KeyboardInterrupt:
+            self.note("judge_interrupted", f"{judge.name} judge interrupted: the offline judge scored instead; "
+                                           "`mlcoach review rescore` runs it later")
+            verdict = OfflineJudge().score(self.state)
         except Exception as exc:  # noqa: BLE001 - any judge failure becomes a note; the log must still end cleanly
-            self.note("judge_failed", f"{self.judge.name} judge failed: {type(exc).__name__}")
+            self.note("judge_failed", f"{judge.name} judge failed: {type(exc).__name__}")
             try:
                 verdict = OfflineJudge().score(self.state)
             except Exception:  # noqa: BLE001 - not even the offline judge: the session ends unscored
                 return
         finally:
-            for note in self.judge.drain_notes():
+            for note in judge.drain_notes():
                 self._emit({"type": "note", **note})
         self._emit(verdict.to_event())
 

@@ -68,7 +68,7 @@ def run(session: Session, io, on_started=None) -> Outcome:
         return Outcome(session.state.status, "finished")
     except KeyboardInterrupt:
         if not session.done:
-            list(session.finish("incomplete", "interrupted"))
+            list(session.finish("incomplete", "interrupted", quick=True))
         return Outcome("incomplete", "interrupted")
 
 

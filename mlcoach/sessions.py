@@ -57,11 +57,11 @@ def _only_escapes(text: str) -> bool:
     return all(not 0xD800 <= ord(ch) <= 0xDFFF or 0xDC80 <= ord(ch) <= 0xDCFF for ch in text)
 
 
-def new_id(now: datetime) -> str:
+def new_id(now: datetime, random_bytes: int = 1) -> str:
     """UTC start time, then 4 hex digits: the first two count 1/256 s within the second (so ids sort by start even
-    within one second), the last two are random."""
+    within one second), the last two are random (more of them when the short ones are taken)."""
     fraction = min(255, now.microsecond * 256 // 1_000_000)
-    return now.strftime("%Y%m%dT%H%M%SZ") + f"-{fraction:02x}" + secrets.token_hex(1)
+    return now.strftime("%Y%m%dT%H%M%SZ") + f"-{fraction:02x}" + secrets.token_hex(random_bytes)
 
 
 def ensure_dir(path: Path) -> Path:
@@ -125,8 +125,8 @@ class SessionLog:
     def create_new(cls, directory: Path, first: Callable[[str], dict], started: datetime) -> tuple[SessionLog, dict]:
         """A log under a new id (and its first event, which names the id). Sessions started at the same moment
         (a concurrent batch) never share an id: a taken one is drawn again."""
-        for _ in range(ID_TRIES):
-            sid = new_id(started)
+        for attempt in range(ID_TRIES):
+            sid = new_id(started, 1 if attempt < 8 else 4)  # 256 sessions in one 1/256 s: longer ids
             event = first(sid)
             try:
                 return cls.create(directory / f"{sid}.jsonl", event), event

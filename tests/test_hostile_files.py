@@ -59,8 +59,9 @@ def _edit_score(log: Path, change) -> None:
         if ev["type"] == "score":
             change(ev)
     log.write_text("".join(json.dumps(ev) + "\n" for ev in lines))
-    import tomli_w
     import tomllib
+
+    import tomli_w
 
     summary = log.with_suffix(".toml")
     data = tomllib.loads(summary.read_text())
@@ -124,44 +125,38 @@ def test_a_deeply_nested_file_is_one_line_and_exit_2(tmp_path, kind):
 # ---------------------------------------------------------------------------------------------- hand-edited scores
 
 
-@pytest.mark.parametrize("edit", [
-    "float_score", "no_quote", "labels_as_numbers", "huge_score", "overall_string", "criteria_list",
-    "evidence_strings", "markup_ids",
-])
+def _first(score: dict) -> dict:
+    return next(iter(score["criteria"].values()))
+
+
+def _markup_ids(score: dict) -> None:
+    criteria = score["criteria"]
+    criteria["[/bold]" + ESC + "[2J"] = criteria.pop(next(iter(criteria)))
+    score["summary"] = "[red]x[/]" + ESC + "]0;t\x07"
+
+
+EDITS = {
+    "float_score": lambda score: _first(score).update(score=2.7),
+    "no_quote": lambda score: [e.pop("quote", None) for c in score["criteria"].values() for e in c["evidence"]],
+    "labels_as_numbers": lambda score: score.update(labels={k: 7 for k in score["labels"]}),
+    "huge_score": lambda score: (_first(score).update(score=10 ** 12), score.update(overall=10 ** 12)),
+    "overall_string": lambda score: score.update(overall="high"),
+    "criteria_list": lambda score: score.update(criteria=[1, 2, 3]),
+    "evidence_strings": lambda score: _first(score).update(evidence=["a quote", 3]),
+    "markup_ids": _markup_ids,
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
 def test_a_hand_edited_score_never_crashes_review_or_the_exports(two, edit):
     directory, damaged, _ = two
-
-    def change(score: dict) -> None:
-        criteria = score["criteria"]
-        first = next(iter(criteria))
-        if edit == "float_score":
-            criteria[first]["score"] = 2.7
-        elif edit == "no_quote":
-            for c in criteria.values():
-                for e in c["evidence"]:
-                    e.pop("quote", None)
-        elif edit == "labels_as_numbers":
-            score["labels"] = {k: 7 for k in score["labels"]}
-        elif edit == "huge_score":
-            criteria[first]["score"] = 10 ** 12
-            score["overall"] = 10 ** 12
-        elif edit == "overall_string":
-            score["overall"] = "high"
-        elif edit == "criteria_list":
-            score["criteria"] = [1, 2, 3]
-        elif edit == "evidence_strings":
-            criteria[first]["evidence"] = ["a quote", 3]
-        elif edit == "markup_ids":
-            criteria["[/bold]" + ESC + "[2J"] = criteria.pop(first)
-            score["summary"] = "[red]x[/]" + ESC + "]0;t\x07"
-
-    _edit_score(damaged, change)
+    _edit_score(damaged, EDITS[edit])
     outs = _every_view(directory, damaged.stem)
     assert all(o.exit_code == 0 for o in outs), [o.output for o in outs]
     if edit == "huge_score":
         shown = outs[1].stdout
-        assert "1000000000000" not in shown.replace(",", "") or "/100" not in shown  # clamped, not printed raw
-        assert "████████" not in shown  # a bar is never wider than its scale
+        assert "100/100" in shown and "1000000000000" not in shown  # clamped to the scale
+        assert "█████" not in shown  # a bar is never wider than its scale
 
 
 def test_a_summary_that_is_a_directory_is_one_line_in_rescore_and_the_rest_lists(two):
@@ -235,3 +230,230 @@ def test_a_password_in_api_base_is_never_shown(tmp_path):
     shown = _cli("config", "show")
     assert shown.exit_code == 0 and "proxy.example.com" in shown.stdout
     assert "hunter2secret" not in shown.stdout and "abc123456" not in shown.stdout
+
+
+# ---------------------------------------------------------------------------------------------- files where they belong
+
+
+def _interview(directory: Path, answers=("I built a spam filter with logistic regression.",), **kw):
+    from mlcoach import personas
+    from mlcoach.clock import SimClock
+    from mlcoach.engine import Session
+    from mlcoach.interviewers import ScriptedInterviewer
+
+    session = Session.create(personas.load("ml-engineer"), candidate="Bo", sessions_dir=directory, clock=SimClock(),
+                             interviewer=ScriptedInterviewer(), scenario="spam", seed=1, mode="batch", **kw)
+    list(session.start())
+    for answer in answers:
+        list(session.submit(answer))
+    return session
+
+
+@pytest.mark.parametrize("mode", [0o1777, 0o755, 0o750])
+def test_an_existing_sessions_folder_keeps_its_mode(tmp_path, mode):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(mode)
+    out = _cli("batch", str(Path(__file__).parent / "candidates" / "strong-spam.toml"), "--offline",
+               "--sessions-dir", str(shared))
+    assert out.exit_code == 0, out.output
+    assert shared.stat().st_mode & 0o7777 == mode and list(shared.glob("*.jsonl"))
+
+
+def test_folders_mlcoach_makes_are_private(tmp_path):
+    made = tmp_path / "a" / "b"
+    _interview(made).close()
+    assert made.stat().st_mode & 0o777 == 0o700 and (tmp_path / "a").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_log_linked_to_a_file_outside_the_folder_is_neither_read_nor_appended_to(tmp_path):
+    directory = tmp_path / "s"
+    session = _interview(directory)
+    session.close()
+    log = next(directory.glob("*.jsonl"))
+    outside = tmp_path / "secret.txt"
+    outside.write_text(log.read_text())  # a file that looks like a log, outside the folder
+    before = outside.read_text()
+    log.unlink()
+    log.symlink_to(outside)
+    resumed = _cli("resume", log.stem, "--sessions-dir", str(directory))
+    _no_crash(resumed)
+    assert resumed.exit_code != 0 and "outside the sessions folder" in resumed.stderr
+    shown = _cli("review", "show", log.stem, "--sessions-dir", str(directory))
+    _no_crash(shown)
+    assert shown.exit_code != 0 and "outside the sessions folder" in shown.stderr
+    assert outside.read_text() == before
+
+
+def test_a_log_linked_inside_the_folder_is_never_appended_to(tmp_path):
+    from mlcoach.errors import MlcoachError
+    from mlcoach.sessions import SessionLog
+
+    directory = tmp_path / "s"
+    _interview(directory).close()
+    log = next(directory.glob("*.jsonl"))
+    other = directory / "20990101T000000Z-0000.jsonl"
+    log.rename(other)
+    log.symlink_to(other.name)
+    before = other.read_text()
+    with pytest.raises(MlcoachError, match="a link, not a session log"):
+        SessionLog(log)
+    assert other.read_text() == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_fifo_or_a_folder_named_like_a_session_never_blocks_the_listing(tmp_path, kind):
+    import os
+    import time
+
+    directory = tmp_path / "s"
+    _interview(directory).close()
+    odd = directory / "20990101T000000Z-0000.jsonl"
+    os.mkfifo(odd) if kind == "fifo" else odd.mkdir()
+    os.mkfifo(directory / "20990101T000000Z-0000.toml") if kind == "fifo" else None
+    t0 = time.perf_counter()
+    out = _cli("review", "list", "--sessions-dir", str(directory))
+    _no_crash(out)
+    assert out.exit_code == 0 and time.perf_counter() - t0 < 5
+    assert next(directory.glob("2026*.jsonl")).stem in out.stdout
+
+
+def test_a_write_cut_short_by_a_full_disk_is_taken_back_whole(tmp_path, monkeypatch):
+    """The system call fails half-way through a line (ENOSPC): the error names the file and the cause, and the
+    log still ends with the last whole event."""
+    import errno
+    import os
+
+    from mlcoach import sessions
+    from mlcoach.errors import MlcoachError
+
+    directory = tmp_path / "s"
+    session = _interview(directory)
+    log = next(directory.glob("*.jsonl"))
+    real_write = os.write
+    calls = []
+
+    def write(fd, data):
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sessions.os, "write", write)
+    with pytest.raises(MlcoachError, match=f"{log}: cannot write the session log \\(No space left on device\\)"):
+        list(session.submit("A long answer about precision and recall at the chosen threshold. " * 50))
+    monkeypatch.setattr(sessions.os, "write", real_write)
+    session.close()
+    lines = log.read_text().splitlines()
+    assert all(json.loads(x) for x in lines)  # every line whole
+    assert log.read_text().endswith("\n")
+
+
+def test_a_real_full_disk_is_one_named_line_and_a_log_of_whole_events(tmp_path):
+    """On a 64 KB tmpfs (needs root; skipped where mounting is not allowed)."""
+    import subprocess
+    import sys
+
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        answers = "Bo\n" + ("We trained a gradient boosted model and measured precision at k. " * 300 + "\n") * 20
+        proc = subprocess.run([sys.executable, "-m", "mlcoach", "interview", "--sessions-dir", str(mount / "s")],
+                              input=answers, capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr.count("\n") == 1 and "No space left on device" in proc.stderr
+        assert re.search(r"/tiny/s/\S+\.(jsonl|toml): cannot write", proc.stderr)  # the file named
+        assert "internal error" not in proc.stderr
+        (log,) = (mount / "s").glob("*.jsonl")
+        assert all(json.loads(x) for x in log.read_text().splitlines())
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_a_resume_racing_the_end_of_a_live_session_never_reopens_it(tmp_path, monkeypatch):
+    """The live session ends just as the resume starts (after it looked, before it locked): the resume must see
+    the end and refuse, so no answer is left out of the score."""
+    from mlcoach import engine, personas
+    from mlcoach.clock import SimClock
+    from mlcoach.errors import BadInput, InUse
+    from mlcoach.interviewers import ScriptedInterviewer
+
+    directory = tmp_path / "s"
+    live = _interview(directory)
+    log = next(directory.glob("*.jsonl"))
+    persona = personas.load("ml-engineer")
+
+    def resume():
+        return engine.Session.resume(persona, log, clock_factory=lambda t: SimClock(offset=t),
+                                     interviewer=ScriptedInterviewer())
+
+    with pytest.raises(InUse):  # while it runs, the other process holds it
+        resume()
+    real = engine.SessionLog
+
+    class EndsFirst(real):
+        def __init__(self, path):
+            list(live.finish("complete", "interview finished"))
+            live.close()
+            super().__init__(path)
+
+    monkeypatch.setattr(engine, "SessionLog", EndsFirst)
+    with pytest.raises(BadInput, match="the session is complete"):
+        resume()
+    assert [json.loads(x)["type"] for x in log.read_text().splitlines()].count("end") == 1
+
+
+def test_taken_ids_never_abort_a_session_or_a_batch(tmp_path, monkeypatch):
+    from datetime import UTC, datetime
+
+    from mlcoach import batch as batches
+    from mlcoach.clock import SimClock
+    from mlcoach.errors import MlcoachError
+
+    directory = tmp_path / "s"
+    directory.mkdir()
+    started = datetime(2026, 11, 30, 12, 0, 0, tzinfo=UTC)
+    for i in range(256):  # every short id of this 1/256 s is taken
+        (directory / f"20261130T120000Z-00{i:02x}.jsonl").write_text("")
+    from mlcoach import personas
+    from mlcoach.engine import Session
+    from mlcoach.interviewers import ScriptedInterviewer
+
+    made = Session.create(personas.load("ml-engineer"), candidate="Bo", sessions_dir=directory,
+                          clock=SimClock(started=started), interviewer=ScriptedInterviewer(), scenario="spam")
+    assert made.id.startswith("20261130T120000Z-00") and len(made.id) > len("20261130T120000Z-0000")
+    made.close()
+
+    real = batches.run_script
+    files = [Path(__file__).parent / "candidates" / f"{c}.toml" for c in ("strong-spam", "average-spam")]
+
+    def run_script(script, **kw):
+        if script.path == files[0]:
+            raise MlcoachError(f"{kw['sessions_dir']}: no free session id after 64 tries")
+        return real(script, **kw)
+
+    monkeypatch.setattr(batches, "run_script", run_script)
+    out = _cli("batch", *map(str, files), "--offline", "--json", "--sessions-dir", str(tmp_path / "b"))
+    _no_crash(out)
+    rows = json.loads(out.stdout)
+    assert out.exit_code == 1 and [r["status"] for r in rows] == ["error", "complete"]
+    assert "no free session id" in rows[0]["error"] and "no free session id" in out.stderr
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed (make test installs it)")
+def test_text_starting_with_a_dash_is_spoken_as_written_never_read_as_an_option(tmp_path):
+    """`espeak-ng -f FILE` would read FILE aloud: a 300-word file is about two minutes of speech; the text as
+    written is two seconds."""
+    import wave
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the quick brown fox jumps over the lazy dog " * 35)
+    out_path = tmp_path / "said.wav"
+    out = _cli("voice", "say", "-o", str(out_path), "--", f"-f{secret}")
+    assert out.exit_code == 0, out.output
+    with wave.open(str(out_path)) as w:
+        seconds = w.getnframes() / w.getframerate()
+    assert 0.5 < seconds < 15

@@ -175,7 +175,7 @@ def test_sessions_started_at_the_same_moment_never_share_an_id(tmp_path, monkeyp
     from mlcoach.sessions import SessionLog
 
     drawn = iter(["20261129T000000Z-00aa", "20261129T000000Z-00aa", "20261129T000000Z-00bb"])
-    monkeypatch.setattr(sessions, "new_id", lambda started: next(drawn))
+    monkeypatch.setattr(sessions, "new_id", lambda started, *_: next(drawn))
     moment = datetime(2026, 11, 29, tzinfo=UTC)
     first, meta1 = SessionLog.create_new(tmp_path, lambda sid: {"type": "meta", "session_id": sid}, moment)
     second, meta2 = SessionLog.create_new(tmp_path, lambda sid: {"type": "meta", "session_id": sid}, moment)

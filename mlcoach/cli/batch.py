@@ -24,6 +24,7 @@ from mlcoach.cli.options import (
     SttOpt,
     TimeoutOpt,
 )
+from mlcoach.errors import ExitCode
 from mlcoach.visible import one_line
 
 
@@ -81,3 +82,8 @@ def batch(
         sys.stdout.write("\n")
     else:
         render.batch_table(results, settings.sessions_dir)
+    errors = [r for r in results if r.error]
+    for r in errors:
+        print(f"mlcoach: error: {one_line(r.error)}", file=sys.stderr)
+    if errors:  # the others ran and are reported above; the batch as a whole did not succeed
+        raise typer.Exit(int(ExitCode.ERROR))

@@ -34,7 +34,11 @@ _MARKUP = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<=\S)\*(?!\w)|^\s*(#{1,6}\s+|[-
 _JSON_TEXT_KEYS = ("question", "text", "content", "message", "reply", "response")
 
 
+_OUR_TAGS = re.compile(r"</?(candidate_name|candidate_answer|interviewer_line)>", re.IGNORECASE)
+
+
 def clean(text: str, speaker: str) -> str:
+    text = _OUR_TAGS.sub("", text)  # a model that copies our delimiters: "Hi <candidate_name>Bo</candidate_name>"
     """What a candidate should see of a model's line: no reasoning block, code fence, markdown, stage direction
     or "Alex:" prefix, and a reply wrapped in JSON unwrapped."""
     text = _THINK.sub("", text)

@@ -71,7 +71,7 @@ def batch_table(results, sessions_dir) -> None:
     table = Table("file", "candidate", "scenario", "status", "overall", "band", "red flags", "session",
                   box=box.SIMPLE_HEAD)
     for r in results:
-        score = r.summary.score
+        score = r.summary.score if r.summary else None
         table.add_row(*cells(os.path.basename(r.file), r.candidate, r.scenario, r.status,
                              str(score.overall) if score else "", score.band if score else "",
                              ", ".join(fid for fid, _ in score.red_flags) if score and score.red_flags else "-",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,7 +32,7 @@ def command(path: Path) -> list[str] | None:
     kind = path.suffix.lstrip(".").lower()
     for name, args, formats in PLAYERS:
         if kind in formats and shutil.which(name):
-            return [shutil.which(name), *args, str(path)]
+            return [shutil.which(name), *args, os.path.abspath(path)]  # a name starting "-" is never an option
     return None
 
 

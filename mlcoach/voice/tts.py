@@ -3,6 +3,7 @@ none. A gTTS failure in a session switches to offline speech for the rest of it,
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -44,8 +45,9 @@ def synthesize(text: str, path: Path, engine: str, timeout: float = GTTS_TIMEOUT
         program = espeak()
         if program:
             try:
-                done = subprocess.run([program, "-s", "165", "-w", str(path), text], capture_output=True,
-                                      timeout=60)
+                # The text goes in on stdin, never as an argument: "-f/etc/passwd" is read aloud as written.
+                done = subprocess.run([program, "-s", "165", "-w", os.path.abspath(path), "--stdin"],
+                                      input=text.encode("utf-8"), capture_output=True, timeout=60)
             except (OSError, subprocess.TimeoutExpired) as exc:
                 raise SpeechFailed(f"espeak-ng failed ({type(exc).__name__})") from None
             if done.returncode != 0 or not path.exists():
