@@ -13,9 +13,10 @@ from functools import lru_cache
 
 from mlcoach import claims
 from mlcoach import phrases as ph
-from mlcoach.limits import read_part
+from mlcoach.limits import read_part, squeeze
 from mlcoach.matching import prepare
 from mlcoach.personas import Persona
+from mlcoach.spans import merged, within
 
 
 @dataclass(frozen=True)
@@ -111,14 +112,14 @@ FILLER = frozenset(
 def own_words(sentence: str, concepts: Sequence) -> tuple[int, int]:
     """(content words, content words outside every concept's match): how much the sentence says in its own words
     beyond the names of concepts. Stopwords and filler ("use", "would") are not content."""
-    spans = [m.span() for c in concepts for m in c.patterns.compile().finditer(sentence)]
+    found = merged(m.span() for c in concepts for m in c.patterns.compile().finditer(sentence))
     content = own = 0
     for m in ph.WORD.finditer(sentence):
         token = m.group().lower().rstrip(".,;:")
         if token in ph.STOPWORDS or token in FILLER:
             continue
         content += 1
-        if not any(a <= m.start() < b for a, b in spans):
+        if not within(m.start(), found):
             own += 1
     return content, own
 
@@ -198,7 +199,7 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = (), asked: st
     """Read one answer. `previous` are the candidate's earlier answers (to spot repeated text), `asked` the
     question it answers (a pronoun answer is about what was asked; a question read back is no answer) and
     `scenario` the design scenario (some claims are wrong only for some problems)."""
-    text = read_part(text or "")
+    text = squeeze(read_part(text or ""))
     # Sentences that instruct the judge are only text: they earn nothing and change nothing. The rest of the
     # answer is read as if they were not there.
     parts = sentences(text)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from mlcoach import phrases as ph
+from mlcoach.spans import spans, within
 
 AFFIRMED, HEDGED, NEGATED, DISCLAIMED, DISMISSED = "affirmed", "hedged", "negated", "disclaimed", "dismissed"
 DID, WOULD, KNOWS, ASKS, QUOTES, COURSE = "did", "would", "knows", "asks", "quotes", "course"
@@ -251,8 +252,13 @@ class Clause:
     def _negated_later(self, pos: int) -> bool:
         text = self.sentence[self.start:self.end]
         at = pos - self.start
-        triggers = [m.start() for m in _NEGATION.finditer(text)]
+        triggers = self._triggers
         return bool(triggers) and all(t > at and _EMBEDDED.search(text, at, t) for t in triggers)
+
+    @cached_property
+    def _triggers(self) -> tuple[int, ...]:
+        """Where the clause's negations start: found once per clause, however many concepts it names."""
+        return tuple(m.start() for m in _NEGATION.finditer(self.sentence[self.start:self.end]))
 
     @cached_property
     def _kind(self) -> tuple[str, bool]:
@@ -299,17 +305,15 @@ def polarity(clause: str) -> str:
         return DISMISSED
     if _DISCLAIMED.search(clause) or (_OTHERS.search(clause) and not _OWN_PART.search(clause)):
         return DISCLAIMED
-    negated = [m for m in _NEGATION.finditer(clause) if not _inside(m.start(), _PSEUDO, clause)]
+    pseudo = spans(_PSEUDO, clause)  # found once: a clause of a thousand "not"s stays linear
+    negated = [m for m in _NEGATION.finditer(clause) if not within(m.start(), pseudo)]
     double = len(negated) == 2 and len(clause[negated[0].end():negated[1].start()].split()) <= 3
     if negated and not double and not _PRACTICE.search(clause):  # "not unusual" reads as a plain statement
         return NEGATED
-    if any(not _inside(m.start(), _SURE_IDIOM, clause) for m in _HEDGED.finditer(clause)):
+    idioms = spans(_SURE_IDIOM, clause)
+    if any(not within(m.start(), idioms) for m in _HEDGED.finditer(clause)):
         return HEDGED
     return AFFIRMED
-
-
-def _inside(pos: int, pattern: re.Pattern, text: str) -> bool:
-    return any(m.start() <= pos < m.end() for m in pattern.finditer(text))
 
 
 @lru_cache(maxsize=1024)
@@ -318,11 +322,19 @@ def _course_sentence(sentence: str) -> bool:
     return bool(COURSE_WORK.search(sentence))
 
 
+@lru_cache(maxsize=256)
+def _sentence_facts(sentence: str) -> tuple[bool, bool, bool]:
+    """(a question, one to the interviewer, a speaker in it): read once per sentence, not once per clause, so a
+    sentence of a thousand clauses stays linear."""
+    return sentence.rstrip().endswith("?"), bool(_TO_YOU.search(sentence)), bool(_SPEAKER.search(sentence))
+
+
 def _mode(clause: str, sentence: str, asked: str = "") -> tuple[str, bool]:
     """(the mode, whether it rests only on the note form: no words of a speaker, a plan or an act)."""
-    if sentence.rstrip().endswith("?"):
+    question, to_you, speaker = _sentence_facts(sentence)
+    if question:
         # a question to the interviewer asks; a clarifying one ("Who uses the price? Buyer, lender?") plans
-        return (ASKS if _TO_YOU.search(sentence) or not asked else WOULD), False
+        return (ASKS if to_you or not asked else WOULD), False
     if asked and reads_back(clause, asked):
         return QUOTES, False
     if _course_sentence(sentence):
@@ -335,7 +347,7 @@ def _mode(clause: str, sentence: str, asked: str = "") -> tuple[str, bool]:
         return DID, False
     if _SYSTEM.search(clause) and not _GENERIC.search(clause):
         return DID, False
-    if _SPEAKER.search(sentence) and _ACTED.search(clause) and not _GENERIC.search(clause):
+    if speaker and _ACTED.search(clause) and not _GENERIC.search(clause):
         return DID, False  # "We shipped it in March, then retrained weekly": the subject stands in an earlier clause
     if _PAST_ACCOUNT.search(clause) and not _GENERIC.search(clause) and not _HYPO.search(clause):
         return DID, False  # "The labels came from agents choosing a priority": the project told in the past
@@ -395,8 +407,9 @@ def clauses(sentence: str, asked: str = "", course: bool = False, plain: bool = 
     out: list[Clause] = []
     for a, b in split_clauses(sentence):
         text = sentence[a:b]
+        pseudo = () if _PRACTICE.search(text) else spans(_PSEUDO, text)
         forward = () if _PRACTICE.search(text) else tuple(
-            a + m.start() for m in _FORWARD.finditer(text) if not _inside(m.start(), _PSEUDO, text))
+            a + m.start() for m in _FORWARD.finditer(text) if not within(m.start(), pseudo))
         out.append(Clause(a, b, polarity(text), forward, sentence, asked, out[-1] if out else None, course))
     return tuple(out)
 

@@ -13,7 +13,7 @@ from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
 from mlcoach.errors import BadInput, NotFound
 from mlcoach.interviewers import Context
 from mlcoach.judge import OfflineJudge
-from mlcoach.limits import MAX_READ_WORDS, read_part
+from mlcoach.limits import MAX_ANSWERS, MAX_READ_WORDS, read_part
 from mlcoach.personas import PHASE_IDS, Persona
 from mlcoach.planner import Move
 from mlcoach.records import CandidateEvent, EndEvent, Event, InterviewerEvent, event
@@ -198,6 +198,9 @@ class Session:
         self._emit(line)  # the candidate's words are on disk (fsync) before anything else happens
         if len(read_part(text)) < len(text):
             self.note("answer_cut", f"answer read up to its first {MAX_READ_WORDS:,} words; the log keeps it whole")
+        if len(self.state.answers) >= MAX_ANSWERS:  # the last answer read: the interview ends here
+            self.note("answers_cut", f"the interview ends after {MAX_ANSWERS:,} answers; later ones are not read")
+            return self._synced(self.finish("complete", "answer limit reached"))
         return self._synced(self._respond())
 
     def _synced(self, outputs: Iterator[Output]) -> Iterator[Output]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 MAX_READ_WORDS = 2000  # an answer is read up to here (about 13 minutes of speech); the log keeps it whole
+MAX_ANSWERS = 500  # answers read in one session (a 45-minute interview has about 20); the interview ends there
 _NTH_WORD = re.compile(r"\S+\s*")
 
 
@@ -20,6 +21,15 @@ def read_part(text: str) -> str:
             return text_cut[:end]
         end = m.end()
     return text_cut
+
+
+_RUN = re.compile(r"[^\S\n]*\n[^\S\n]*\n\s*|\s{3,}")
+
+
+def squeeze(text: str) -> str:
+    """Long runs of blank space as one space, one line break or one blank line: what they mean, in a size that
+    no pattern can spend quadratic time on (a pasted block of 20,000 line breaks)."""
+    return _RUN.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n" if "\n" in m.group() else " ", text)
 
 
 MAX_DEPTH = 32  # tables and lists inside one another, in any JSON or TOML we read: ours never pass 6

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from mlcoach import claims
 from mlcoach import phrases as ph
 from mlcoach.analysis import Analysis, Hit, analyze
+from mlcoach.limits import MAX_ANSWERS
 from mlcoach.personas import Persona, Scenario
 from mlcoach.records import CandidateEvent, Event, InterviewerEvent, MetaEvent
 from mlcoach.timeline import Timeline
@@ -52,6 +53,7 @@ class State(Timeline):
         self.topics: dict[str, set[str]] = {"past": set(), "scenario": set()}  # the topic of each question asked
         self.deferred: list[str] = []  # the candidate's questions to the interviewer, kept for the closing
         self.pointed: set[str] = set()  # what questions covered that the candidate said they had answered already
+        self.unread_answers = 0  # answers past MAX_ANSWERS
 
     def apply(self, ev: Event) -> None:
         phase = self.phase
@@ -64,6 +66,8 @@ class State(Timeline):
                 self.deferred.append(self.answers[-1].text.strip())
             if ev.asks and (topic := self.topic_of(ev.move)):
                 self.topics[context(ev.phase or phase)].add(topic)
+        elif isinstance(ev, CandidateEvent) and len(self.answers) >= MAX_ANSWERS:
+            self.unread_answers += 1  # kept in the log, not read: a crafted or endless log replays in bounded time
         elif isinstance(ev, CandidateEvent):
             # Claims wrong only for the scenario ("accuracy" of a house price) are wrong once it is posed: before,
             # the candidate speaks of their own projects (a Titanic classifier's accuracy is fine).

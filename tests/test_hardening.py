@@ -72,3 +72,35 @@ def test_a_persona_regex_that_can_backtrack_exponentially_is_refused(tmp_path):
     assert out.exit_code == 2 and "concepts.missing_data" in out.stderr and "exponential" in out.stderr
     assert time.perf_counter() - t0 < 5
     assert runner.invoke(app, ["personas", "validate", str(builtin_dir() / "ml-engineer.toml")]).exit_code == 0
+
+
+def test_an_8000_answer_log_resumes_and_rescores_in_bounded_time(tmp_path, persona):
+    """The answers past MAX_ANSWERS stay in the log, unread; the interview ends at the next answer."""
+    import random
+
+    from mlcoach.limits import MAX_ANSWERS
+
+    session = Session.create(persona, candidate="Bo", sessions_dir=tmp_path, clock=SimClock(),
+                             interviewer=ScriptedInterviewer(), scenario="spam", seed=1, mode="batch")
+    list(session.start())
+    session.close()
+    log = next(tmp_path.glob("*.jsonl"))
+    rng = random.Random(2)
+    vocab = "data model feature we trained the gradient boosting with precision recall monitoring drift because".split()
+    with log.open("a") as f:
+        for i in range(8000):
+            f.write(json.dumps({"type": "interviewer", "phase": "opening", "kind": "question", "move": "q",
+                                "text": "Why?", "t": float(i)}) + "\n")
+            f.write(json.dumps({"type": "candidate", "phase": "opening", "t": i + 0.5,
+                                "text": " ".join(rng.choice(vocab) for _ in range(25))}) + "\n")
+    t0 = time.perf_counter()
+    out = runner.invoke(app, ["resume", log.stem, "--sessions-dir", str(tmp_path)], input="One more answer.\n")
+    assert time.perf_counter() - t0 < 5, "resume"
+    assert out.exit_code == 0, out.output
+    lines = [json.loads(x) for x in log.read_text().splitlines()]
+    assert lines[-1]["type"] == "end" and lines[-1]["reason"] == "answer limit reached"
+    assert any(e.get("note") == "answers_cut" and f"{MAX_ANSWERS:,}" in e["text"] for e in lines)
+    assert sum(e["type"] == "candidate" for e in lines) == 8001  # every answer kept
+    t0 = time.perf_counter()
+    again = runner.invoke(app, ["review", "rescore", log.stem, "--offline", "--sessions-dir", str(tmp_path)])
+    assert again.exit_code == 0 and time.perf_counter() - t0 < 5, again.output
