@@ -311,6 +311,52 @@ def bench_first_question() -> None:
          "litellm loads in the background")
 
 
+def _prose(words: int) -> str:
+    """`words` words of real candidates' answers (the labelled scripts), repeated as needed."""
+    import tomllib
+
+    pool = []
+    for path in CANDIDATES:
+        for items in tomllib.loads(path.read_text()).get("answers", {}).values():
+            pool += [x if isinstance(x, str) else x.get("text", "") for x in items]
+    tokens = " ".join(pool).split()
+    return " ".join(tokens[i % len(tokens)] for i in range(words))
+
+
+def bench_scaling() -> None:
+    """Work per answer stays linear (issue 15): analysis per 1,000 words at 1k, 10k and 100k words, read as one
+    answer (the read stops at 2,000 words) and as a session of 200-word answers (every word read)."""
+    from mlcoach import personas
+    from mlcoach.analysis import analyze
+    from mlcoach.limits import MAX_ANSWERS, MAX_READ_WORDS
+    from mlcoach.sessions import records_of
+    from mlcoach.state import replay
+
+    p = personas.load("ml-engineer")
+    p.compile_all()
+    for n in (1_000, 10_000, 100_000):
+        text = _prose(n)
+        t0 = time.perf_counter()
+        analyze(text, p)
+        one = time.perf_counter() - t0
+        line(f"one answer of {n:,} words", f"{one * 1000:.0f} ms",
+             f"{one * 1000 / (n / 1000):.1f} ms per 1,000 words (read up to {MAX_READ_WORDS:,} words)")
+    for n in (1_000, 10_000, 100_000):
+        answers = [" ".join(_prose(n).split()[i:i + 200]) for i in range(0, n, 200)]
+        events = [{"type": "meta", "session_id": "b", "scenario": "spam"}, {"type": "phase", "phase": "design"}]
+        for i, a in enumerate(answers[:MAX_ANSWERS]):
+            events += [{"type": "interviewer", "kind": "question", "move": "q", "text": "Why?", "t": float(i)},
+                       {"type": "candidate", "text": a, "t": i + 0.5}]
+        t0 = time.perf_counter()
+        replay(records_of(events), p)
+        took = time.perf_counter() - t0
+        line(f"{n:,} words as 200-word answers (replay)", f"{took * 1000:.0f} ms",
+             f"{took * 1000 / (n / 1000):.1f} ms per 1,000 words (linear: about the same at every size)")
+    t0 = time.perf_counter()
+    analyze(("we trained the gradient boosting model with precision and recall " * 20000)[:1_000_000], p)
+    line("a 1 MB answer with no full stop", f"{(time.perf_counter() - t0) * 1000:.0f} ms", "target < 5 s")
+
+
 def main() -> None:
     print(f"mlcoach bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     bench_help()
@@ -324,6 +370,7 @@ def main() -> None:
         os.fsync = real_fsync
     bench_batch()
     bench_scoring()
+    bench_scaling()
     bench_review()
     bench_voice()
     bench_llm()

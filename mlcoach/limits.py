@@ -1,4 +1,4 @@
-"""The caps that keep the work per answer bounded, whatever is pasted (README: "Limits")."""
+"""The caps that keep the work per answer bounded, whatever is pasted (README: "Limits and safety")."""
 
 from __future__ import annotations
 

@@ -457,3 +457,13 @@ def test_text_starting_with_a_dash_is_spoken_as_written_never_read_as_an_option(
     with wave.open(str(out_path)) as w:
         seconds = w.getnframes() / w.getframerate()
     assert 0.5 < seconds < 15
+
+
+def test_a_live_interview_shows_a_hostile_name_and_answers_as_text(tmp_path):
+    out = runner.invoke(app, ["interview", "--name", HOSTILE, "--scenario", "spam", "--sessions-dir",
+                              str(tmp_path / "s")],
+                        input="I built a \x1b]0;x\x07 spam filter [bold]with[/] logistic regression.\n/end\n")
+    _no_crash(out)
+    assert out.exit_code == 0, out.output
+    assert not CONTROL.search(out.output), repr(CONTROL.search(out.output))
+    assert "Eve^[]0;PWNED^G" in out.output
