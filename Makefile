@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 		|| echo "warning: could not install$$missing; the tests that need them will be skipped (or fail in CI)"; fi
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[all]' --group dev
 	@# bytecode for start-up speed, even where PYTHONDONTWRITEBYTECODE is set
 	$(BIN)/python -m compileall -q mlcoach
 	touch $(STAMP)
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 interview: $(STAMP)
-	$(BIN)/mlcoach interview --offline
+	$(BIN)/mlcoach interview --offline $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -26,6 +26,19 @@ _litellm = None
 
 
 _background: threading.Thread | None = None
+INSTALL = "pip install 'mlcoach[llm]'"  # LiteLLM is an extra: the base install is the offline product
+
+
+def require() -> None:
+    """A model is about to be used: LiteLLM must be installed. Without it, one line with the install command
+    (exit 2), before anything starts."""
+    import importlib.util
+
+    if _litellm is None and importlib.util.find_spec("litellm") is None:
+        from mlcoach.errors import BadInput
+
+        raise BadInput(f"--model: using a model needs LiteLLM, which is not installed here: {INSTALL} "
+                       "(or run offline: drop --model, or `mlcoach config unset model`)")
 
 
 def import_in_background() -> None:

@@ -41,8 +41,11 @@ def build(settings: Settings, offline: bool = False, backend: Backend | None = N
         return Team(ScriptedInterviewer(), OfflineJudge())
     from mlcoach import keys
     from mlcoach.interviewers.llm import LLMInterviewer
-    from mlcoach.llm import Client, ModelConfig
+    from mlcoach.llm import Client, ModelConfig, require
     from mlcoach.llm_judge import LLMJudge
+
+    if backend is None:
+        require()
 
     key, _ = keys.key_for(settings.model, settings.api_base)  # only this provider's key, or this server's
     client = Client(ModelConfig(settings.model, settings.api_base, key, settings.connect_timeout,
@@ -61,7 +64,9 @@ def preflight(settings: Settings) -> str:
     model string no provider claims, a hosted provider's missing key (LiteLLM reads it from the variable named), a
     local server that does not answer (a connection to it, not a completion)."""
     from mlcoach import keys
+    from mlcoach.llm import require
 
+    require()  # not a problem to go on from: the install line, exit 2
     try:
         name = keys.provider(settings.model)
     except BadInput as exc:

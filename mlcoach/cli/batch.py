@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -52,7 +52,7 @@ def batch(
                                               show_default=False)] = None,
     stt: SttOpt = "whisper-local",
     stt_model: SttModelOpt = None,
-    fallback: Annotated[str, typer.Option("--fallback", help="offline: run offline when the model cannot work "
+    fallback: Annotated[Literal["", "offline"], typer.Option("--fallback", help="offline: run offline when the model cannot work "
                                           "(no key, its server down) instead of failing before the first "
                                           "interview (exit 2).", show_default=False)] = "",
 ) -> None:

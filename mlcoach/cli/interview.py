@@ -26,8 +26,9 @@ from mlcoach.cli.options import (
     TtsOpt,
     VoiceOpt,
     load_persona,
+    shown,
 )
-from mlcoach.errors import ExitCode
+from mlcoach.errors import ExitCode, MlcoachError
 from mlcoach.visible import one_line
 
 
@@ -37,8 +38,9 @@ def register(app: typer.Typer) -> None:
 
 
 def interview(
-    name: Annotated[str | None, typer.Option("--name", "-n", help="Your name (the interviewer uses it).",
-                                             show_default=False)] = None,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Your name (the interviewer uses it; the first one "
+                                             "typed is saved)." + shown("the config's name, else asked",
+                                                                        "MLCOACH_NAME"), show_default=False)] = None,
     persona: PersonaOpt = None,
     scenario: ScenarioOpt = None,
     duration: DurationOpt = None,
@@ -50,7 +52,8 @@ def interview(
     max_cost: MaxCostOpt = None,
     timeout: TimeoutOpt = None,
     focus: Annotated[str | None, typer.Option("--focus", help="weakest (your weakest criteria so far) or rubric "
-                                              "criterion ids, comma-separated: their questions come first.",
+                                              "criterion ids, comma-separated: their questions come first."
+                                              + shown("none: a balanced interview"),
                                               show_default=False)] = None,
     voice: VoiceOpt = False,
     stt: SttOpt = "whisper-local",
@@ -83,13 +86,31 @@ def interview(
     io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, team.client)
     if note:
         io.info(note)
-    # Asked only in a terminal: piped in, the first line is an answer, not a name.
-    candidate = (name or "").strip() or \
-        (io.ask("Your name", settings.name) if io.interactive else settings.name) or "there"
+    candidate = _candidate(name, settings, io)
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
                              interviewer=interviewer, scenario=scenario, seed=seed, judge=session_judge,
                              duration=settings.duration, persona_ref=settings.persona, focus=chosen)
     _run(session, io)
+
+
+def _candidate(name: str | None, settings, io) -> str:
+    """--name, else the name asked for (only in a terminal: piped in, the first line is an answer), else the
+    configured one, else none ("" in the log: never an invented name). The first name typed is saved to the config
+    for the next session (and for `review trend`)."""
+    if name and name.strip():
+        return name.strip()
+    if not io.interactive:
+        return settings.name
+    typed = io.ask("Your name", settings.name).strip()
+    if typed and not settings.name:
+        from mlcoach import config
+
+        try:
+            path = config.write_key("name", typed)
+            io.info(f"(Saved to {path}; change it with: mlcoach config set name NAME)")
+        except MlcoachError as exc:  # a read-only home: the session goes on, the name just is not kept
+            io.info(f"(Your name was not saved: {exc})")
+    return typed
 
 
 def _checked(settings, offline: bool) -> bool:
@@ -110,7 +131,7 @@ def _checked(settings, offline: bool) -> bool:
 
 
 def resume(
-    session_id: Annotated[str | None, typer.Argument(help="A session id or unique prefix [default: the latest "
+    session_id: Annotated[str | None, typer.Argument(help="A session id or unique prefix \\[default: the latest "
                                                      "incomplete session].", show_default=False)] = None,
     offline: OfflineOpt = False,
     model: ModelOpt = None,

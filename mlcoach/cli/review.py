@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from typer.core import TyperGroup
@@ -28,17 +28,29 @@ JSON_FIELDS = ("session_id", "started", "candidate", "persona", "scenario", "int
 FORMATS = ("md", "html")
 LEGACY = "legacy"
 
-IdArg = Annotated[str | None, typer.Argument(help="A session id or a unique prefix of one.", show_default=False)]
+def _complete_id(incomplete: str) -> list[str]:
+    """Session ids for shell completion, newest first (from the configured sessions folder)."""
+    from mlcoach import config, sessions
+
+    try:
+        found = sessions.session_files(config.resolve().sessions_dir)
+    except Exception:  # noqa: BLE001 - completion never fails loudly
+        return []
+    return [p.stem for p in found if p.stem.startswith(incomplete)][:50]
+
+
+IdArg = Annotated[str | None, typer.Argument(help="A session id or a unique prefix of one.", show_default=False,
+                                             autocompletion=_complete_id)]
 LatestOpt = Annotated[bool, typer.Option("--latest", help="The newest session.")]
 LimitOpt = Annotated[int, typer.Option("-n", "--limit", min=0, help="Sessions to list (0: all).")]
-StatusOpt = Annotated[str | None, typer.Option("--status", help="Only complete or incomplete sessions.",
-                                               show_default=False)]
+StatusOpt = Annotated[Literal["complete", "incomplete"] | None, typer.Option(
+    "--status", help="Only complete or incomplete sessions.", show_default=False)]
 ScenarioOpt = Annotated[str | None, typer.Option("--scenario", "-s", help="Only this scenario.", show_default=False)]
 QueryOpt = Annotated[str | None, typer.Option("-q", "--query", help="Only sessions whose transcript contains this "
                                               "text (case-insensitive).", show_default=False)]
 ReplayOpt = Annotated[bool, typer.Option("--replay", help="Play the session back with its own pacing.")]
 SpeedOpt = Annotated[float, typer.Option("--speed", min=0.01, help="Replay this many times faster.")]
-OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="The export's file [default: stdout].",
+OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="The export's file \\[default: stdout].",
                                                 show_default=False)]
 PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also write a PNG chart here.", show_default=False)]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every session that matches the filters.")]
@@ -50,6 +62,8 @@ class _Review(TyperGroup):
 
     def make_context(self, info_name, args, parent=None, **extra):
         first = args[0] if args else None
+        if first is None and extra.get("resilient_parsing"):  # shell completion: offer the subcommands
+            return super().make_context(info_name, args, parent=parent, **extra)
         if first in (parent.help_option_names if parent else ["--help"]):
             args = [first]  # `review --help ...`: this group's help, whatever follows
         elif first not in self.commands:
@@ -102,7 +116,8 @@ def show(session_id: IdArg = None, latest: LatestOpt = False, replay: ReplayOpt 
 
 @app.command()
 def export(session_id: IdArg = None, latest: LatestOpt = False,
-           fmt: Annotated[str, typer.Option("--format", "-f", help="md or html (a self-contained page).")] = "md",
+           fmt: Annotated[Literal["md", "html"], typer.Option("--format", "-f",
+                                                               help="md or html (a self-contained page).")] = "md",
            output: OutputOpt = None, sessions_dir: SessionsDir = None) -> None:
     """Export one session's transcript and feedback as Markdown or a self-contained HTML page.
 
@@ -155,8 +170,8 @@ def legacy(
     as_json: JsonOpt = False,
     replay: ReplayOpt = False,
     speed: SpeedOpt = 1.0,
-    export: Annotated[str | None, typer.Option("--export", help="md or html: the transcript and the feedback.",
-                                               show_default=False)] = None,
+    export: Annotated[Literal["md", "html"] | None, typer.Option(
+        "--export", help="md or html: the transcript and the feedback.", show_default=False)] = None,
     output: OutputOpt = None,
     trend: Annotated[bool, typer.Option("--trend", help="Scores per criterion across sessions.")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="With --trend: also write a PNG chart here.",
@@ -248,7 +263,8 @@ def _list(directory: Path, filters, limit: int, as_json: bool) -> None:
     from mlcoach.ui.review import sessions_table
 
     out = render.console()
-    out.print(sessions_table(shown, listing.total, out.width))
+    plain = not out.is_terminal
+    out.print(sessions_table(shown, listing.total, out.width, plain=plain), soft_wrap=plain)
 
 
 def _open(path: Path) -> tuple[list[Event], Summary]:

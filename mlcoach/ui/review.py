@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
@@ -15,6 +15,7 @@ from rich.table import Table
 from mlcoach.records import Event
 from mlcoach.summary import Summary
 from mlcoach.transcript import Line, clock, lines
+from mlcoach.ui import render
 from mlcoach.ui.render import Text
 from mlcoach.ui.report import BAND_STYLE
 from mlcoach.visible import one_line
@@ -32,17 +33,40 @@ def header(summary: Summary) -> Text:
     return Text(summary.session_id, style="bold") + Text("".join(f" · {x}" for x in rest if x))
 
 
-def sessions_table(rows: list[Row], total: int, width: int = 100) -> Table | Text:
+def sessions_table(rows: list[Row], total: int, width: int = 100, plain: bool = False) -> RenderableType:
+    """The session list. Session ids are what the other commands take: they are never cut. In a terminal the
+    fullest layout that keeps them whole (optional columns dropped first, then one line per session); piped or
+    redirected, plain aligned columns with nothing cut."""
     if not rows:
         return Text("No sessions match." if total else "No sessions yet. Start one with: mlcoach interview")
-    if width < 66:  # too narrow for columns: one line per session, the id first so it is never cut
-        lines = []
-        for r in rows:
-            overall = "-" if r.overall is None else str(r.overall)
-            line = Text(one_line(f"{r.session_id}  {overall:>3}  {r.status}  {r.candidate or '-'}  {r.scenario}"))
-            line.truncate(max(width, 22), overflow="ellipsis")
-            lines.append(line)
-        return Text("\n").join(lines)
+    if plain:
+        headers = ["date", "candidate", "persona", "scenario", "interviewer", "status", "overall", "band", "session"]
+        return render.plain_table(headers, [[r.started[:16].replace("T", " "), r.candidate or "-", r.persona,
+                                             r.scenario, r.interviewer or "scripted", r.status,
+                                             "-" if r.overall is None else str(r.overall), r.band or "-",
+                                             r.session_id] for r in rows])
+    if width < 66:
+        return _one_per_line(rows, width)
+    layouts = [_table(rows, total, width, hidden) for hidden in DROPPED]
+    return render.fit(lambda level: layouts[level] if level < len(layouts) else _one_per_line(rows, width),
+                      len(layouts) + 1, width, [r.session_id for r in rows])
+
+
+# Columns a narrow terminal drops, in this order, before a session id would be cut.
+DROPPED = ((), ("band",), ("band", "scenario"), ("band", "scenario", "date"))
+
+
+def _one_per_line(rows: list[Row], width: int) -> Text:
+    lines = []
+    for r in rows:
+        overall = "-" if r.overall is None else str(r.overall)
+        line = Text(one_line(f"{r.session_id}  {overall:>3}  {r.status}  {r.candidate or '-'}  {r.scenario}"))
+        line.truncate(max(width, len(r.session_id)), overflow="ellipsis")
+        lines.append(line)
+    return Text("\n").join(lines)
+
+
+def _table(rows: list[Row], total: int, width: int, hidden: tuple[str, ...]) -> Table:
     personas = {r.persona for r in rows}
     interviewers = {r.interviewer or "scripted" for r in rows}
     same = [f"{name}: {next(iter(values))}" for name, values in (("persona", personas), ("interviewer", interviewers))
@@ -52,33 +76,29 @@ def sessions_table(rows: list[Row], total: int, width: int = 100) -> Table | Tex
     counted = [f"{len(rows)} of {total} sessions"] if total > len(rows) else []
     table = Table(box=None, padding=(0, 2 if width >= 100 else 1, 0, 0), header_style="bold underline",
                   caption_justify="left", caption=Text(one_line(" · ".join(counted + same))) if counted + same else None)
-    dated = width >= 76  # the id starts with the date and time: a narrow terminal keeps the id whole instead
-    # The session id is what the other commands take: it is never cut. Names shrink first.
-    if dated:
-        table.add_column("date", no_wrap=True, min_width=16 - cut)
-    table.add_column("candidate", overflow="ellipsis", no_wrap=True, max_width=16)
-    if len(personas) > 1:  # one persona for all (the usual case) needs no column
-        table.add_column("persona", overflow="ellipsis", no_wrap=True, max_width=16)
-    table.add_column("scenario", overflow="ellipsis", no_wrap=True)
-    if len(interviewers) > 1:
-        table.add_column("interviewer", overflow="ellipsis", no_wrap=True, max_width=20)
-    table.add_column("status", no_wrap=True, min_width=10)
-    table.add_column("overall", justify="right", no_wrap=True, min_width=3)
-    table.add_column("band", no_wrap=True, overflow="ellipsis", min_width=7)
-    table.add_column("session", no_wrap=True, min_width=max([len(r.session_id) for r in rows] + [7]))
+    shown = {"date", "candidate", "scenario", "band"} - set(hidden)
+    shown |= {"persona"} if len(personas) > 1 else set()  # one persona for all (the usual case) needs no column
+    shown |= {"interviewer"} if len(interviewers) > 1 else set()
+    columns = [("date", {"no_wrap": True, "min_width": 16 - cut}),
+               ("candidate", {"overflow": "ellipsis", "no_wrap": True, "max_width": 16}),
+               ("persona", {"overflow": "ellipsis", "no_wrap": True, "max_width": 16}),
+               ("scenario", {"overflow": "ellipsis", "no_wrap": True, "max_width": 16}),
+               ("interviewer", {"overflow": "ellipsis", "no_wrap": True, "max_width": 20}),
+               ("status", {"no_wrap": True, "min_width": 10}),
+               ("score", {"justify": "right", "no_wrap": True, "min_width": 5}),
+               ("band", {"no_wrap": True, "min_width": 7}),
+               ("session", {"no_wrap": True, "min_width": max([len(r.session_id) for r in rows] + [7])})]
+    kept = [(name, kw) for name, kw in columns if name in shown or name in ("status", "score", "session")]
+    for name, kw in kept:
+        table.add_column(name, **kw)
     for r in rows:
         band = r.band or "-"
-        cells = [r.started[cut:16].replace("T", " ")] if dated else []
-        cells.append(r.candidate or "-")
-        if len(personas) > 1:
-            cells.append(r.persona)
-        cells.append(r.scenario)
-        if len(interviewers) > 1:
-            cells.append(r.interviewer or "scripted")
-        cells += [Text(r.status, style="yellow" if r.status == "incomplete" else ""),
-                  "-" if r.overall is None else str(r.overall), Text(band, style=BAND_STYLE.get(band, "")),
-                  r.session_id]
-        table.add_row(*[Text(one_line(c)) if isinstance(c, str) else c for c in cells])
+        cells = {"date": r.started[cut:16].replace("T", " "), "candidate": r.candidate or "-", "persona": r.persona,
+                 "scenario": r.scenario, "interviewer": r.interviewer or "scripted",
+                 "status": Text(r.status, style="yellow" if r.status == "incomplete" else ""),
+                 "score": "-" if r.overall is None else str(r.overall),
+                 "band": Text(band, style=BAND_STYLE.get(band, "")), "session": r.session_id}
+        table.add_row(*[Text(one_line(c)) if isinstance(c, str) else c for c in (cells[n] for n, _ in kept)])
     return table
 
 
