@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import fcntl
 import json
 import os
 import secrets
+import sys
 import tempfile
 import tomllib
 from collections.abc import Callable
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import tomli_w
 
-from mlcoach.errors import BadInput, InUse, MlcoachError, NotFound
+from mlcoach import lock
+from mlcoach.errors import BadInput, MlcoachError, NotFound
 from mlcoach.limits import json_loads, toml_loads
 from mlcoach.records import Event, event
 
@@ -101,6 +102,14 @@ def checked(path: Path) -> None:
         raise MlcoachError(f"{path}: not a regular file")
 
 
+def open_flags(platform: str = sys.platform) -> int:
+    """How a log is opened for appending: read too (to see whether it ends in half a line), never through a link
+    (POSIX), in binary mode and not inherited by child processes (Windows, which has no O_NOFOLLOW)."""
+    if platform == "win32":
+        return os.O_RDWR | os.O_APPEND | os.O_BINARY | os.O_NOINHERIT
+    return os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW
+
+
 class SessionLog:
     """Appends one JSON event per line and makes it durable (written whole, then fsync) before returning. A line
     that cannot be written whole (a full disk) is taken back, so the log never ends in half an event."""
@@ -108,16 +117,17 @@ class SessionLog:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:  # never through a link: a log linked to a file elsewhere is not appended to
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
+            if sys.platform == "win32" and os.path.islink(path):  # Windows has no O_NOFOLLOW
+                raise OSError(0, "a link")
+            fd = os.open(path, open_flags())
         except OSError as exc:
             why = "a link, not a session log" if os.path.islink(path) else exc.strerror
             raise MlcoachError(f"{path}: cannot open the session log ({why})") from None
         try:  # one writer at a time: the lock goes with the process, however it ends
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+            lock.take(fd, path)
+        except BaseException:
             os.close(fd)
-            raise InUse(f"{path}: the session is open in another mlcoach process; finish or quit it there first") \
-                from None
+            raise
         self._fd: int | None = fd
         self._needs_newline = self._ends_without_newline()
 
@@ -149,9 +159,9 @@ class SessionLog:
         return cls(path)
 
     def _ends_without_newline(self) -> bool:
-        try:
+        try:  # the read moves the position, never where an append goes (O_APPEND writes at the end)
             size = os.fstat(self._fd).st_size
-            return size > 0 and os.pread(self._fd, 1, size - 1) != b"\n"
+            return size > 0 and os.lseek(self._fd, size - 1, os.SEEK_SET) >= 0 and os.read(self._fd, 1) != b"\n"
         except OSError:
             return False
 
@@ -185,6 +195,7 @@ class SessionLog:
     def close(self) -> None:
         if self._fd is not None:
             fd, self._fd = self._fd, None
+            lock.release(fd)
             os.close(fd)
 
 

@@ -76,14 +76,22 @@ def say(
 
 
 @app.command("check")
-def check() -> None:
-    """What voice support is installed: engines, microphones, players, and what is missing.
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: a list of {part, status, detail}.")] = False,
+) -> None:
+    """What voice support is here, part by part: "ok" only for what was exercised (a local model loaded, speech
+    written); online engines are "configured" or "needs network", never checked; players found are "installed".
 
-    Example: mlcoach voice check
+    Example: mlcoach voice check --json
     """
-    from mlcoach.voice.check import report
+    from mlcoach.voice.check import as_json as to_json
+    from mlcoach.voice.check import parts, report
 
-    for line in report():
+    found = parts()
+    if as_json:
+        sys.stdout.write(json_text(json.dumps(to_json(found), indent=2, ensure_ascii=False)) + "\n")
+        return
+    for line in report(found):
         print(visible(line))
 
 

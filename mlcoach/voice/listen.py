@@ -8,9 +8,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mlcoach.voice import MissingPart, need
+from mlcoach.voice import MissingPart, hints, need
 
-MIC_INSTALL = "apt-get install portaudio19-dev && pip install pyaudio"
 MAX_ANSWER_SECONDS = 300.0
 
 
@@ -20,7 +19,7 @@ def microphone():
     try:
         import pyaudio  # noqa: F401
     except ImportError:
-        raise MissingPart(f"the microphone needs PyAudio: {MIC_INSTALL}") from None
+        raise MissingPart(f"the microphone needs PyAudio: {hints.pyaudio()}") from None
     try:
         return sr.Microphone()
     except (OSError, AttributeError) as exc:

@@ -3,6 +3,8 @@ none. A gTTS failure in a session switches to offline speech for the rest of it,
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlcoach.errors import BadInput, MlcoachError
-from mlcoach.voice import MissingPart, need, player
+from mlcoach.voice import MissingPart, hints, need, player
 
 ENGINES = ("gtts", "offline", "none")
 GTTS_TIMEOUT = 8.0
@@ -53,19 +55,29 @@ def synthesize(text: str, path: Path, engine: str, timeout: float = GTTS_TIMEOUT
             if done.returncode != 0 or not path.exists():
                 raise SpeechFailed(f"espeak-ng failed: {done.stderr.decode(errors='replace').strip()[:120]}")
             return path
-        try:
-            import pyttsx3
-        except ImportError:
-            raise MissingPart("offline speech needs espeak-ng (apt-get install espeak-ng) or pyttsx3 "
-                              "(pip install pyttsx3)") from None
-        try:
-            engine_ = pyttsx3.init()
-            engine_.save_to_file(text, str(path))
-            engine_.runAndWait()
-        except Exception as exc:  # noqa: BLE001 - pyttsx3 raises whatever its driver raises
-            raise SpeechFailed(f"pyttsx3 failed ({type(exc).__name__})") from None
-        return path
+        return _pyttsx3(text, path)
     raise BadInput(f"--tts: unknown engine {engine!r} (one of: {', '.join(ENGINES)})")
+
+
+def _pyttsx3(text: str, path: Path) -> Path:
+    """Offline speech without espeak-ng: pyttsx3 with the platform's own voices (SAPI5 on Windows, NSSpeech on
+    macOS, libespeak on Linux). A driver that cannot start is one line, never a traceback."""
+    try:
+        import pyttsx3
+    except ImportError:
+        raise MissingPart(f"offline speech needs espeak-ng ({hints.install('espeak-ng')}) or pyttsx3 "
+                          "(pip install pyttsx3)") from None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # its espeak driver prints "Audio saved to ..."
+            engine = pyttsx3.init()
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+    except Exception as exc:  # noqa: BLE001 - pyttsx3 raises whatever its driver raises
+        said = str(exc).splitlines()[0][:120] if str(exc) else ""
+        raise SpeechFailed(f"pyttsx3 failed ({type(exc).__name__}{': ' + said if said else ''})") from None
+    if not path.is_file() or path.stat().st_size == 0:
+        raise SpeechFailed("pyttsx3 failed (it wrote no audio)")
+    return path
 
 
 def suffix(engine: str) -> str:
@@ -115,8 +127,8 @@ class Speaker:
             self.first_audio_seconds = self.first_audio_seconds or time.perf_counter() - started
             if not self.play(path) and not self.warned_no_player:
                 self.warned_no_player = True
-                self._note("no_player", "no audio player found (install ffmpeg, mpg123 or alsa-utils); going on "
-                           "with text only", warn=True)
+                self._note("no_player", f"no audio player found ({hints.install('player')}); going on with "
+                           "text only", warn=True)
                 self.engine = "none"
 
     def drain_notes(self) -> list[dict]:
