@@ -59,9 +59,9 @@ def _drain(outputs, notices: list[str]) -> None:
 
 def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = None, seed: int | None = None,
                duration: float = 45, factory: Callable[[], Team] | None = None,
-               transcribe: Callable | None = None) -> Result:
+               transcribe: Callable | None = None, mode: str = "batch") -> Result:
     """One scripted interview on a simulated clock. `factory` gives a fresh Team for the session (default:
-    scripted and offline)."""
+    scripted and offline); `mode` is what the session is logged as (a batch run; "live" to stand in for one)."""
     ref = persona_ref or script.persona or "ml-engineer"
     persona = personas.load(ref)
     if script.scenario:
@@ -71,7 +71,7 @@ def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = 
     session = Session.create(persona, candidate=script.name, sessions_dir=sessions_dir, clock=SimClock(),
                              interviewer=interviewer, judge=judge, scenario=script.scenario or None,
                              seed=seed if seed is not None else 0, duration=duration, persona_ref=ref,
-                             level=script.level, mode="batch")
+                             level=script.level, mode=mode)
     notices: list[str] = []
     try:
         _drain(session.start(), notices)

@@ -75,7 +75,7 @@ def _every_view(directory: Path, session: str) -> list:
             _cli("review", "show", session, "--json", "--sessions-dir", str(directory)),
             _cli("review", "export", session, "--format", "md", "--sessions-dir", str(directory)),
             _cli("review", "export", session, "--format", "html", "--sessions-dir", str(directory)),
-            _cli("review", "trend", "--sessions-dir", str(directory))]
+            _cli("review", "trend", "--include-batch", "--sessions-dir", str(directory))]  # made by batch
     for out in outs:
         _no_crash(out)
     return outs
@@ -198,6 +198,11 @@ def test_a_hostile_name_and_answer_reach_no_output_as_escapes_or_markup(tmp_path
     assert "<script>alert" not in html
     meta = json.loads(next(directory.glob("*.jsonl")).read_text().splitlines()[0])
     assert meta["candidate"] == HOSTILE  # the log keeps the name as it was given
+    for include in (["--include-batch"], []):  # the name in the trend's counted line, and in its one-line error
+        trend = _cli("review", "trend", "--candidate", HOSTILE, *include, "--sessions-dir", str(directory))
+        _no_crash(trend)
+        assert not CONTROL.search(trend.output), repr(CONTROL.search(trend.output))
+        assert "Eve^[]0;PWNED^G^[[2J [bold]x[/bold] [/x]" in " ".join(trend.output.split())
 
 
 def test_markup_in_a_persona_title_style_and_rules_is_shown_as_text(tmp_path):

@@ -19,9 +19,10 @@ PICKS = ("strong-spam", "average-house", "weak-vague", "oneword", "average-spam"
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
-    """Five finished sessions (oldest first) in a directory the tests copy before changing anything."""
+    """Five finished live sessions (oldest first; the trend counts live ones) in a directory the tests copy before
+    changing anything."""
     d = tmp_path_factory.mktemp("made")
-    ids = [run(cid, d).session_id for cid in PICKS]
+    ids = [run(cid, d, mode="live").session_id for cid in PICKS]
     return d, ids
 
 

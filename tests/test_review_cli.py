@@ -25,7 +25,7 @@ ID, PREFIX = "{id}", "{prefix}"
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     d = tmp_path_factory.mktemp("made")
-    return d, [run(cid, d).session_id for cid in PICKS]
+    return d, [run(cid, d, mode="live").session_id for cid in PICKS]  # live: what the trend counts
 
 
 def _copy(made, to):
@@ -62,6 +62,9 @@ SAME = [  # the single command's spelling, then the subcommand's
     (["--trend"], ["trend"]),
     (["--trend", "--json"], ["trend", "--json"]),
     (["--trend", "--scenario", "spam"], ["trend", "--scenario", "spam"]),
+    (["--trend", "--candidate", "PRIYA"], ["trend", "--candidate", "priya"]),
+    (["--trend", "--candidate", "all", "--include-batch", "--include-incomplete", "--json"],
+     ["trend", "--include-incomplete", "--include-batch", "--candidate", "ALL", "--json"]),
 ]
 
 
@@ -217,8 +220,8 @@ def test_trend_labels_come_from_the_personas_the_sessions_used(tmp_path, _isolat
     out = runner.invoke(app, ["batch", str(CANDIDATES / "strong-spam.toml"), "--persona", "metrics-lead",
                               "--sessions-dir", str(d)])
     assert out.exit_code == 0, out.output
-    for args in (["--trend"], ["trend"]):
-        shown = runner.invoke(app, ["review", *args, "--sessions-dir", str(d)])
+    for args in (["--trend"], ["trend"]):  # a batch session: counted when asked for
+        shown = runner.invoke(app, ["review", *args, "--include-batch", "--sessions-dir", str(d)])
         flat = " ".join(shown.stdout.split())
         assert shown.exit_code == 0 and "Chooses metrics that fit the cost of errors" in flat
         assert "Mentions evaluation metrics" not in flat

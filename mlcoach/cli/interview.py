@@ -51,8 +51,9 @@ def interview(
     judge: JudgeOpt = None,
     max_cost: MaxCostOpt = None,
     timeout: TimeoutOpt = None,
-    focus: Annotated[str | None, typer.Option("--focus", help="weakest (your weakest criteria so far) or rubric "
-                                              "criterion ids, comma-separated: their questions come first."
+    focus: Annotated[str | None, typer.Option("--focus", help="weakest (the weakest criteria of your own complete "
+                                              "live sessions, as `review trend` counts them) or rubric criterion "
+                                              "ids, comma-separated: their questions come first."
                                               + shown("none: a balanced interview"),
                                               show_default=False)] = None,
     voice: VoiceOpt = False,
@@ -69,9 +70,9 @@ def interview(
     Example: mlcoach interview --name Priya --scenario spam --offline
     """
     from mlcoach import config, wiring
+    from mlcoach import focus as focusing
     from mlcoach.clock import RealClock
     from mlcoach.engine import Session
-    from mlcoach.focus import choose as choose_focus
 
     settings = config.resolve(name=name, persona=persona, duration=duration, model=model, api_base=api_base,
                               judge=judge, max_cost=max_cost, timeout=timeout,
@@ -82,11 +83,13 @@ def interview(
     offline = _checked(settings, offline)
     team = wiring.build(settings, offline)
     interviewer, session_judge = team.interviewer, team.judge
-    chosen, note = choose_focus(focus, p, settings.sessions_dir)
+    focusing.check(focus, p)  # a wrong criterion id is said before anything is asked
     io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, team.client)
+    candidate = _candidate(name, settings, io)
+    # --focus weakest reads this candidate's own history (every candidate's when there is no name).
+    chosen, note = focusing.choose(focus, p, settings.sessions_dir, candidate or None)
     if note:
         io.info(note)
-    candidate = _candidate(name, settings, io)
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
                              interviewer=interviewer, scenario=scenario, seed=seed, judge=session_judge,
                              duration=settings.duration, persona_ref=settings.persona, focus=chosen)

@@ -54,6 +54,13 @@ OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="The expo
                                                 show_default=False)]
 PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Also write a PNG chart here.", show_default=False)]
 AllOpt = Annotated[bool, typer.Option("--all", help="Every session that matches the filters.")]
+CandidateOpt = Annotated[str | None, typer.Option(
+    "--candidate", help="Whose sessions count: a name (case-insensitive, the whole name), or all for everyone; by "
+    "default the configured name (everyone when none is configured).", show_default=False)]
+BatchOpt = Annotated[bool, typer.Option("--include-batch", help="Also count batch sessions (mlcoach batch); by "
+                                        "default only live interviews count.")]
+IncompleteOpt = Annotated[bool, typer.Option("--include-incomplete", help="Also count incomplete sessions; by "
+                                             "default only complete ones count.")]
 
 
 class _Review(TyperGroup):
@@ -131,16 +138,20 @@ def export(session_id: IdArg = None, latest: LatestOpt = False,
 
 
 @app.command()
-def trend(plot: PlotOpt = None, as_json: JsonOpt = False, status: StatusOpt = None, scenario: ScenarioOpt = None,
+def trend(candidate: CandidateOpt = None, include_batch: BatchOpt = False, include_incomplete: IncompleteOpt = False,
+          plot: PlotOpt = None, as_json: JsonOpt = False, status: StatusOpt = None, scenario: ScenarioOpt = None,
           query: QueryOpt = None, sessions_dir: SessionsDir = None) -> None:
-    """Scores per criterion across the scored sessions, and the weakest criteria lately.
+    """Scores per criterion across one candidate's scored sessions, and their weakest criteria lately.
 
-    Example: mlcoach review trend --plot trend.png
+    Counted: the configured name's complete live interviews (everyone's without a name), never an empty one.
 
-    The same as: mlcoach review --trend --plot trend.png
+    Example: mlcoach review trend --candidate Priya --plot trend.png
+
+    The same as: mlcoach review --trend --candidate Priya --plot trend.png
     """
-    directory = _settings(sessions_dir).sessions_dir
-    _trend(directory, _filters(status, scenario, query), plot, as_json, "review trend")
+    settings = _settings(sessions_dir)
+    counting = _counting(settings, candidate, include_batch, include_incomplete)
+    _trend(settings.sessions_dir, _filters(status, scenario, query), counting, plot, as_json, "review trend")
 
 
 @app.command()
@@ -173,9 +184,13 @@ def legacy(
     export: Annotated[Literal["md", "html"] | None, typer.Option(
         "--export", help="md or html: the transcript and the feedback.", show_default=False)] = None,
     output: OutputOpt = None,
-    trend: Annotated[bool, typer.Option("--trend", help="Scores per criterion across sessions.")] = False,
+    trend: Annotated[bool, typer.Option("--trend", help="Scores per criterion across one candidate's complete live "
+                                        "sessions (--candidate, --include-batch, --include-incomplete).")] = False,
     plot: Annotated[Path | None, typer.Option("--plot", help="With --trend: also write a PNG chart here.",
                                               show_default=False)] = None,
+    candidate: CandidateOpt = None,
+    include_batch: BatchOpt = False,
+    include_incomplete: IncompleteOpt = False,
     rescore: Annotated[bool, typer.Option("--rescore", help="Run the current judge over the session again (or "
                                           "over every listed session with --all); the old score stays in the "
                                           "log.")] = False,
@@ -200,6 +215,9 @@ def legacy(
         _check_format("--export", export)
     if session_id and latest:
         raise BadInput("review: give a session id or --latest, not both")
+    trending = (trend or plot) and not (rescore or session_id or latest or export or replay)
+    if (candidate is not None or include_batch or include_incomplete) and not trending:
+        raise BadInput("review: --candidate, --include-batch and --include-incomplete go with --trend")
     if rescore:
         _rescore(settings, offline, session_id, latest, every, filters, "review --rescore")
     elif session_id or latest:
@@ -208,7 +226,8 @@ def legacy(
     elif export or replay:
         raise BadInput("review: --export and --replay need a session id or --latest")
     elif trend or plot:
-        _trend(directory, filters, plot, as_json, "review --trend")
+        counting = _counting(settings, candidate, include_batch, include_incomplete)
+        _trend(directory, filters, counting, plot, as_json, "review --trend")
     else:
         _list(directory, filters, limit, as_json)
 
@@ -228,6 +247,18 @@ def _filters(status: str | None, scenario: str | None, query: str | None):
     if status and status not in STATUSES:
         raise BadInput(f"--status: expected complete or incomplete, got {status!r}")
     return Filters(status, scenario, query)
+
+
+def _counting(settings, candidate: str | None, batch: bool, incomplete: bool):
+    """Whose sessions, of which kinds, a trend counts: --candidate (all: everyone), else the configured name."""
+    from mlcoach.trend import EVERYONE, Counting
+
+    if candidate is None:
+        name = settings.name.strip()
+        return Counting(name or None, batch, incomplete, unnamed=not name)
+    if not candidate.strip():
+        raise BadInput("--candidate: give a name, or all for every candidate")
+    return Counting(None if candidate.strip().casefold() == EVERYONE else candidate.strip(), batch, incomplete)
 
 
 def _check_format(option: str, fmt: str) -> None:
@@ -315,17 +346,20 @@ def _export(path: Path, fmt: str, output: Path | None) -> None:
     print(one_line(f"Wrote {output}"))
 
 
-def _trend(directory: Path, filters, plot: Path | None, as_json: bool, command: str) -> None:
+def _trend(directory: Path, filters, counting, plot: Path | None, as_json: bool, command: str) -> None:
     from mlcoach import history
     from mlcoach import trend as trends
     from mlcoach.errors import NotFound
 
     listing = history.search(directory, filters)
     _warn(listing.warnings)
-    t = trends.trend(listing.rows)
+    t = trends.trend(listing.rows, counting)
     if not t.sessions:
-        raise NotFound(f"{command}: no scored sessions yet")
-    labels = trends.labels(listing.rows)
+        if not any(n for reason, n in t.left_out.items() if reason != trends.UNSCORED):
+            raise NotFound(f"{command}: no scored sessions yet")
+        raise NotFound(one_line(f"{command}: no scored sessions among {counting.describe()}; not counted: "
+                                f"{trends.left_out_text(t.left_out)}"))
+    labels = trends.labels(trends.counted(listing.rows, counting)[0])
     if as_json:
         _json(t.as_dict(), ensure_ascii=True)
     else:
@@ -342,7 +376,7 @@ def _plot(t, labels: dict[str, str], plot: Path, said) -> None:
         import matplotlib  # noqa: F401
     except ImportError:
         raise BadInput("--plot: needs matplotlib: pip install 'mlcoach[plot]'") from None
-    from mlcoach.ui.review import plot as draw
+    from mlcoach.ui.plot import plot as draw
 
     if plot.is_dir():
         raise BadInput(f"--plot: {plot} is a directory; give a file name such as {plot / 'trend.png'}")

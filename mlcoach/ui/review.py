@@ -1,4 +1,4 @@
-"""Rich views for review: the session list, one transcript, the replay, the trend table and its plot."""
+"""Rich views for review: the session list, one transcript, the replay, the trend table (its plot: ui/plot.py)."""
 
 from __future__ import annotations
 
@@ -135,6 +135,18 @@ def replay(events: list[Event], interviewer_name: str, console: Console, speed: 
         console.print(_line(line))
 
 
+def counted_line(t: Trend) -> Text:
+    """One dim line: whose sessions of which kinds were counted, and what was left out (with the flag that would
+    count it)."""
+    from mlcoach.trend import left_out_text
+
+    said = f"Counted: {t.counting.describe()}"
+    if t.counting.unnamed:
+        said += " (no name is configured: --candidate NAME, or mlcoach config set name NAME)"
+    left_out = left_out_text(t.left_out)
+    return Text(one_line(said + (f". Not counted: {left_out}." if left_out else ".")), style="dim")
+
+
 def trend_view(t: Trend, labels: dict[str, str]) -> Group:
     from mlcoach.trend import spark
 
@@ -155,35 +167,6 @@ def trend_view(t: Trend, labels: dict[str, str]) -> Group:
     table.add_row("Overall (0-100)", spark(t.overall, 100), f"{sum(t.overall) / len(t.overall):.0f}",
                   str(t.overall[-1]), overall_change, style="bold")
     weakest = ", ".join(labels.get(c, c) for c in t.weakest[:3])
-    return Group(table, Text("Weakest lately (last sessions' mean): " + weakest if weakest else ""),
+    return Group(table, counted_line(t),
+                 Text("Weakest lately (last sessions' mean): " + weakest if weakest else ""),
                  Text("Practise them with: mlcoach interview --focus weakest", style="dim"))
-
-
-def plot(t: Trend, labels: dict[str, str], path) -> None:
-    """A PNG of the overall and per-criterion scores over the sessions (needs matplotlib: the `plot` extra)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    x = list(range(1, len(t.sessions) + 1))
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8), sharex=True, gridspec_kw={"height_ratios": [1, 2]})
-    top.plot(x, t.overall, marker="o", color="#5b2a86")
-    top.set_ylim(0, 100)
-    top.set_ylabel("overall")
-    top.set_title("mlcoach: scores across sessions")
-    top.grid(alpha=0.3)
-    for cid, values in t.criteria.items():
-        pts = [(i, v) for i, v in zip(x, values, strict=True) if v is not None]
-        if pts:
-            bottom.plot([p[0] for p in pts], [p[1] for p in pts], marker=".", label=labels.get(cid, cid)[:40])
-    bottom.set_ylim(-0.2, 4.2)
-    bottom.set_ylabel("criterion score (0-4)")
-    bottom.set_xlabel("session")
-    bottom.grid(alpha=0.3)
-    bottom.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    step = max(1, len(x) // 10)
-    bottom.set_xticks(x[::step], [t.dates[i - 1] for i in x[::step]], rotation=30, fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
