@@ -218,6 +218,10 @@ def as_row(r: Result) -> dict:
             "overall": score.overall if score else 0, "band": score.band if score else "",
             "judge": score.judge if score else "", "criteria": score.scores if score else {},
             "red_flags": [fid for fid, _ in score.red_flags] if score else []}
+    summary = r.summary
+    row["interviewer"] = summary.interviewer if summary else ""
+    row["usage"] = summary.usage.to_dict() if summary and summary.usage else None  # the model's calls, tokens, cost
+    row["fallbacks"] = list(r.notices)  # what a live candidate would have been told: the model unreachable, ...
     if r.error:
         row["error"] = r.error
     return row

@@ -25,6 +25,7 @@ from mlcoach.cli.options import (
     TimeoutOpt,
     TtsOpt,
     VoiceOpt,
+    hint,
     load_persona,
     shown,
 )
@@ -93,7 +94,7 @@ def interview(
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
                              interviewer=interviewer, scenario=scenario, seed=seed, judge=session_judge,
                              duration=settings.duration, persona_ref=settings.persona, focus=chosen)
-    _run(session, io)
+    _run(session, io, settings)
 
 
 def _candidate(name: str | None, settings, io) -> str:
@@ -176,7 +177,7 @@ def resume(
     session = Session.resume(p, path, clock_factory=lambda t: RealClock(offset=t), interviewer=interviewer,
                              judge=session_judge)
     wiring.carry_spend(team.client, session.records)
-    _run(session, io)
+    _run(session, io, settings)
 
 
 def _voice(io, voice: bool, stt: str, stt_model: str | None, tts: str | None, pause_seconds: float,
@@ -208,7 +209,7 @@ def _io(interviewer_name: str):
     return PlainIO(interviewer_name)
 
 
-def _run(session, io) -> None:
+def _run(session, io, settings) -> None:
     import threading
 
     from mlcoach.live import run, toolbar
@@ -229,10 +230,10 @@ def _run(session, io) -> None:
         io.info("")
         io.render(report(session.summary()))
         io.info(f"Saved: {sessions_dir / (session.id + '.jsonl')} and {session.id}.toml")
-        io.info(f"See it again with: mlcoach review {session.id}")
+        io.info(f"See it again with: {hint(f'review {session.id}', settings)}")
         return
     io.info("\nSession saved as incomplete. Resume it with:")
-    io.info(f"  mlcoach resume {session.id}")
+    io.info(f"  {hint(f'resume {session.id}', settings)}")
     if outcome.how == "interrupted":
         raise typer.Exit(int(ExitCode.INTERRUPTED))
 

@@ -11,6 +11,37 @@ from typing import Annotated, Literal
 import typer
 
 
+def hint(command: str, settings) -> str:
+    """A command to run next, as it can be pasted: the program as it was started (`mlcoach` when that is the one on
+    PATH) and the --sessions-dir this run was given."""
+    import os
+    import shlex
+    import shutil
+    import sys
+
+    program = sys.argv[0] if sys.argv and sys.argv[0] else "mlcoach"
+    on_path = shutil.which("mlcoach")
+    if program.endswith("__main__.py"):  # python -m mlcoach
+        program = f"{shlex.quote(sys.executable)} -m mlcoach"
+    elif on_path and os.path.exists(program) and os.path.samefile(on_path, program):
+        program = "mlcoach"
+    else:
+        program = shlex.quote(program)
+    where = f" --sessions-dir {shlex.quote(str(settings.sessions_dir))}" \
+        if settings.sources.get("sessions_dir") == "flag" else ""
+    return f"{program} {command}{where}"
+
+
+def print_json(data, ensure_ascii: bool = False) -> None:
+    """JSON on stdout for scripts (`--json` on every listing-like command), nothing a terminal acts on."""
+    import json
+    import sys
+
+    from mlcoach.visible import json_text
+
+    sys.stdout.write(json_text(json.dumps(data, indent=2, ensure_ascii=ensure_ascii)) + "\n")
+
+
 def shown(default: str, env: str = "") -> str:
     """ "[default: 45] [env var: MLCOACH_DURATION]" for a help text (escaped for Rich)."""
     return f" \\[default: {default}]" + (f" \\[env var: {env}]" if env else "")

@@ -12,8 +12,11 @@ from mlcoach.visible import one_line
 app = typer.Typer(help="List, show and validate interviewer personas.", no_args_is_help=True)
 
 
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")]
+
+
 @app.command("list")
-def list_() -> None:
+def list_(as_json: JsonOpt = False) -> None:
     """List the personas found (your own in $MLCOACH_HOME/personas shadow built-in ones).
 
     Example: mlcoach personas list
@@ -22,18 +25,28 @@ def list_() -> None:
     from mlcoach.errors import MlcoachError
     from mlcoach.ui import render
 
-    rows = []
+    rows, found = [], []
     for pid, path in personas.available().items():
         try:
             p = personas.load(str(path))
             rows.append((pid, f"{p.name}, {p.role}", ", ".join(s.id for s in p.scenarios), str(path)))
+            found.append({"id": pid, "interviewer": p.name, "role": p.role, "scenarios": [s.id for s in p.scenarios],
+                          "file": str(path), "error": None})
         except MlcoachError as exc:
             rows.append((pid, f"invalid: {exc}", "", str(path)))
+            found.append({"id": pid, "interviewer": None, "role": None, "scenarios": [], "file": str(path),
+                          "error": str(exc)})
+    if as_json:
+        from mlcoach.cli.options import print_json
+
+        print_json(found)
+        return
     render.personas_table(rows)
 
 
 @app.command()
-def show(ref: Annotated[str, typer.Argument(help="A persona id or a path to a persona TOML file.")]) -> None:
+def show(ref: Annotated[str, typer.Argument(help="A persona id or a path to a persona TOML file.")],
+         as_json: JsonOpt = False) -> None:
     """Show a persona: identity, rules, phases with minutes, scenarios and rubric.
 
     Example: mlcoach personas show ml-engineer
@@ -41,7 +54,25 @@ def show(ref: Annotated[str, typer.Argument(help="A persona id or a path to a pe
     from mlcoach import personas
     from mlcoach.ui import render
 
-    render.persona(personas.load(ref))
+    p = personas.load(ref)
+    if as_json:
+        from mlcoach.cli.options import print_json
+
+        print_json(_persona_dict(p))
+        return
+    render.persona(p)
+
+
+def _persona_dict(p) -> dict:
+    return {"id": p.id, "interviewer": p.name, "role": p.role, "years": p.years, "expertise": list(p.expertise),
+            "style": p.style, "file": str(p.path),
+            "phases": [{"id": ph.id, "title": ph.title, "minutes": list(ph.minutes), "questions": len(ph.questions)}
+                       for ph in p.phases],
+            "scenarios": [{"id": s.id, "title": s.title, "type": s.problem_type,
+                           "prompt": s.prompt.replace("{product}", s.product)} for s in p.scenarios],
+            "never": list(p.never), "always": list(p.always),
+            "criteria": [{"id": c.id, "label": c.label} for c in p.criteria],
+            "red_flags": [{"id": f.id, "label": f.label} for f in p.red_flags], "concepts": len(p.concepts)}
 
 
 @app.command()

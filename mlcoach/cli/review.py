@@ -7,7 +7,6 @@ working: anything after `review` that is not a subcommand (`review`, `review ID`
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -15,9 +14,18 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 from typer.core import TyperGroup
 
-from mlcoach.cli.options import ApiBaseOpt, JsonOpt, JudgeOpt, ModelOpt, OfflineOpt, SessionsDir, TimeoutOpt
+from mlcoach.cli.options import (
+    ApiBaseOpt,
+    JsonOpt,
+    JudgeOpt,
+    ModelOpt,
+    OfflineOpt,
+    SessionsDir,
+    TimeoutOpt,
+    print_json,
+)
 from mlcoach.errors import BadInput, ExitCode
-from mlcoach.visible import json_text, one_line
+from mlcoach.visible import one_line
 
 if TYPE_CHECKING:
     from mlcoach.records import Event
@@ -158,7 +166,7 @@ def trend(candidate: CandidateOpt = None, include_batch: BatchOpt = False, inclu
 def rescore(session_id: IdArg = None, latest: LatestOpt = False, every: AllOpt = False, status: StatusOpt = None,
             scenario: ScenarioOpt = None, query: QueryOpt = None, offline: OfflineOpt = False,
             model: ModelOpt = None, api_base: ApiBaseOpt = None, judge: JudgeOpt = None,
-            timeout: TimeoutOpt = None, sessions_dir: SessionsDir = None) -> None:
+            timeout: TimeoutOpt = None, as_json: JsonOpt = False, sessions_dir: SessionsDir = None) -> None:
     """Run the current judge over one session again, or every matching one; the old score stays in the log.
 
     Example: mlcoach review rescore --all --scenario spam --offline
@@ -167,7 +175,7 @@ def rescore(session_id: IdArg = None, latest: LatestOpt = False, every: AllOpt =
     """
     settings = _settings(sessions_dir, model=model, api_base=api_base, judge=judge, timeout=timeout)
     filters = _filters(status, scenario, query)
-    _rescore(settings, offline, session_id, latest, every, filters, "review rescore")
+    _rescore(settings, offline, session_id, latest, every, filters, "review rescore", as_json)
 
 
 @app.command(LEGACY, hidden=True)
@@ -219,7 +227,7 @@ def legacy(
     if (candidate is not None or include_batch or include_incomplete) and not trending:
         raise BadInput("review: --candidate, --include-batch and --include-incomplete go with --trend")
     if rescore:
-        _rescore(settings, offline, session_id, latest, every, filters, "review --rescore")
+        _rescore(settings, offline, session_id, latest, every, filters, "review --rescore", as_json)
     elif session_id or latest:
         path = _pick(directory, session_id, latest, "review")
         _export(path, export, output) if export else _show(path, replay, speed, as_json)
@@ -390,7 +398,7 @@ def _plot(t, labels: dict[str, str], plot: Path, said) -> None:
 
 
 def _rescore(settings, offline: bool, session_id: str | None, latest: bool, every: bool, filters,
-             command: str) -> None:
+             command: str, as_json: bool = False) -> None:
     from mlcoach import history, wiring
     from mlcoach.rescore import rescore_each
 
@@ -403,19 +411,24 @@ def _rescore(settings, offline: bool, session_id: str | None, latest: bool, ever
         paths = [history.log_path(directory, r) for r in listing.rows]
     else:
         raise BadInput(f"{command}: give a session id, --latest or --all")
-    failed = 0
+    failed, rows = 0, []
     for done in rescore_each(paths, lambda: wiring.build(settings, offline).judge):
+        rows.append({"session_id": done.path.stem, "before": done.before, "after": None if done.error else done.after,
+                     "judge": None if done.error else done.scored_by, "error": done.error or None})
         if done.error:
             _warn([done.error])
             failed += 1
             continue
         _warn(done.warnings)
-        print(one_line(f"{done.path.stem}: {'-' if done.before is None else done.before} -> {done.after} "
-              f"({done.scored_by} judge)"))
+        if not as_json:
+            print(one_line(f"{done.path.stem}: {'-' if done.before is None else done.before} -> {done.after} "
+                  f"({done.scored_by} judge)"))
+    if as_json:
+        _json(rows)
     if failed and failed == len(paths):
         raise typer.Exit(int(ExitCode.ERROR))
 
 
 def _json(data, ensure_ascii: bool = False) -> None:
-    sys.stdout.write(json_text(json.dumps(data, indent=2, ensure_ascii=ensure_ascii)) + "\n")
+    print_json(data, ensure_ascii)
 

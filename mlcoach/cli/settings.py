@@ -12,7 +12,8 @@ app = typer.Typer(help="Show and change settings ($MLCOACH_HOME/config.toml).", 
 
 
 @app.command("show")
-def show() -> None:
+def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of a table.")] = False,
+         ) -> None:
     """Every setting, its value and where it comes from (flag, environment, file, default). Keys are hidden.
 
     Example: mlcoach config show
@@ -25,6 +26,7 @@ def show() -> None:
 
     settings = config.resolve()
     table = Table("key", "value", "from", "environment", box=None)
+    values: dict[str, dict] = {}
     for key, (_kind, env, _default) in config.KEYS.items():
         value = settings.value(key)
         if key in config.SECRET:
@@ -34,6 +36,14 @@ def show() -> None:
         else:
             shown = str(value) if value not in ("", None) else "-"
         table.add_row(*render.cells(key, shown, settings.sources.get(key, ""), env or "-"))
+        plain = value if isinstance(value, str | int | float | bool) or value is None else str(value)
+        values[key] = {"value": shown if key in config.SECRET or key == "api_base" else plain,
+                       "from": settings.sources.get(key, ""), "environment": env or None}
+    if as_json:
+        from mlcoach.cli.options import print_json
+
+        print_json({"file": str(config.config_path()), "settings": values})
+        return
     out = render.console()
     out.print(table)
     out.print(f"[dim]file: {render.escape(str(config.config_path()))}[/dim]")
