@@ -61,7 +61,7 @@ def test_run_in_the_order_of_the_files_one_or_several_at_once(tmp_path):
     assert [same(r) for r in one] == [same(r) for r in many]
     row = as_row(one[0])
     assert list(row) == ["file", "session_id", "candidate", "scenario", "status", "questions", "phases", "overall",
-                         "band", "judge", "criteria", "red_flags"]
+                         "band", "judge", "criteria", "red_flags", "interviewer", "usage", "fallbacks"]
     assert row["status"] == "complete" and row["judge"] == "offline" and row["overall"] > 60
     assert notices(one) == []
 
