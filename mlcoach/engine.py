@@ -13,7 +13,7 @@ from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
 from mlcoach.errors import BadInput, NotFound
 from mlcoach.interviewers import Context
 from mlcoach.judge import OfflineJudge
-from mlcoach.limits import MAX_ANSWERS, MAX_READ_WORDS, read_part
+from mlcoach.limits import MAX_ANSWERS, MAX_READ_WORDS, MAX_SESSION_WORDS, read_part
 from mlcoach.personas import PHASE_IDS, Persona
 from mlcoach.planner import Move
 from mlcoach.records import CandidateEvent, EndEvent, Event, InterviewerEvent, event
@@ -132,6 +132,9 @@ class Session:
                 raise BadInput(f"{path}: the session is complete; see it with: "
                                f"mlcoach review {loaded.records[0].session_id}")
             state = replay(loaded.records, persona)
+            if problem := state.unknown_phase():  # hand-edited: going on from there is not possible
+                raise BadInput(f"{path}: {problem} is not in persona {persona.id}; the session cannot be resumed "
+                               f"(see it with: mlcoach review {state.meta.session_id})")
         except BaseException:
             log.close()
             raise
@@ -198,8 +201,9 @@ class Session:
         self._emit(line)  # the candidate's words are on disk (fsync) before anything else happens
         if len(read_part(text)) < len(text):
             self.note("answer_cut", f"answer read up to its first {MAX_READ_WORDS:,} words; the log keeps it whole")
-        if len(self.state.answers) >= MAX_ANSWERS:  # the last answer read: the interview ends here
-            self.note("answers_cut", f"the interview ends after {MAX_ANSWERS:,} answers; later ones are not read")
+        if self.state.full:  # the last answer read: the interview ends here
+            self.note("answers_cut", f"the interview ends after {MAX_ANSWERS:,} answers or {MAX_SESSION_WORDS:,} "
+                                     "words; later ones are kept, not read")
             return self._synced(self.finish("complete", "answer limit reached"))
         return self._synced(self._respond())
 
@@ -439,3 +443,4 @@ class Session:
 
     def summary(self) -> Summary:
         return summarize(self._records)
+

@@ -86,11 +86,13 @@ def row_problem(row: dict) -> str:
         if key in NUMBER_KEYS:
             if not finite(value):
                 return f"{key}: expected a finite number"
+            if key == "overall" and not 0 <= value <= 100:
+                return "overall: expected 0 to 100"
         elif not isinstance(value, str):
             return f"{key}: expected a string"
     scores = row.get("scores")
     if not isinstance(scores, dict) or not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
-                                                for k, v in scores.items()):
+                                                and 0 <= v <= 4 for k, v in scores.items()):
         return "scores: expected a table of whole numbers"
     return ""
 
@@ -209,12 +211,13 @@ def _looks_like_id(stem: str) -> bool:
 
 def _load_index(path: Path) -> dict:
     try:
+        checked(path)  # a FIFO named like the index would block the listing: it is rebuilt instead
         data = json_loads(path.read_text(encoding="utf-8"))
         if data.get("format") == INDEX_FORMAT and isinstance(data.get("sessions"), dict):
             return {sid: entry for sid, entry in data["sessions"].items()  # a damaged entry is just read again
                     if isinstance(entry, dict) and isinstance(entry.get("sig"), list)
                     and isinstance(entry.get("row"), dict) and not row_problem(entry["row"])}
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, MlcoachError):
         pass
     return {}
 

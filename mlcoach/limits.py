@@ -6,6 +6,7 @@ import re
 
 MAX_READ_WORDS = 2000  # an answer is read up to here (about 13 minutes of speech); the log keeps it whole
 MAX_ANSWERS = 500  # answers read in one session (a 45-minute interview has about 20); the interview ends there
+MAX_SESSION_WORDS = 40_000  # words read in one session (45 minutes of speech is about 6,000); the interview ends there
 _NTH_WORD = re.compile(r"\S+\s*")
 
 

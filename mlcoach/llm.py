@@ -10,7 +10,6 @@ requests go (`LiteLLM` by default; tests pass a scripted one, tests/fake_chat.py
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import threading
@@ -18,6 +17,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from mlcoach.redact import scrub, url_password
 
 RETRYABLE = ("rate_limit", "server", "timeout", "truncated")
 MAX_RETRY_AFTER = 30.0
@@ -91,65 +92,6 @@ class ModelConfig:
         """`text` with every key blanked out: the configured one, any *_API_KEY/*_TOKEN in the environment (the
         provider's own variable is what litellm sends), and anything shaped like a bearer token or an sk- key."""
         return scrub(text, self.api_key, url_password(self.api_base))
-
-
-_SECRETISH = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=\-]{6,}|\bsk-[A-Za-z0-9_\-]{6,}")
-
-
-def scrub(text: str, *keys: str) -> str:
-    """`text` with each key blanked out, as it is and as a model might echo it altered: reversed, in base64,
-    with spaces or dashes between its characters, in another case."""
-    secrets = [k for k in keys if k and len(k) >= 6]
-    secrets += [v for name, v in os.environ.items() if v and len(v) >= 8 and
-                (name.endswith(("_API_KEY", "_KEY", "_TOKEN", "_SECRET")) or "API_KEY" in name)]
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        for pattern in _echoes(secret):
-            text = pattern.sub("[key]", text)
-    return _SECRETISH.sub(lambda m: "Bearer [key]" if m.group(1) else "[key]", text)
-
-
-_SECRET_PARAM = re.compile(r"(?i)(key|token|secret|password|passwd|sig|signature|auth)")
-
-
-def url_password(url: str) -> str:
-    """The password written into a server address ("http://user:pw@host"), "" when there is none."""
-    from urllib.parse import urlsplit
-
-    try:
-        return urlsplit(url).password or "" if url else ""
-    except ValueError:
-        return ""
-
-
-def mask_url(url: str) -> str:
-    """A server address fit to show: its password and any key-like query value replaced by ***."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-    try:
-        parts = urlsplit(url)
-        netloc = parts.netloc
-        if parts.password is not None:
-            netloc = netloc.replace(":" + parts.password + "@", ":***@", 1)
-        query = urlencode([(k, "***" if _SECRET_PARAM.search(k) else v)
-                           for k, v in parse_qsl(parts.query, keep_blank_values=True)], safe="*")
-        return urlunsplit(parts._replace(netloc=netloc, query=query))
-    except ValueError:
-        return "(an address that does not parse)"
-
-
-@functools.lru_cache(maxsize=64)
-def _echoes(secret: str) -> tuple[re.Pattern, ...]:
-    import base64
-
-    raw = secret.encode()
-    encoded = {base64.b64encode(raw).decode().rstrip("="), base64.urlsafe_b64encode(raw).decode().rstrip("="),
-               raw.hex()}
-    literal = [re.compile(re.escape(v), re.IGNORECASE) for v in (secret, secret[::-1], *sorted(encoded))]
-    if len(secret) < 8:
-        return tuple(literal)
-    gap = r"[\s\-_.,:;|/'\"`*]{0,3}"  # bounded: no backtracking beyond a few characters a position
-    spaced = [re.compile(gap.join(re.escape(c) for c in v), re.IGNORECASE) for v in (secret, secret[::-1])]
-    return tuple(literal + spaced)
 
 
 class LLMError(Exception):

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from mlcoach.backtrack import risky
 from mlcoach.errors import BadInput
 
 
@@ -25,24 +26,24 @@ class Patterns:
         if self._regex is None:
             try:
                 self._regex = re.compile("|".join(f"(?:{s})" for s in self.sources) or "(?!)", self.FLAGS)
-            except re.error:
+            except (re.error, OverflowError, RecursionError):
                 for i, source in enumerate(self.sources):  # name the culprit
                     try:
                         re.compile(source, self.FLAGS)
-                    except re.error as exc:
+                    except (re.error, OverflowError, RecursionError) as exc:
                         path, key = self._where
                         raise BadInput(f"{path}: {key}[{i}]: bad regular expression {source!r} ({exc})") from None
                 raise
         return self._regex
 
     def check_backtracking(self) -> None:
-        """Refuse a pattern with a repeat inside a repeat ("(a+)+$", "(\\w+\\s?)*"): on a short answer that almost
-        matches it can take exponential time, and hang the interview."""
+        """Refuse a pattern that can backtrack catastrophically (backtrack.py): on a short answer that almost
+        matches it could take exponential time, and hang the interview."""
         for i, source in enumerate(self.sources):
-            if nested_repeat(source):
+            if why := risky(source, self.FLAGS):
                 path, key = self._where
-                raise BadInput(f"{path}: {key}[{i}]: {source!r} repeats a group that itself repeats; on some "
-                               "answers it would take exponential time (rewrite it without the nesting)")
+                raise BadInput(f"{path}: {key}[{i}]: {source!r} {why}; on some answers it would take exponential "
+                               "time (rewrite it)")
 
     def search(self, text: str) -> bool:
         return bool(self.compile().search(text))
@@ -247,44 +248,3 @@ class ConceptFinder:
         return list(seen) + self.scan
 
 
-
-def nested_repeat(source: str) -> bool:
-    """Whether the regex repeats (unboundedly) a part that itself holds an unbounded repeat."""
-    from re import _parser  # the standard library's own regex parser
-
-    try:
-        tree = _parser.parse(source, Patterns.FLAGS)
-    except re.error:
-        return False  # compile() names a bad regex itself
-    return _nested(tree, inside=False)
-
-
-_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
-
-
-def _nested(items, inside: bool) -> bool:
-    for op, arg in items:
-        name = str(op)
-        if name in _REPEATS:
-            low, high, sub = arg
-            unbounded = high is _MAXREPEAT or high > 100
-            if unbounded and inside:
-                return True
-            if _nested(sub, inside or unbounded):
-                return True
-        elif name == "SUBPATTERN":
-            if _nested(arg[-1], inside):
-                return True
-        elif name == "BRANCH":
-            if any(_nested(branch, inside) for branch in arg[1]):
-                return True
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            if _nested(arg[1], inside):
-                return True
-    return False
-
-
-try:
-    from re._constants import MAXREPEAT as _MAXREPEAT
-except ImportError:  # pragma: no cover - older layouts
-    from sre_constants import MAXREPEAT as _MAXREPEAT

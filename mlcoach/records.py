@@ -17,16 +17,22 @@ GAPS_SHOWN = 4  # concepts listed as "not explained" under a criterion
 GAPS_UP_TO = 2  # ... when the criterion scored this or less
 
 
+def _number(value: Any) -> bool:
+    """A number a log can hold: not a bool, finite (JSON may carry Infinity and NaN), and not a 400-digit int."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) <= 2 ** 53 if isinstance(value, int) else math.isfinite(value)
+
+
 def _num(value: Any, default: float = 0.0) -> float:
-    """A finite number (JSON may carry Infinity and NaN), else the default."""
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    return value if ok else default
+    return value if _number(value) else default
 
 
 def _int(value: Any, default: int = 0, lo: int = -(2 ** 53), hi: int = 2 ** 53) -> int:
     """A whole number from a checked log value, within [lo, hi]; a float (hand-edited) is rounded, never a crash."""
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    return max(lo, min(hi, int(round(value)))) if ok else default
+    if isinstance(value, int) and not isinstance(value, bool):
+        return max(lo, min(hi, value))  # a huge int is clamped, never turned into a float
+    return max(lo, min(hi, int(round(value)))) if _number(value) else default
 
 
 def _str(value: Any, default: str = "") -> str:
@@ -66,7 +72,7 @@ class Usage:
             return None
         cost = d.get("cost_usd")
         return cls(_int(d.get("calls")), _int(d.get("prompt_tokens")), _int(d.get("completion_tokens")),
-                   float(cost) if isinstance(cost, int | float) and not isinstance(cost, bool) else None)
+                   float(cost) if _number(cost) else None)
 
 
 @dataclass(frozen=True)
@@ -400,7 +406,7 @@ def event(d: Mapping) -> Event:
             _str(d.get("persona_ref")) or _str(d.get("persona")), _str(d.get("candidate")), _str(d.get("scenario")),
             _str(d.get("interviewer"), "scripted"), _str(d.get("interviewer_name")), _str(d.get("judge"), "offline"),
             _int(d.get("seed")), _num(d.get("duration_minutes")),
-            {str(p): (float(v[0]), float(v[1])) for p, v in plan.items()}, _str(d.get("mode"), "live"),
+            {str(p): (float(_num(v[0])), float(_num(v[1]))) for p, v in plan.items()}, _str(d.get("mode"), "live"),
             _str(d.get("level")), _strs(d.get("focus")), t, at)
     if kind == "phase":
         return PhaseEvent(_str(d.get("phase")), _str(d.get("title")) or _str(d.get("phase")), _str(d.get("branch")),

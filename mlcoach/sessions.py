@@ -23,6 +23,7 @@ from mlcoach.records import Event, event
 
 FORMAT = 1
 ID_TRIES = 64
+WARNINGS_SHOWN = 3  # damaged lines named one by one per file; the rest are counted
 
 
 class IdTaken(MlcoachError):
@@ -94,10 +95,13 @@ def checked(path: Path) -> None:
 
     st = os.lstat(path)  # FileNotFoundError is the caller's "no such session"
     if stat.S_ISLNK(st.st_mode):
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+            st = os.stat(path)
+        except (RuntimeError, OSError):  # a loop, or a link to nothing
+            raise MlcoachError(f"{path}: a link that loops or leads nowhere; not read") from None
         if not target.is_relative_to(path.parent.resolve()):
             raise MlcoachError(f"{path}: a link to {target}, outside the sessions folder; not read")
-        st = os.stat(path)
     if not stat.S_ISREG(st.st_mode):
         raise MlcoachError(f"{path}: not a regular file")
 
@@ -246,7 +250,14 @@ def read_events(path: Path) -> Loaded:
     fmt = events[0].get("format")
     if fmt != FORMAT:
         raise BadInput(f"{path}: format: version {fmt!r} is not supported (this mlcoach reads format {FORMAT})")
-    return Loaded(events, warnings, records_of(events))
+    return Loaded(events, _few(warnings, path), records_of(events))
+
+
+def _few(warnings: list[str], path: Path) -> list[str]:
+    """A file of 20,000 damaged lines is a few lines of warning, not 20,000."""
+    if len(warnings) <= WARNINGS_SHOWN:
+        return warnings
+    return warnings[:WARNINGS_SHOWN] + [f"{path}: {len(warnings) - WARNINGS_SHOWN:,} more damaged lines (skipped)"]
 
 
 # The keys each event must carry, and the types of the keys it may carry: a hand-edited or damaged line is skipped
@@ -289,14 +300,20 @@ def _value_problem(kind: str, key: str, value) -> str:
     if want is None or value is None or kind == "meta" and key == "candidate" and value == "":
         return ""
     if want is _NUMBER:
-        return "" if finite(value) else f"{kind}: {key!r}: expected a finite number, got {value!r}"
+        shown = repr(value) if len(repr(value)) <= 24 else repr(value)[:20] + "..."
+        return "" if finite(value) else f"{kind}: {key!r}: expected a finite number, got {shown}"
     if isinstance(value, bool) or not isinstance(value, want):
         return f"{kind}: {key!r}: expected {_type_name(want)}, got {type(value).__name__}"
     return ""
 
 
+MAX_NUMBER = 2 ** 53  # no number in a session is near this; a hand-edited 10**400 is not a number we read
+
+
 def finite(x) -> bool:
-    return isinstance(x, _NUMBER) and not isinstance(x, bool) and x == x and abs(x) != float("inf")
+    """A number a session can hold: not a bool, not NaN or infinite, and not past MAX_NUMBER (Python's ints are
+    unbounded; a 400-digit one overflows every float it meets)."""
+    return isinstance(x, _NUMBER) and not isinstance(x, bool) and x == x and abs(x) <= MAX_NUMBER
 
 
 def _type_name(want) -> str:

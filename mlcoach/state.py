@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from mlcoach import claims
 from mlcoach import phrases as ph
 from mlcoach.analysis import Analysis, Hit, analyze
-from mlcoach.limits import MAX_ANSWERS
+from mlcoach.limits import MAX_ANSWERS, MAX_SESSION_WORDS
 from mlcoach.personas import Persona, Scenario
 from mlcoach.records import CandidateEvent, Event, InterviewerEvent, MetaEvent
 from mlcoach.timeline import Timeline
@@ -53,7 +53,8 @@ class State(Timeline):
         self.topics: dict[str, set[str]] = {"past": set(), "scenario": set()}  # the topic of each question asked
         self.deferred: list[str] = []  # the candidate's questions to the interviewer, kept for the closing
         self.pointed: set[str] = set()  # what questions covered that the candidate said they had answered already
-        self.unread_answers = 0  # answers past MAX_ANSWERS
+        self.unread_answers = 0  # answers past MAX_ANSWERS or MAX_SESSION_WORDS
+        self.words_read = 0
 
     def apply(self, ev: Event) -> None:
         phase = self.phase
@@ -66,7 +67,7 @@ class State(Timeline):
                 self.deferred.append(self.answers[-1].text.strip())
             if ev.asks and (topic := self.topic_of(ev.move)):
                 self.topics[context(ev.phase or phase)].add(topic)
-        elif isinstance(ev, CandidateEvent) and len(self.answers) >= MAX_ANSWERS:
+        elif isinstance(ev, CandidateEvent) and self.full:
             self.unread_answers += 1  # kept in the log, not read: a crafted or endless log replays in bounded time
         elif isinstance(ev, CandidateEvent):
             # Claims wrong only for the scenario ("accuracy" of a house price) are wrong once it is posed: before,
@@ -76,6 +77,7 @@ class State(Timeline):
             analysis = analyze(ev.text, self.persona, recent, last.text if last else "", posed)
             self.answers.append(Answer(ev.phase or phase, ev.text, analysis, ev.t, last.move if last else "",
                                        last.text if last else "", len(self.answers) + 1))
+            self.words_read += analysis.words
             if phase in ANSWERED_LATE:
                 self.scenario_explained |= analysis.explained
             self.declined |= {h.concept for h in analysis.hits if h.gap and h.mode != claims.ASKS}
@@ -127,6 +129,21 @@ class State(Timeline):
     @property
     def mentioned(self) -> set[str]:
         return set(self.coverage)
+
+    @property
+    def full(self) -> bool:
+        """The session has read all it reads (limits.py): later answers are kept in the log, not read."""
+        return len(self.answers) >= MAX_ANSWERS or self.words_read >= MAX_SESSION_WORDS
+
+    def unknown_phase(self) -> str:
+        """A phase or a branch of the log that its persona does not have ("" when there is none)."""
+        known = {ph.id for ph in self.persona.phases}
+        for rec in self.phases:
+            if rec.id not in known:
+                return f"phase {rec.id!r}"
+            if rec.branch and rec.branch not in self.persona.branches:
+                return f"branch {rec.branch!r}"
+        return ""
 
     @property
     def last_answer(self) -> Answer | None:

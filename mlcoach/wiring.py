@@ -86,7 +86,7 @@ def preflight(settings: Settings) -> str:
 def _answers(base: str, provider: str, timeout: float) -> str:
     import httpx
 
-    from mlcoach.llm import mask_url
+    from mlcoach.redact import mask_url
 
     url = base.rstrip("/") + ("/api/tags" if provider in ("ollama", "ollama_chat") and "/v1" not in base else "/models")
     try:

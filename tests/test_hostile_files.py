@@ -472,3 +472,163 @@ def test_a_live_interview_shows_a_hostile_name_and_answers_as_text(tmp_path):
     assert out.exit_code == 0, out.output
     assert not CONTROL.search(out.output), repr(CONTROL.search(out.output))
     assert "Eve^[]0;PWNED^G" in out.output
+
+
+# ---------------------------------------------------------------------------------------------- the red team's second pass
+
+HUGE = int("1" + "0" * 400)
+
+
+def test_a_400_digit_number_in_a_log_or_a_summary_is_a_warning_not_a_crash(two):
+    directory, damaged, other = two
+    lines = [json.loads(x) for x in damaged.read_text().splitlines()]
+    lines[1]["t"] = HUGE
+    for ev in lines:
+        if ev["type"] == "score":
+            ev["overall"] = HUGE
+    damaged.write_text("".join(json.dumps(ev) + "\n" for ev in lines))
+    damaged.with_suffix(".toml").unlink()
+    summary = other.with_suffix(".toml")
+    summary.write_text(re.sub(r"(?m)^overall = .*$", f"overall = {HUGE}", summary.read_text()))
+    for args in (["review", "list"], ["review", "show", damaged.stem], ["review", "export", damaged.stem],
+                 ["review", "trend", "--candidate", "all", "--include-batch"], ["review", "rescore", damaged.stem,
+                                                                                "--offline"]):
+        out = _cli(*args, "--sessions-dir", str(directory))
+        _no_crash(out)
+        assert out.exit_code in (0, 3), (args, out.output)
+        assert len(out.stderr) < 2000  # the number is not printed whole
+
+
+def test_raw_escapes_in_a_hand_edited_start_time_never_reach_the_trend(two, tmp_path):
+    directory, damaged, _ = two
+    summary = damaged.with_suffix(".toml")
+    summary.write_text(re.sub(r'(?m)^started = .*$', 'started = "\\\\u001b[2J\\\\u001b]0;x\\\\u0007"',
+                              summary.read_text()))
+    out = _cli("review", "trend", "--candidate", "all", "--include-batch", "--sessions-dir", str(directory))
+    _no_crash(out)
+    assert not CONTROL.search(out.output), repr(out.output[:200])
+
+
+def test_resuming_a_log_with_a_phase_its_persona_lacks_is_one_line(tmp_path):
+    directory = tmp_path / "s"
+    _interview(directory).close()
+    log = next(directory.glob("*.jsonl"))
+    with log.open("a") as f:
+        f.write('{"type":"phase","phase":"zz","title":"T","t":5}\n')
+    out = _cli("resume", log.stem, "--offline", "--sessions-dir", str(directory))
+    _no_crash(out)
+    assert out.exit_code == 2 and "phase 'zz' is not in persona ml-engineer" in out.stderr
+
+
+def test_a_session_file_linked_to_itself_is_one_line(tmp_path):
+    directory = tmp_path / "s"
+    directory.mkdir()
+    loop = directory / "20261130T120000Z-ab12.jsonl"
+    loop.symlink_to(loop.name)
+    out = _cli("review", "show", loop.stem, "--sessions-dir", str(directory))
+    _no_crash(out)
+    assert out.exit_code != 0 and "loops" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_a_fifo_in_place_of_the_index_never_blocks_the_listing(tmp_path):
+    import os
+    import time
+
+    directory = tmp_path / "s"
+    _interview(directory).close()
+    (directory / ".index.json").unlink(missing_ok=True)
+    os.mkfifo(directory / ".index.json")
+    t0 = time.perf_counter()
+    out = _cli("review", "list", "--sessions-dir", str(directory))
+    assert out.exit_code == 0 and time.perf_counter() - t0 < 5
+
+
+@pytest.mark.parametrize("where", ["-o", "--plot"])
+def test_a_fifo_as_an_output_file_is_refused_at_once(tmp_path, where):
+    import os
+
+    directory = tmp_path / "s"
+    session = _interview(directory)
+    list(session.finish("complete", "ended"))
+    session.close()
+    fifo = tmp_path / ("out.md" if where == "-o" else "out.png")
+    os.mkfifo(fifo)
+    args = ["review", "export", "--latest", "-o", str(fifo)] if where == "-o" else \
+        ["review", "trend", "--candidate", "all", "--include-batch", "--include-incomplete", "--plot", str(fifo)]
+    out = _cli(*args, "--sessions-dir", str(directory))
+    assert out.exit_code == 2 and "not a regular file" in out.stderr
+
+
+def test_thousands_of_damaged_lines_are_a_few_warnings(two):
+    directory, damaged, _ = two
+    with damaged.open("a") as f:
+        f.write("{\n" * 20_000)
+    out = _cli("review", "show", damaged.stem, "--sessions-dir", str(directory))
+    assert out.exit_code == 0 and out.stderr.count("\n") <= 4 and "20,000 more damaged lines" not in out.stderr
+    assert "more damaged lines" in out.stderr
+
+
+@pytest.mark.parametrize("address", ["user:secretpw@host/v1?api_key=zzzzzz", "host:8000@user:secretpw@host2/v1",
+                                     "https://secretpw@host/v1", "http://host/v1#token=zzzzzz"])
+def test_every_form_of_a_secret_in_api_base_is_masked(address):
+    out = _cli("config", "set", "api_base", address)
+    shown = _cli("config", "show")
+    for text in (out.output, shown.stdout):
+        assert "secretpw" not in text and "zzzzzz" not in text
+
+
+@pytest.mark.parametrize("pattern", ["(a|aa)+$", "(a|a?)+b", "(.*a){25}$", "(\\\\s?\\\\w+\\\\s?)*$", "(aa?)+$"])
+@pytest.mark.parametrize("table", ["concepts", "forbidden"])
+def test_a_persona_regex_that_can_backtrack_is_refused_wherever_it_is(tmp_path, pattern, table):
+    import time
+
+    from mlcoach.personas import builtin_dir
+
+    text = (builtin_dir() / "ml-engineer.toml").read_text().replace('id = "ml-engineer"', 'id = "mine"', 1)
+    anchor = text.index("[[rules.forbidden]]") if table == "forbidden" else text.index("[concepts.missing_data]")
+    at = text.index("patterns = [", anchor) + len("patterns = [")
+    path = tmp_path / "mine.toml"
+    path.write_text(text[:at] + f"\n  '{pattern}'," + text[at:])
+    t0 = time.perf_counter()
+    out = _cli("personas", "validate", str(path))
+    assert out.exit_code == 2 and "exponential" in out.stderr, out.output
+    assert time.perf_counter() - t0 < 5
+
+
+def test_a_repetition_too_large_for_the_regex_engine_is_one_line(tmp_path):
+    from mlcoach.personas import builtin_dir
+
+    text = (builtin_dir() / "ml-engineer.toml").read_text().replace('id = "ml-engineer"', 'id = "mine"', 1)
+    at = text.index("patterns = [", text.index("[concepts.missing_data]")) + len("patterns = [")
+    path = tmp_path / "mine.toml"
+    path.write_text(text[:at] + "\n  'a{4294967296}'," + text[at:])
+    out = _cli("personas", "validate", str(path))
+    _no_crash(out)
+    assert out.exit_code == 2 and "bad regular expression" in out.stderr
+
+
+def test_a_log_of_long_dense_answers_rescores_in_bounded_time(tmp_path):
+    """100 answers of 2,000 dense words: the session reads its first 40,000 words, keeps the rest."""
+    import time
+
+    from mlcoach.limits import MAX_SESSION_WORDS
+
+    directory = tmp_path / "s"
+    _interview(directory).close()
+    log = next(directory.glob("*.jsonl"))
+    dense = ("I would use logistic regression with precision recall and not accuracy because the data is "
+             "imbalanced, then gradient boosting; monitor drift in production and retrain weekly. ") * 80
+    with log.open("a") as f:
+        for i in range(100):
+            f.write(json.dumps({"type": "interviewer", "phase": "design", "kind": "question", "move": "q",
+                                "text": "Why?", "t": 100.0 + i}) + "\n")
+            f.write(json.dumps({"type": "candidate", "phase": "design", "text": dense, "t": 100.5 + i}) + "\n")
+    t0 = time.perf_counter()
+    out = _cli("review", "rescore", log.stem, "--offline", "--sessions-dir", str(directory))
+    assert out.exit_code == 0 and time.perf_counter() - t0 < 8, out.output
+    from mlcoach import personas
+    from mlcoach.sessions import read_events
+    from mlcoach.state import replay
+
+    state = replay(read_events(log).records, personas.load("ml-engineer"))
+    assert state.words_read <= MAX_SESSION_WORDS + 2000 and state.unread_answers > 50

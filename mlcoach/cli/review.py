@@ -24,7 +24,7 @@ from mlcoach.cli.options import (
     TimeoutOpt,
     print_json,
 )
-from mlcoach.errors import BadInput, ExitCode
+from mlcoach.errors import BadInput, ExitCode, regular_file
 from mlcoach.visible import one_line
 
 if TYPE_CHECKING:
@@ -347,6 +347,7 @@ def _export(path: Path, fmt: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
+    regular_file(output)  # a FIFO would block the write, a device swallow it
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -388,6 +389,7 @@ def _plot(t, labels: dict[str, str], plot: Path, said) -> None:
 
     if plot.is_dir():
         raise BadInput(f"--plot: {plot} is a directory; give a file name such as {plot / 'trend.png'}")
+    regular_file(plot)
     if plot.suffix.lower() not in (".png", ".svg", ".pdf"):
         plot = plot.with_name(plot.name + ".png")  # what matplotlib would write: say so truthfully
     try:

@@ -21,7 +21,7 @@ def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON to std
     from rich.table import Table
 
     from mlcoach import config
-    from mlcoach.llm import mask_url
+    from mlcoach.redact import mask_url
     from mlcoach.ui import render
 
     settings = config.resolve()
@@ -58,7 +58,7 @@ def set_(key: Annotated[str, typer.Argument(help="A setting (see `mlcoach config
     """
     from mlcoach import config
     from mlcoach.errors import BadInput
-    from mlcoach.llm import mask_url
+    from mlcoach.redact import mask_url
 
     if key in config.SECRET:  # typed here it stays in the shell history, and it would go to any provider
         raise BadInput("config set api_key: keys are kept per provider now: run `mlcoach keys set PROVIDER` "

@@ -57,13 +57,14 @@ def say(
 
     Example: mlcoach voice say "Tell me about a model you shipped." -o q.wav
     """
-    from mlcoach.errors import BadInput, MlcoachError
+    from mlcoach.errors import BadInput, MlcoachError, regular_file
     from mlcoach.voice.tts import SpeechFailed, synthesize
 
     if engine not in ("offline", "gtts"):
         raise BadInput(f"--engine: expected offline or gtts, got {engine!r}")
     if output.is_dir():
         raise BadInput(f"{output}: is a directory; give a file name such as {output / 'speech.wav'}")
+    regular_file(output)  # a FIFO or a device would block or swallow the audio
     try:
         synthesize(text, output, engine)
     except SpeechFailed as exc:

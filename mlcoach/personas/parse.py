@@ -252,7 +252,9 @@ def _forbidden(r: _Reader, rules: dict, never: tuple[str, ...]) -> tuple[Forbidd
         rule = r.get(t, "rule", str, kp)
         if rule not in never:
             raise r.fail(f"{kp}.rule", f"{rule!r} is not one of rules.never")
-        forbidden.append(Forbidden(rule, r.regexes(t, "patterns", kp)))
+        patterns = r.regexes(t, "patterns", kp)
+        patterns.check_backtracking()  # these run on the persona's own lines while it is read, before compile_all
+        forbidden.append(Forbidden(rule, patterns))
     return tuple(forbidden)
 
 

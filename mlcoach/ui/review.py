@@ -151,7 +151,7 @@ def trend_view(t: Trend, labels: dict[str, str]) -> Group:
     from mlcoach.trend import spark
 
     table = Table("criterion", "sessions", "mean", "latest", "change", box=box.SIMPLE_HEAD,
-                  title=f"Scores across {len(t.sessions)} sessions ({t.dates[0]} to {t.dates[-1]})",
+                  title=Text(one_line(f"Scores across {len(t.sessions)} sessions ({t.dates[0]} to {t.dates[-1]})")),
                   title_justify="left")
     for cid, values in t.criteria.items():
         mean = t.mean(cid)
