@@ -76,8 +76,9 @@ def provider(model: str) -> str:
         found = next((name for prefix, name in _BARE if model.lower().startswith(prefix)), "")
         if found:
             return found
-    from mlcoach.llm import litellm
+    from mlcoach.llm import litellm, require
 
+    require()  # without LiteLLM: its install line, not "no provider"
     try:
         return str(litellm().get_llm_provider(model=model)[1])
     except Exception:  # noqa: BLE001 - LiteLLM raises its own BadRequestError for an unknown provider

@@ -210,6 +210,12 @@ def test_json_from_every_listing_like_command(history, tmp_path):
         rows = json.loads(out.stdout)
         assert out.exit_code == 0 and {r["session_id"] for r in rows} == set(_ids(history))
         assert all(r["judge"] == "offline" and isinstance(r["after"], int) for r in rows)
+    assert runner.invoke(app, ["models", "alias", "local", "ollama_chat/llama3.1"]).exit_code == 0
+    models = json.loads(runner.invoke(app, ["models", "--json"]).stdout)
+    assert models == [{"name": "local", "model": "ollama_chat/llama3.1", "provider": "ollama_chat",
+                       "key": "no key needed"}]
+    keys = json.loads(runner.invoke(app, ["keys", "list", "--json"], env={"OPENAI_API_KEY": "sk-test-123456789"}).stdout)
+    assert keys == [{"provider": "openai", "from": "environment OPENAI_API_KEY"}]
     batch = json.loads(runner.invoke(app, ["batch", str(CANDIDATES / "strong-spam.toml"), "--offline", "--json",
                                            "--sessions-dir", str(tmp_path / "b")]).stdout)
     assert batch[0]["interviewer"] == "scripted" and batch[0]["fallbacks"] == [] and "usage" in batch[0]

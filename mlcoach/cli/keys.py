@@ -35,7 +35,8 @@ def set_(name: NameArg) -> None:
 
 
 @app.command("list")
-def list_() -> None:
+def list_(as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout instead of lines.")] = False,
+          ) -> None:
     """Which providers and servers have a key, and where it comes from. Keys are never shown."""
     import os
 
@@ -43,10 +44,18 @@ def list_() -> None:
 
     stored = keys.stored()
     names = sorted(set(stored) | {p for p, env in keys.ENV.items() if os.environ.get(env)})
+    found = []
     for name in names:
         env = keys.ENV.get(name, "")
         where = f"environment {env}" if env and os.environ.get(env) else f"stored ({keys.path()})"
-        print(one_line(f"{name:24} set (hidden)  from {where}"))
+        found.append({"provider": name, "from": where})
+    if as_json:
+        from mlcoach.cli.options import print_json
+
+        print_json(found)
+        return
+    for row in found:
+        print(one_line(f"{row['provider']:24} set (hidden)  from {row['from']}"))
     if not names:
         print("no keys: set the provider's variable (e.g. OPENAI_API_KEY) or run `mlcoach keys set PROVIDER`")
 

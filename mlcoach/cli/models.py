@@ -14,7 +14,8 @@ app = typer.Typer(help="Model aliases (`--model local`) and whether each model's
 
 
 @app.callback()
-def models(ctx: typer.Context) -> None:
+def models(ctx: typer.Context, as_json: Annotated[bool, typer.Option(
+        "--json", help="Print JSON to stdout instead of lines.")] = False) -> None:
     """List the configured model and every alias, with its provider and whether a key is set (never the key).
 
     Example: mlcoach models
@@ -28,17 +29,25 @@ def models(ctx: typer.Context) -> None:
     aliases = config.read_file().get("aliases", {})
     rows = [("(configured)", settings.model)] if settings.model else []
     rows += sorted(aliases.items())
-    if not rows:
+    if not rows and not as_json:
         print("no model configured (offline): `mlcoach config set model M`, or `mlcoach models alias NAME M`")
         return
+    found = []
     for name, model in rows:
         try:
             provider = keys.provider(model)
             key = "no key needed" if provider in keys.KEYLESS else (
                 "key set" if keys.key_for(model)[0] else f"no key ({keys.env_name(provider)})")
-        except BadInput:
-            provider, key = "?", "unknown provider"
-        print(one_line(f"{name:16} {model:40} {provider:14} {key}"))
+        except BadInput as exc:
+            provider, key = "?", "unknown provider" if "LiteLLM knows" in str(exc) else str(exc)
+        found.append({"name": name, "model": model, "provider": provider, "key": key})
+    if as_json:
+        from mlcoach.cli.options import print_json
+
+        print_json(found)
+        return
+    for row in found:
+        print(one_line(f"{row['name']:16} {row['model']:40} {row['provider']:14} {row['key']}"))
 
 
 @app.command("alias")
