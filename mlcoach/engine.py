@@ -403,7 +403,7 @@ class Session:
     def _welcome_back(self) -> Iterator[Output]:
         rec = self.state.phases[-1]
         yield PhaseStart(rec.id, rec.title, rec.branch)
-        name = self.state.meta.candidate or "there"
+        name = planner.spoken_name(self.state.meta.candidate)
         if self.state.awaiting and self.state.last_question:
             yield from self._say(Move("transition", "welcome_back",
                                       f"Welcome back, {name}. Let's pick up where we left off.", "general"))

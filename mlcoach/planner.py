@@ -34,10 +34,16 @@ class Move:
     lead_id: str = ""  # the lead's move id, for the log ("ack:fair_point": no acknowledgement twice)
 
 
+def spoken_name(candidate: str) -> str:
+    """How the interviewer addresses the candidate: the first name ("Maya" for "Maya Chen"), "there" for none."""
+    words = candidate.split()
+    return words[0] if words else "there"
+
+
 def fill(template: str, state: State, **extra: str) -> str:
     p = state.persona
     values = {
-        "name": state.meta.candidate or "there",
+        "name": spoken_name(state.meta.candidate),
         "interviewer": p.name,
         "role": p.role,
         "years": str(p.years),

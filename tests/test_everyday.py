@@ -227,3 +227,14 @@ def test_a_usage_error_is_one_line_and_exit_2(args):
     out = runner.invoke(app, args)
     assert out.exit_code == 2 and out.stdout == ""
     assert out.stderr.startswith("mlcoach: error: ") and out.stderr.count("\n") == 1 and "-h)" in out.stderr
+
+
+def test_the_interviewer_uses_the_first_name_and_the_verdict_ends_the_output(tmp_path):
+    out = runner.invoke(app, ["interview", "--name", "Maya Chen", "--scenario", "spam", "--sessions-dir",
+                              str(tmp_path)], input="I built a spam filter with logistic regression.\n/end\n")
+    assert out.exit_code == 0
+    assert "Hi Maya!" in out.stdout and "Maya Chen!" not in out.stdout
+    tail = out.stdout.strip().splitlines()[-3:]
+    assert tail[0].startswith("Overall ") and "/100 · " in tail[0] and tail[1].startswith("Saved: ")
+    meta = json.loads(next(tmp_path.glob("*.jsonl")).read_text().splitlines()[0])
+    assert meta["candidate"] == "Maya Chen"

@@ -228,7 +228,10 @@ def _run(session, io, settings) -> None:
     sessions_dir = session.log.path.parent
     if outcome.status == "complete":
         io.info("")
-        io.render(report(session.summary()))
+        summary = session.summary()
+        io.render(report(summary))
+        if summary.score:  # the report is long: the verdict again where the eye lands
+            io.info(f"Overall {summary.score.overall}/100 · {summary.score.band} ({summary.score.judge} judge)")
         io.info(f"Saved: {sessions_dir / (session.id + '.jsonl')} and {session.id}.toml")
         io.info(f"See it again with: {hint(f'review {session.id}', settings)}")
         return
