@@ -21,7 +21,7 @@ from mlcoach.engine import Notice, Session
 from mlcoach.errors import BadInput, MlcoachError, NotFound
 from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.judge import OfflineJudge
-from mlcoach.script import Script
+from mlcoach.script import Script, ScriptAnswer, topics_problem
 from mlcoach.summary import Summary
 from mlcoach.visible import one_line
 from mlcoach.wiring import Team
@@ -49,6 +49,21 @@ def failed(script: Script, exc: MlcoachError) -> Result:
     why, so the rest of the batch still runs and reports."""
     return Result(file=str(script.path), session_id="", candidate=script.name, scenario=script.scenario,
                   status="error", questions=0, phases=(), summary=None, session=None, error=str(exc))
+
+
+NOTHING = "I don't have anything to add on that one."  # a keyed script's candidate, asked what no answer is about
+
+
+def next_answer(queue: list[ScriptAnswer], state) -> ScriptAnswer | None:
+    """The script's answer to the question just asked: an unused answer keyed to it (its move id, its topic, or a
+    concept it asks about), else the next plain answer in order, else None. Taken out of the queue."""
+    last = state.last_question
+    keys = {last.move, state.topic_of(last.move), *state.covers_of(last.move)} - {""} if last else set()
+    chosen = next((a for a in queue if a.about and a.about in keys), None) or \
+        next((a for a in queue if not a.about), None)
+    if chosen is not None:
+        queue.remove(chosen)
+    return chosen
 
 
 def _drain(outputs, notices: list[str]) -> None:
@@ -83,8 +98,11 @@ def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = 
             if not queue:
                 _drain(session.next_phase(), notices)
                 continue
-            answer = queue.pop(0)
-            extra = {}
+            answer = next_answer(queue, session.state)
+            if answer is None:  # only keyed answers left, none about this question
+                _drain(session.submit(NOTHING, input="script", script=""), notices)
+                continue
+            extra = {"script": answer.where}  # which answer of the script this is
             text, seconds, kind = answer.text, answer.seconds, "script"
             if answer.audio is not None and transcribe is not None:
                 heard = transcribe(answer.audio)
@@ -150,6 +168,8 @@ def prepare_batch(files: list[Path], settings: Settings, *, offline: bool = Fals
                 p.scenario(s.scenario)
             except BadInput as exc:
                 raise BadInput(f"{s.path}: {exc}") from None
+        if problem := topics_problem(s, p.topics()):
+            raise BadInput(problem)
     refs = tuple(persona or s.persona or settings.persona for s in loaded)
     return Batch(loaded, refs, settings, offline, seed, _transcriber(loaded, settings, offline, stt, stt_model))
 

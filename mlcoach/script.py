@@ -11,7 +11,7 @@ from mlcoach.limits import toml_loads
 from mlcoach.personas import PHASE_IDS
 
 TOP_KEYS = {"name", "scenario", "persona", "level", "answers"}
-ANSWER_KEYS = {"text", "seconds", "audio"}
+ANSWER_KEYS = {"text", "seconds", "audio", "about"}
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class ScriptAnswer:
     text: str
     seconds: float | None = None
     audio: Path | None = None
+    about: str = ""  # a topic or question id of the persona: given when a question on it is asked
+    where: str = ""  # "answers.design[2]": which answer of the script this is, for the log
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ def load(path: Path) -> Script:
         if not isinstance(items, list):
             raise fail(f"answers.{phase}", f"expected an array of answers, got {type(items).__name__}")
         answers[phase] = tuple(_answer(item, f"answers.{phase}[{i}]", path, fail) for i, item in enumerate(items))
+    _check_about(answers, fail)
     return Script(path, data["name"].strip(), data.get("scenario", ""), data.get("persona", ""),
                   data.get("level", ""), answers)
 
@@ -73,18 +76,38 @@ def _read(path: Path) -> dict:
         raise BadInput(f"{path}: cannot read ({exc.strerror})") from None
 
 
+def _check_about(answers: dict[str, tuple[ScriptAnswer, ...]], fail) -> None:
+    for phase, items in answers.items():
+        for i, a in enumerate(items):
+            if a.about and (not a.about.strip() or any(c.isspace() for c in a.about)):
+                raise fail(f"answers.{phase}[{i}].about", "expected a topic or question id (see: mlcoach personas "
+                                                           "show ID --topics)")
+
+
+def topics_problem(script: Script, topics: dict[str, str]) -> str:
+    """The first keyed answer whose `about` the persona does not know ("" when every one is known)."""
+    for phase, items in script.answers.items():
+        for i, a in enumerate(items):
+            if a.about and a.about not in topics:
+                return (f"{script.path}: answers.{phase}[{i}].about: unknown topic {a.about!r} (see: mlcoach "
+                        "personas show ID --topics)")
+    return ""
+
+
 def _answer(item, key: str, path: Path, fail) -> ScriptAnswer:
-    """One scripted answer: a string, or a table with text (or audio) and optional seconds."""
+    """One scripted answer: a string, or a table with text (or audio), an optional topic and optional seconds."""
     if isinstance(item, str):
-        return ScriptAnswer(item)
+        return ScriptAnswer(item, where=key)
     if not isinstance(item, dict):
         raise fail(key, f"expected a string or a table, got {type(item).__name__}")
     for k in item:
         if k not in ANSWER_KEYS:
             raise fail(f"{key}.{k}", f"unknown key (expected: {', '.join(sorted(ANSWER_KEYS))})")
-    text, seconds, audio = item.get("text", ""), item.get("seconds"), item.get("audio")
+    text, seconds, audio, about = item.get("text", ""), item.get("seconds"), item.get("audio"), item.get("about", "")
     if not isinstance(text, str):
         raise fail(f"{key}.text", "expected a string")
+    if not isinstance(about, str):
+        raise fail(f"{key}.about", "expected a topic or question id (a string)")
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)
                                 or not 0 <= seconds <= 86400):
         raise fail(f"{key}.seconds", "expected a number of seconds from 0 to 86400")
@@ -94,7 +117,7 @@ def _answer(item, key: str, path: Path, fail) -> ScriptAnswer:
         audio_path = (path.parent / audio).resolve()
         if not audio_path.is_file():
             raise fail(f"{key}.audio", f"no such audio file {audio_path}")
-        return ScriptAnswer(text, seconds, audio_path)
+        return ScriptAnswer(text, seconds, audio_path, about.strip(), key)
     if "text" not in item:
         raise fail(key, "needs text (or audio)")
-    return ScriptAnswer(text, seconds)
+    return ScriptAnswer(text, seconds, None, about.strip(), key)

@@ -46,7 +46,9 @@ def list_(as_json: JsonOpt = False) -> None:
 
 @app.command()
 def show(ref: Annotated[str, typer.Argument(help="A persona id or a path to a persona TOML file.")],
-         as_json: JsonOpt = False) -> None:
+         as_json: JsonOpt = False,
+         topics: Annotated[bool, typer.Option("--topics", help="List what a scripted answer may be `about`: one id "
+                                              "per line, then its description.")] = False) -> None:
     """Show a persona: identity, rules, phases with minutes, scenarios and rubric.
 
     Example: mlcoach personas show ml-engineer
@@ -55,6 +57,17 @@ def show(ref: Annotated[str, typer.Argument(help="A persona id or a path to a pe
     from mlcoach.ui import render
 
     p = personas.load(ref)
+    if topics:
+        found = p.topics()
+        if as_json:
+            from mlcoach.cli.options import print_json
+
+            print_json(found)
+            return
+        width = max(len(t) for t in found)
+        for tid, text in found.items():
+            print(one_line(f"{tid:<{width}}  {text}"))
+        return
     if as_json:
         from mlcoach.cli.options import print_json
 

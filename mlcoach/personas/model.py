@@ -187,6 +187,13 @@ class Persona:
         """Built on first use (compiling every concept's patterns), then kept with the persona."""
         return ConceptFinder({cid: c.patterns for cid, c in self.concepts.items()})
 
+    def topics(self) -> dict[str, str]:
+        """What a keyed script answer may be `about`: every concept (by id, its label) and every question the
+        planner may ask (by move id, its wording)."""
+        out = {cid: c.label for cid, c in self.concepts.items()}
+        out.update({qid: " ".join(q.text.split()) for qid, q in self.questions_by_id.items()})
+        return out
+
     @cached_property
     def questions_by_id(self) -> dict[str, Question]:
         """Every question the planner may ask, by move id: the phases', the scenarios' guide questions and probes,

@@ -1,0 +1,88 @@
+"""Keyed script answers (issue 17): an answer that names what it answers is given right after a question on it,
+whatever its place in the script; plain answers keep their order; the log says which answer answered what."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from mlcoach import personas, script
+from mlcoach.batch import NOTHING, run_script
+from mlcoach.cli import app
+from tests.helpers import CANDIDATES
+
+runner = CliRunner()
+PERSONA = personas.load("ml-engineer")
+ASKS = ("greeting", "question", "probe", "closing")
+
+
+def _keyed_script(tmp_path, scenario) -> tuple:
+    """The scenario's guide questions answered in reverse order, each keyed to its question; one plain answer."""
+    guide = [q.id for q in scenario.guide]
+    items = [{"about": qid, "text": f"On {qid}: I'd start from what the product needs here, write it down, and check "
+                                   f"it with the team before building anything."} for qid in reversed(guide)]
+    body = "".join(f"  {{ about = {json.dumps(i['about'])}, text = {json.dumps(i['text'])} }},\n" for i in items)
+    path = tmp_path / f"{scenario.id}.toml"
+    path.write_text(f'name = "Kim"\nscenario = "{scenario.id}"\n\n[answers]\n'
+                    'opening = ["I build ranking models at a marketplace, mostly gradient boosting."]\n'
+                    f"design = [\n{body}]\n")
+    return path, guide
+
+
+def _answered(log) -> list[tuple[dict, dict]]:
+    """(the question, the candidate event that answered it), in order."""
+    asked, out = None, []
+    for ev in (json.loads(x) for x in log.read_text().splitlines()):
+        if ev["type"] == "interviewer" and ev["kind"] in ASKS:
+            asked = ev
+        elif ev["type"] == "candidate":
+            out.append((asked, ev))
+    return out
+
+
+@pytest.mark.parametrize("scenario", PERSONA.scenarios, ids=lambda s: s.id)
+def test_keyed_answers_in_scrambled_order_answer_their_own_questions(tmp_path, scenario):
+    path, guide = _keyed_script(tmp_path, scenario)
+    result = run_script(script.load(path), sessions_dir=tmp_path / "s", seed=5)
+    pairs = _answered(tmp_path / "s" / f"{result.session_id}.jsonl")
+    keyed = [(q, a) for q, a in pairs if a.get("script", "").startswith("answers.design")]
+    assert {a["text"].split(":")[0].removeprefix("On ") for _, a in keyed} == set(guide)  # each given once
+    for question, answer in keyed:
+        about = answer["text"].split(":")[0].removeprefix("On ")
+        state_keys = {question["move"]} | set(result.session.state.covers_of(question["move"]))
+        assert about in state_keys, (question["move"], about)
+    assert all(a["text"] == NOTHING or a.get("script") for _, a in pairs)  # every answer is traced to the script
+    assert pairs[0][1]["script"] == "answers.opening[0]"
+
+
+def test_plain_answers_keep_their_order_and_are_traced(tmp_path):
+    s = script.load(CANDIDATES / "strong-spam.toml")
+    result = run_script(s, sessions_dir=tmp_path, seed=7)
+    pairs = _answered(tmp_path / f"{result.session_id}.jsonl")
+    given = [a["script"] for _, a in pairs if a.get("script")]
+    for phase, items in s.answers.items():
+        mine = [g for g in given if g.startswith(f"answers.{phase}[")]
+        assert mine == [f"answers.{phase}[{i}]" for i in range(len(mine))]  # in the script's order
+        texts = [a["text"] for _, a in pairs if a.get("script", "").startswith(f"answers.{phase}[")]
+        assert texts == [x.text for x in items[:len(texts)]]
+    assert not any(a["text"] == NOTHING for _, a in pairs)
+
+
+def test_an_unknown_topic_is_one_line_before_anything_runs(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "A"\nscenario = "spam"\n[answers]\ndesign = [{ about = "astrology", text = "x" }]\n')
+    out = runner.invoke(app, ["batch", str(bad), "--offline", "--sessions-dir", str(tmp_path / "s")])
+    assert out.exit_code == 2 and "answers.design[0].about: unknown topic 'astrology'" in out.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_topics_list_one_id_per_line_then_its_description():
+    out = runner.invoke(app, ["personas", "show", "ml-engineer", "--topics"])
+    assert out.exit_code == 0
+    lines = dict(line.split(None, 1) for line in out.stdout.splitlines())
+    assert lines["spam.data"] == "What kind of data would you need to catch spam?"
+    assert lines["class_imbalance"] == "class imbalance" and "imbalance" in lines
+    shown = json.loads(runner.invoke(app, ["personas", "show", "ml-engineer", "--topics", "--json"]).stdout)
+    assert shown == PERSONA.topics()
