@@ -21,7 +21,7 @@ from mlcoach.engine import Notice, Session
 from mlcoach.errors import BadInput, MlcoachError, NotFound
 from mlcoach.interviewers import ScriptedInterviewer
 from mlcoach.judge import OfflineJudge
-from mlcoach.script import Script, ScriptAnswer, topics_problem
+from mlcoach.script import Script, ScriptAnswer, topics_problem, traits_problem
 from mlcoach.summary import Summary
 from mlcoach.visible import one_line
 from mlcoach.wiring import Team
@@ -168,7 +168,8 @@ def prepare_batch(files: list[Path], settings: Settings, *, offline: bool = Fals
                 p.scenario(s.scenario)
             except BadInput as exc:
                 raise BadInput(f"{s.path}: {exc}") from None
-        if problem := topics_problem(s, p.topics()):
+        known = {f.id for f in p.red_flags} | {m.id for m in p.misconceptions}
+        if problem := topics_problem(s, p.topics()) or traits_problem(s, known):
             raise BadInput(problem)
     refs = tuple(persona or s.persona or settings.persona for s in loaded)
     return Batch(loaded, refs, settings, offline, seed, _transcriber(loaded, settings, offline, stt, stt_model))
@@ -202,6 +203,15 @@ def run_batch(batch: Batch, *, concurrency: int = 1, step: Callable[[], None] | 
             results.append(future.result())
             tick()
     return results
+
+
+def quality_report(batch: Batch, results: list[Result]) -> tuple[list, object]:
+    """The interview-quality rows and their totals (quality.py), one per script, in the order of the files."""
+    from mlcoach import quality
+
+    rows = [quality.row(r, personas.load(ref), s.traits, s.level)
+            for r, s, ref in zip(results, batch.scripts, batch.personas, strict=True)]
+    return rows, quality.totals(rows)
 
 
 def shard_files(files: list[Path], spec: str | None) -> list[Path]:

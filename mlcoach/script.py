@@ -10,7 +10,7 @@ from mlcoach.errors import BadInput, NotFound, regular_file
 from mlcoach.limits import toml_loads
 from mlcoach.personas import PHASE_IDS
 
-TOP_KEYS = {"name", "scenario", "persona", "level", "answers"}
+TOP_KEYS = {"name", "scenario", "persona", "level", "answers", "traits"}
 ANSWER_KEYS = {"text", "seconds", "audio", "about"}
 
 
@@ -31,6 +31,7 @@ class Script:
     persona: str
     level: str
     answers: dict[str, tuple[ScriptAnswer, ...]]
+    traits: tuple[str, ...] = ()  # planted: red-flag or misconception ids the judge should raise (batch --report)
 
 
 def load(path: Path) -> Script:
@@ -58,8 +59,11 @@ def load(path: Path) -> Script:
             raise fail(f"answers.{phase}", f"expected an array of answers, got {type(items).__name__}")
         answers[phase] = tuple(_answer(item, f"answers.{phase}[{i}]", path, fail) for i, item in enumerate(items))
     _check_about(answers, fail)
+    traits = data.get("traits", [])
+    if not isinstance(traits, list) or not all(isinstance(t, str) and t.strip() for t in traits):
+        raise fail("traits", "expected a list of red-flag or misconception ids")
     return Script(path, data["name"].strip(), data.get("scenario", ""), data.get("persona", ""),
-                  data.get("level", ""), answers)
+                  data.get("level", ""), answers, tuple(t.strip() for t in traits))
 
 
 def _read(path: Path) -> dict:
@@ -82,6 +86,14 @@ def _check_about(answers: dict[str, tuple[ScriptAnswer, ...]], fail) -> None:
             if a.about and (not a.about.strip() or any(c.isspace() for c in a.about)):
                 raise fail(f"answers.{phase}[{i}].about", "expected a topic or question id (see: mlcoach personas "
                                                            "show ID --topics)")
+
+
+def traits_problem(script: Script, known: set[str]) -> str:
+    """The first planted trait the persona cannot raise ("" when every one is a red flag or a misconception)."""
+    for i, t in enumerate(script.traits):
+        if t not in known:
+            return f"{script.path}: traits[{i}]: {t!r} is no red flag or misconception of the persona"
+    return ""
 
 
 def topics_problem(script: Script, topics: dict[str, str]) -> str:

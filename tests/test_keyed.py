@@ -86,3 +86,51 @@ def test_topics_list_one_id_per_line_then_its_description():
     assert lines["class_imbalance"] == "class imbalance" and "imbalance" in lines
     shown = json.loads(runner.invoke(app, ["personas", "show", "ml-engineer", "--topics", "--json"]).stdout)
     assert shown == PERSONA.topics()
+
+
+# ---------------------------------------------------------------------------------------------- batch --report
+
+
+def test_the_report_checks_each_interview_and_counts_planted_traits(tmp_path):
+    weak = tmp_path / "weak.toml"
+    weak.write_text((CANDIDATES / "weak-vague.toml").read_text().replace(
+        "[answers]", 'traits = ["no_evaluation", "no_real_experience", "jumps_to_complex"]\n\n[answers]', 1))
+    out = runner.invoke(app, ["batch", str(weak), str(CANDIDATES / "strong-spam.toml"), "--offline", "--report",
+                              "--json", "--sessions-dir", str(tmp_path / "s")])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    rows = {r["file"].rsplit("/", 1)[-1]: r for r in data["report"]["interviews"]}
+    raised = {f for r in data["results"] if r["file"].endswith("weak.toml") for f in r["red_flags"]}
+    planted = ["no_evaluation", "no_real_experience", "jumps_to_complex"]
+    assert rows["weak.toml"]["caught"] == [t for t in planted if t in raised]
+    assert rows["weak.toml"]["missed"] == [t for t in planted if t not in raised]
+    assert rows["weak.toml"]["agrees"] is True and rows["strong-spam.toml"]["agrees"] is True
+    assert set(rows["strong-spam.toml"]["questions"]) == {"opening", "experience", "design", "production",
+                                                         "deep_dive", "closing"}
+    assert data["report"]["totals"]["interviews"] == 2 and data["report"]["totals"]["level_agreement"] == 1.0
+    table = runner.invoke(app, ["batch", str(weak), "--offline", "--report", "--sessions-dir", str(tmp_path / "t")])
+    assert "Interview quality" in table.stdout and "traits missed" in table.stdout
+
+
+def test_a_question_asked_after_its_topic_was_explained_is_counted(persona):
+    from mlcoach.quality import asked_explained
+    from mlcoach.sessions import records_of
+
+    explained = ("Spam is only about two percent of the mail, so the classes are imbalanced: I'd keep the test set "
+                 "at the real ratio, weight the spam class in the loss, and judge the model on precision and recall "
+                 "at the chosen threshold, because accuracy would look great by predicting nothing as spam.")
+    events = [{"type": "meta", "session_id": "x", "scenario": "spam", "persona": "ml-engineer"},
+              {"type": "phase", "phase": "design", "title": "Design"},
+              {"type": "interviewer", "phase": "design", "kind": "question", "move": "scenario:spam", "text": "?"},
+              {"type": "candidate", "phase": "design", "text": explained},
+              {"type": "interviewer", "phase": "design", "kind": "probe", "move": "imbalance", "text": "?"}]
+    assert asked_explained(records_of(events), persona) == 1
+    assert asked_explained(records_of(events[:3] + [{**events[3], "text": "I'd use logistic regression."},
+                                                    events[4]]), persona) == 0
+
+
+def test_an_unknown_planted_trait_is_one_line(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "A"\nscenario = "spam"\ntraits = ["rude"]\n[answers]\nopening = ["hi"]\n')
+    out = runner.invoke(app, ["batch", str(bad), "--offline", "--report", "--sessions-dir", str(tmp_path / "s")])
+    assert out.exit_code == 2 and "traits[0]: 'rude' is no red flag or misconception" in out.stderr

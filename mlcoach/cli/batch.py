@@ -55,6 +55,11 @@ def batch(
     fallback: Annotated[Literal["", "offline"], typer.Option("--fallback", help="offline: run offline when the model cannot work "
                                           "(no key, its server down) instead of failing before the first "
                                           "interview (exit 2).", show_default=False)] = "",
+    report: Annotated[bool, typer.Option("--report", help="Also check how the interviewer behaved in every "
+                                         "interview: questions per phase, topics asked twice, questions after their "
+                                         "topic was explained, never-do wording, approval of wrong claims, planted "
+                                         "traits caught and missed, time per phase, agreement with the level.")
+                      ] = False,
 ) -> None:
     """Run one full mock interview per candidate script on a simulated clock.
 
@@ -62,7 +67,7 @@ def batch(
     Example: mlcoach batch tests/candidates/strong-spam.toml --offline --json
     """
     from mlcoach import config
-    from mlcoach.batch import as_row, notices, prepare_batch, run_batch
+    from mlcoach.batch import as_row, notices, prepare_batch, quality_report, run_batch
     from mlcoach.ui import render
 
     settings = config.resolve(sessions_dir=str(sessions_dir) if sessions_dir else None, duration=duration,
@@ -77,11 +82,18 @@ def batch(
         results = run_batch(job, concurrency=concurrency, step=step)
     for line in notices(results):  # on stderr: stdout stays the report or the JSON
         print(f"mlcoach: warning: {one_line(line)}", file=sys.stderr)
+    checked = quality_report(job, results) if report else None
     if as_json:
-        json.dump([as_row(r) for r in results], sys.stdout, indent=2)
+        rows = [as_row(r) for r in results]
+        if checked:
+            rows = {"results": rows, "report": {"interviews": [r.to_dict() for r in checked[0]],
+                                                "totals": checked[1].to_dict()}}
+        json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         render.batch_table(results, settings.sessions_dir)
+        if checked:
+            render.quality_table(*checked)
     errors = [r for r in results if r.error]
     for r in errors:
         print(f"mlcoach: error: {one_line(r.error)}", file=sys.stderr)

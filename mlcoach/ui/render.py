@@ -161,6 +161,33 @@ def batch_table(results, sessions_dir, out: Console | None = None) -> None:
     out.print(Text(f"sessions in {one_line(sessions_dir)}", style="dim"), soft_wrap=True)
 
 
+def quality_table(rows, totals) -> None:
+    """`batch --report`: one row per interview, then the totals (quality.py)."""
+    out = console()
+    headers = ["file", "level", "band", "questions", "asked twice", "asked after explained", "never-do",
+               "approved wrong", "pushed back", "traits caught", "traits missed", "agrees"]
+    lines = []
+    for r in rows:
+        asked = " ".join(f"{p[:3]}{n}" for p, n in r.questions.items())
+        lines.append([os.path.basename(r.file), r.level or "-", r.band or r.error or "-", asked,
+                      str(r.repeated_topic), str(r.asked_explained), str(r.never_do), str(r.approved_unsound),
+                      f"{r.pushed}/{r.pushable}", ", ".join(r.caught) or "-", ", ".join(r.missed) or "-",
+                      "-" if r.agrees is None else "yes" if r.agrees else "no"])
+    t = totals.to_dict()
+    lines.append(["total", "", "", str(sum(totals.questions.values())), str(t["repeated_topic"]),
+                  str(t["asked_explained"]), str(t["never_do"]), str(t["approved_unsound"]),
+                  f"{t['pushed']}/{t['pushable']}", str(t["caught"]), str(t["missed"]),
+                  "-" if t["level_agreement"] is None else f"{t['agree']}/{t['judged']}"])
+    out.print(Text("\nInterview quality", style="bold"))
+    if not out.is_terminal:
+        out.print(plain_table(headers, lines), soft_wrap=True)
+        return
+    table = Table(*headers, box=box.SIMPLE_HEAD)
+    for line in lines:
+        table.add_row(*cells(*line))
+    out.print(table)
+
+
 def sessions_table(rows: list[dict]) -> None:
     if not rows:
         console().print("No sessions yet. Start one with: mlcoach interview")
