@@ -38,7 +38,7 @@ conduct: $(STAMP)
 	$(BIN)/python bench/conduct.py tests/candidates tests/blind/dev tests/blind/dev2 tests/blind/holdout
 
 report: $(STAMP)
-	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/quality.py tests/candidates tests/blind/holdout --totals
 
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q mlcoach

@@ -17,11 +17,17 @@ os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 
 
 def main() -> None:
+    quiet = "--totals" in sys.argv
+    for folder in [Path(a) for a in sys.argv[1:] if not a.startswith("--")] or [ROOT / "tests" / "candidates"]:
+        print(f"## {folder}")
+        report(folder, quiet)
+
+
+def report(folder: Path, quiet: bool) -> None:
     from mlcoach import config
     from mlcoach.batch import prepare_batch, quality_report, run_batch
     from mlcoach.ui.render import quality_table
 
-    folder = ROOT / "tests" / "candidates"
     labels = tomllib.loads((folder / "labels.toml").read_text())
     files = sorted(folder / f"{cid}.toml" for cid in labels if (folder / f"{cid}.toml").exists())
     with tempfile.TemporaryDirectory() as d:
@@ -31,9 +37,10 @@ def main() -> None:
                                                      for s, t in zip(job.scripts, planted, strict=True)))
         results = run_batch(job, concurrency=2)
         rows, totals = quality_report(job, results)
-    quality_table(rows, totals)
+    if not quiet:
+        quality_table(rows, totals)
     t = totals.to_dict()
-    print(f"\n{t['interviews']} interviews · asked twice {t['repeated_topic']} · asked after explained "
+    print(f"{t['interviews']} interviews · asked twice {t['repeated_topic']} · asked after explained "
           f"{t['asked_explained']} · never-do {t['never_do']} · approved wrong {t['approved_unsound']} · pushed back "
           f"{t['pushed']}/{t['pushable']} · planted flags caught {t['caught']}/{t['caught'] + t['missed']} · band "
           f"agrees with level {t['agree']}/{t['judged']}")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mlcoach import personas, wiring
 from mlcoach import script as scripts
+from mlcoach import simulate as simulation
 from mlcoach.clock import SimClock
 from mlcoach.config import Settings, origin
 from mlcoach.engine import Notice, Session
@@ -66,6 +67,24 @@ def next_answer(queue: list[ScriptAnswer], state) -> ScriptAnswer | None:
     return chosen
 
 
+def _simulated_turn(session: Session, profile, candidate, notices: list[str]) -> None:
+    """The simulated candidate answers the question just asked; a candidate model that fails ends the interview
+    (incomplete, with the reason), as the candidate leaving would."""
+    from mlcoach import simulate
+    from mlcoach.llm import LLMError
+    from mlcoach.records import CandidateEvent, InterviewerEvent
+
+    said = [("interviewer" if isinstance(ev, InterviewerEvent) else "candidate", ev.text)
+            for ev in session.records if isinstance(ev, InterviewerEvent | CandidateEvent)]
+    try:
+        text = simulate.answer(candidate, profile, said)
+    except LLMError as exc:
+        notices.append(f"the candidate's model failed: {exc}")
+        _drain(session.finish("incomplete", "the simulated candidate's model failed"), notices)
+        return
+    _drain(session.submit(text or NOTHING, input="simulated"), notices)
+
+
 def _drain(outputs, notices: list[str]) -> None:
     for out in outputs:
         if isinstance(out, Notice) and out.text not in notices:
@@ -74,9 +93,10 @@ def _drain(outputs, notices: list[str]) -> None:
 
 def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = None, seed: int | None = None,
                duration: float = 45, factory: Callable[[], Team] | None = None,
-               transcribe: Callable | None = None, mode: str = "batch") -> Result:
+               transcribe: Callable | None = None, mode: str = "batch", candidate=None) -> Result:
     """One scripted interview on a simulated clock. `factory` gives a fresh Team for the session (default:
-    scripted and offline); `mode` is what the session is logged as (a batch run; "live" to stand in for one)."""
+    scripted and offline); `mode` is what the session is logged as (a batch run; "live" to stand in for one).
+    A script with a `profile` is a simulated candidate: `candidate` is the model client that plays it."""
     ref = persona_ref or script.persona or "ml-engineer"
     persona = personas.load(ref)
     if script.scenario:
@@ -94,6 +114,9 @@ def run_script(script: Script, *, sessions_dir: Path, persona_ref: str | None = 
         turns = 0
         while not session.done and turns < MAX_TURNS:
             turns += 1
+            if script.profile is not None:
+                _simulated_turn(session, script.profile, candidate, notices)
+                continue
             queue = queues.get(session.state.phase, [])
             if not queue:
                 _drain(session.next_phase(), notices)
@@ -142,11 +165,13 @@ class Batch:
     offline: bool = False
     seed: int | None = None
     transcribe: Callable | None = None  # for audio answers: one speech recognizer, loaded once for the batch
+    candidate: Callable | None = None  # for simulated candidates: a fresh client of the candidate's model
 
 
 def prepare_batch(files: list[Path], settings: Settings, *, offline: bool = False, persona: str | None = None,
                   seed: int | None = None, shard: str | None = None, stt: str = "whisper-local",
-                  stt_model: str | None = None, fallback: str = "") -> Batch:
+                  stt_model: str | None = None, fallback: str = "", simulate: str | None = None, count: int = 1,
+                  candidate_model: str | None = None, backend=None) -> Batch:
     """Check everything before anything runs. `persona` (the --persona flag) overrides the scripts' own; a script
     without one gets the configured persona. `shard` is "K/N": the K-th of N slices of the files. A configured
     model that cannot work (no key, no provider, its local server down) fails the batch here, unless `fallback`
@@ -158,6 +183,11 @@ def prepare_batch(files: list[Path], settings: Settings, *, offline: bool = Fals
         offline = True
     wiring.build(settings, offline)  # a bad combination fails here, before anything runs
     loaded = tuple(scripts.load(f) for f in shard_files(files, shard))
+    candidate = None
+    if simulate:
+        profile = simulation.load(simulate)
+        loaded += tuple(scripts.Script(profile.path, profile.name, profile.scenario, "", profile.level, {},
+                                       profile.traits, profile) for _ in range(count))
     for s in loaded:  # personas and scenarios are checked before the first interview starts
         if persona or not s.persona:
             p = _persona(persona or settings.persona, "--persona" if persona else origin(settings, "persona"))
@@ -171,8 +201,26 @@ def prepare_batch(files: list[Path], settings: Settings, *, offline: bool = Fals
         known = {f.id for f in p.red_flags} | {m.id for m in p.misconceptions}
         if problem := topics_problem(s, p.topics()) or traits_problem(s, known):
             raise BadInput(problem)
+    if simulate:  # the profile is checked first: a bad trait is said before any server is tried
+        candidate = _candidate_client(settings, candidate_model, backend)
     refs = tuple(persona or s.persona or settings.persona for s in loaded)
-    return Batch(loaded, refs, settings, offline, seed, _transcriber(loaded, settings, offline, stt, stt_model))
+    return Batch(loaded, refs, settings, offline, seed, _transcriber(loaded, settings, offline, stt, stt_model),
+                 candidate)
+
+
+def _candidate_client(settings: Settings, model: str | None, backend) -> Callable:
+    """A factory of clients for the simulated candidate's model (its own, or the interviewer's)."""
+    import dataclasses
+
+    from mlcoach import config
+
+    chosen = config.read_file().get("aliases", {}).get(model, model) if model else settings.model
+    if not chosen:
+        raise BadInput("--simulate: a model plays the candidate: give --candidate-model M (or --model M)")
+    own = dataclasses.replace(settings, model=chosen, judge="offline")
+    if backend is None and (problem := wiring.preflight(own)):
+        raise BadInput(f"--candidate-model: {problem}")
+    return lambda: wiring.build(own, False, backend).client
 
 
 def run_batch(batch: Batch, *, concurrency: int = 1, step: Callable[[], None] | None = None) -> list[Result]:
@@ -181,10 +229,13 @@ def run_batch(batch: Batch, *, concurrency: int = 1, step: Callable[[], None] | 
     settings, offline = batch.settings, batch.offline
 
     def one(i: int) -> Result:
+        simulated = batch.scripts[i].profile is not None
+        seed = (batch.seed or 0) + i if simulated else batch.seed  # N simulated interviews, N different ones
         try:
             return run_script(batch.scripts[i], sessions_dir=settings.sessions_dir, persona_ref=batch.personas[i],
-                              seed=batch.seed, duration=settings.duration,
-                              factory=lambda: wiring.build(settings, offline), transcribe=batch.transcribe)
+                              seed=seed, duration=settings.duration,
+                              factory=lambda: wiring.build(settings, offline), transcribe=batch.transcribe,
+                              candidate=batch.candidate() if simulated and batch.candidate else None)
         except MlcoachError as exc:
             return failed(batch.scripts[i], exc)
 

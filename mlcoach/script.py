@@ -32,6 +32,7 @@ class Script:
     level: str
     answers: dict[str, tuple[ScriptAnswer, ...]]
     traits: tuple[str, ...] = ()  # planted: red-flag or misconception ids the judge should raise (batch --report)
+    profile: object = None  # a simulate.Profile: a model plays the candidate (batch --simulate); no answers then
 
 
 def load(path: Path) -> Script:

@@ -134,3 +134,50 @@ def test_an_unknown_planted_trait_is_one_line(tmp_path):
     bad.write_text('name = "A"\nscenario = "spam"\ntraits = ["rude"]\n[answers]\nopening = ["hi"]\n')
     out = runner.invoke(app, ["batch", str(bad), "--offline", "--report", "--sessions-dir", str(tmp_path / "s")])
     assert out.exit_code == 2 and "traits[0]: 'rude' is no red flag or misconception" in out.stderr
+
+
+# ---------------------------------------------------------------------------------------------- batch --simulate
+
+
+ANSWER = ("Honestly I'd just use a big neural network, a transformer, and look at the accuracy; I haven't deployed "
+          "a model myself yet.")
+
+
+def test_simulated_candidates_answer_through_a_model_and_the_report_lists_their_traits(tmp_path):
+    from tests.fake_openai import FakeOpenAI
+
+    with FakeOpenAI(default={"text": ANSWER}) as server:
+        out = runner.invoke(app, ["batch", "--simulate", "weak", "-n", "2", "--offline", "--candidate-model",
+                                  "openai/candidate", "--api-base", server.url, "--report", "--json",
+                                  "--sessions-dir", str(tmp_path / "s")])
+        requests = list(server.requests)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert len(data["results"]) == 2 and len({r["session_id"] for r in data["results"]}) == 2
+    asked = [r["body"] for r in requests if r["path"].endswith("/chat/completions")]
+    assert asked and all(b["model"] == "candidate" for b in asked)
+    system = asked[0]["messages"][0]["content"]
+    assert "online ML course" in system and "Reach for a deep neural network" in system  # the profile reached it
+    assert asked[-1]["messages"][-1]["role"] == "user"  # the interviewer's question is the last message
+    for r in data["results"]:
+        evs = [json.loads(x) for x in (tmp_path / "s" / f"{r['session_id']}.jsonl").read_text().splitlines()]
+        answers = [e for e in evs if e["type"] == "candidate"]
+        assert answers and all(e["input"] == "simulated" and e["text"] == ANSWER for e in answers)
+        assert evs[0]["level"] == "weak"
+    planted = ["jumps_to_complex", "no_real_experience", "accuracy_on_imbalance"]
+    for row in data["report"]["interviews"]:
+        assert sorted(row["caught"] + row["missed"]) == sorted(planted)
+        assert row["level"] == "weak"
+
+
+def test_simulate_needs_a_model_and_a_known_profile(tmp_path):
+    none = runner.invoke(app, ["batch", "--simulate", "weak", "--offline", "--sessions-dir", str(tmp_path)])
+    assert none.exit_code == 2 and "a model plays the candidate" in none.stderr
+    unknown = runner.invoke(app, ["batch", "--simulate", "genius", "--candidate-model", "openai/x", "--offline",
+                                  "--sessions-dir", str(tmp_path)])
+    assert unknown.exit_code == 3 and "unknown profile 'genius'" in unknown.stderr and "strong" in unknown.stderr
+    bad = tmp_path / "p.toml"
+    bad.write_text('level = "weak"\nbackground = "x"\ntraits = ["rude"]\n')
+    out = runner.invoke(app, ["batch", "--simulate", str(bad), "--candidate-model", "openai/x", "--api-base",
+                              "http://127.0.0.1:9/v1", "--offline", "--sessions-dir", str(tmp_path)])
+    assert out.exit_code == 2 and "'rude' is no red flag or misconception" in out.stderr

@@ -33,7 +33,8 @@ def register(app: typer.Typer) -> None:
 
 
 def batch(
-    files: Annotated[list[Path], typer.Argument(help="Candidate script TOML files.", show_default=False)],
+    files: Annotated[list[Path] | None, typer.Argument(help="Candidate script TOML files (none with --simulate).",
+                                                       show_default=False)] = None,
     offline: OfflineOpt = False,
     as_json: JsonOpt = False,
     sessions_dir: SessionsDir = None,
@@ -60,6 +61,14 @@ def batch(
                                          "topic was explained, never-do wording, approval of wrong claims, planted "
                                          "traits caught and missed, time per phase, agreement with the level.")
                       ] = False,
+    simulate: Annotated[str | None, typer.Option("--simulate", help="A model plays the candidate from this "
+                                                 "profile: strong, average, weak (built in) or a profile TOML file.",
+                                                 show_default=False)] = None,
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=1000, help="With --simulate: how many "
+                                       "interviews.")] = 1,
+    candidate_model: Annotated[str | None, typer.Option("--candidate-model", help="With --simulate: the model that "
+                                                        "plays the candidate \\[default: --model].",
+                                                        show_default=False)] = None,
 ) -> None:
     """Run one full mock interview per candidate script on a simulated clock.
 
@@ -76,8 +85,13 @@ def batch(
         from mlcoach.errors import BadInput
 
         raise BadInput(f"--fallback: expected offline, not {fallback!r}")
-    job = prepare_batch(files, settings, offline=offline, persona=persona, seed=seed, shard=shard, stt=stt,
-                        stt_model=stt_model, fallback=fallback)
+    if not files and not simulate:
+        from mlcoach.errors import BadInput
+
+        raise BadInput("batch: give candidate script files, or --simulate PROFILE")
+    job = prepare_batch(files or [], settings, offline=offline, persona=persona, seed=seed, shard=shard, stt=stt,
+                        stt_model=stt_model, fallback=fallback, simulate=simulate, count=count,
+                        candidate_model=candidate_model)
     with render.progress(len(job.scripts), enabled=len(job.scripts) > 3) as step:
         results = run_batch(job, concurrency=concurrency, step=step)
     for line in notices(results):  # on stderr: stdout stays the report or the JSON
