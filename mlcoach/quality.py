@@ -90,14 +90,18 @@ def row(result, persona: Persona, traits: tuple[str, ...] = (), level: str = "")
 
 
 def asked_explained(events, persona: Persona) -> int:
-    """Questions asked when every concept they ask about had already been explained (or declined) in context. A
-    deliberate step deeper into the candidate's own work ("deeper:", "followup:") is not asking again."""
+    """Questions asked when every concept they ask about had already been explained (or declined) in context; a
+    "why X?" when a reason for X had already been given. A deliberate step deeper into the candidate's own work
+    ("deeper:", "followup:") is not asking again."""
     state, count = State(persona), 0
     for ev in events:
         if isinstance(ev, InterviewerEvent) and ev.asks and ev.kind != "closing" and \
                 not ev.move.startswith(("deeper:", "followup:")):
             covers = set(state.covers_of(ev.move))
-            if covers and covers <= state.covered():
+            if ev.move.startswith("why:"):  # "why X?" asks for a reason: asked again only once one was given
+                if any(h.concept in covers and h.reasoned for a in state.answers for h in a.analysis.hits):
+                    count += 1
+            elif covers and covers <= state.covered():
                 count += 1
         state.apply(ev)
     return count

@@ -76,7 +76,7 @@ def batch(
     Example: mlcoach batch tests/candidates/strong-spam.toml --offline --json
     """
     from mlcoach import config
-    from mlcoach.batch import as_row, notices, prepare_batch, quality_report, run_batch
+    from mlcoach.batch import notices, prepare_batch, quality_report, run_batch
     from mlcoach.ui import render
 
     settings = config.resolve(sessions_dir=str(sessions_dir) if sessions_dir else None, duration=duration,
@@ -96,20 +96,27 @@ def batch(
         results = run_batch(job, concurrency=concurrency, step=step)
     for line in notices(results):  # on stderr: stdout stays the report or the JSON
         print(f"mlcoach: warning: {one_line(line)}", file=sys.stderr)
-    checked = quality_report(job, results) if report else None
-    if as_json:
-        rows = [as_row(r) for r in results]
-        if checked:
-            rows = {"results": rows, "report": {"interviews": [r.to_dict() for r in checked[0]],
-                                                "totals": checked[1].to_dict()}}
-        json.dump(rows, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        render.batch_table(results, settings.sessions_dir)
-        if checked:
-            render.quality_table(*checked)
+    _output(results, quality_report(job, results) if report else None, settings, as_json)
     errors = [r for r in results if r.error]
     for r in errors:
         print(f"mlcoach: error: {one_line(r.error)}", file=sys.stderr)
     if errors:  # the others ran and are reported above; the batch as a whole did not succeed
         raise typer.Exit(int(ExitCode.ERROR))
+
+
+def _output(results, checked, settings, as_json: bool) -> None:
+    """The results (and the quality report) as a table, or as JSON on stdout."""
+    from mlcoach.batch import as_row
+    from mlcoach.ui import render
+
+    if as_json:
+        rows: list | dict = [as_row(r) for r in results]
+        if checked:
+            rows = {"results": rows, "report": {"interviews": [r.to_dict() for r in checked[0]],
+                                                "totals": checked[1].to_dict()}}
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    render.batch_table(results, settings.sessions_dir)
+    if checked:
+        render.quality_table(*checked)
