@@ -182,7 +182,7 @@ def prepare_batch(files: list[Path], settings: Settings, *, offline: bool = Fals
         print(f"mlcoach: warning: {one_line(problem)}; the batch runs offline (--fallback offline)", file=sys.stderr)
         offline = True
     wiring.build(settings, offline)  # a bad combination fails here, before anything runs
-    loaded = tuple(scripts.load(f) for f in shard_files(files, shard))
+    loaded = tuple(s for f in shard_files(files, shard) for s in scripts.load_file(f))
     candidate = None
     if simulate:
         profile = simulation.load(simulate)
@@ -201,7 +201,7 @@ def prepare_batch(files: list[Path], settings: Settings, *, offline: bool = Fals
         known = {f.id for f in p.red_flags} | {m.id for m in p.misconceptions}
         if problem := topics_problem(s, p.topics()) or traits_problem(s, known):
             raise BadInput(problem)
-    if simulate:  # the profile is checked first: a bad trait is said before any server is tried
+    if any(s.profile is not None for s in loaded):  # checked first: a bad trait is said before a server is tried
         candidate = _candidate_client(settings, candidate_model, backend)
     refs = tuple(persona or s.persona or settings.persona for s in loaded)
     return Batch(loaded, refs, settings, offline, seed, _transcriber(loaded, settings, offline, stt, stt_model),

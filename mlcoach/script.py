@@ -35,8 +35,37 @@ class Script:
     profile: object = None  # a simulate.Profile: a model plays the candidate (batch --simulate); no answers then
 
 
-def load(path: Path) -> Script:
+def load_file(path: Path) -> tuple[Script, ...]:
+    """A batch file: one candidate script, or `[[simulate]]` tables (profile = "weak" or a path, count = N,
+    scenario = "spam"), each N simulated candidates."""
     data = _read(path)
+    if "simulate" not in data:
+        return (_script(data, path),)
+    from mlcoach import simulate
+
+    tables = data["simulate"]
+    if set(data) != {"simulate"} or not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise BadInput(f"{path}: simulate: expected only [[simulate]] tables (profile, count, scenario)")
+    out: list[Script] = []
+    for i, t in enumerate(tables):
+        unknown = set(t) - {"profile", "count", "scenario"}
+        if unknown or not isinstance(t.get("profile"), str) or not isinstance(t.get("count", 1), int) \
+                or not 1 <= t.get("count", 1) <= 1000 or not isinstance(t.get("scenario", ""), str):
+            raise BadInput(f"{path}: simulate[{i}]: expected profile (a name or a path), count (1 to 1000) and an "
+                           "optional scenario")
+        ref = t["profile"]
+        profile = simulate.load(str((path.parent / ref).resolve()) if ref.endswith(".toml") else ref)
+        scenario = t.get("scenario") or profile.scenario
+        out += [Script(profile.path, profile.name, scenario, "", profile.level, {}, profile.traits, profile)
+                for _ in range(t.get("count", 1))]
+    return tuple(out)
+
+
+def load(path: Path) -> Script:
+    return _script(_read(path), path)
+
+
+def _script(data: dict, path: Path) -> Script:
 
     def fail(key: str, problem: str) -> BadInput:
         return BadInput(f"{path}: {key}: {problem}")

@@ -181,3 +181,23 @@ def test_simulate_needs_a_model_and_a_known_profile(tmp_path):
     out = runner.invoke(app, ["batch", "--simulate", str(bad), "--candidate-model", "openai/x", "--api-base",
                               "http://127.0.0.1:9/v1", "--offline", "--sessions-dir", str(tmp_path)])
     assert out.exit_code == 2 and "'rude' is no red flag or misconception" in out.stderr
+
+
+def test_simulate_tables_in_a_batch_file_run_beside_scripts(tmp_path):
+    from tests.fake_openai import FakeOpenAI
+
+    plan = tmp_path / "plan.toml"
+    plan.write_text('[[simulate]]\nprofile = "average"\ncount = 2\nscenario = "spam"\n\n'
+                    '[[simulate]]\nprofile = "strong"\n')
+    with FakeOpenAI(default={"text": ANSWER}) as server:
+        out = runner.invoke(app, ["batch", str(plan), str(CANDIDATES / "strong-spam.toml"), "--offline",
+                                  "--candidate-model", "openai/candidate", "--api-base", server.url, "--json",
+                                  "--sessions-dir", str(tmp_path / "s")])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.stdout)
+    assert [r["candidate"] for r in rows] == ["Jonas", "Jonas", "Priya", "Priya"]
+    assert rows[0]["scenario"] == rows[1]["scenario"] == "spam"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[simulate]]\nprofile = "average"\ncount = 0\n')
+    refused = runner.invoke(app, ["batch", str(bad), "--offline", "--sessions-dir", str(tmp_path / "t")])
+    assert refused.exit_code == 2 and "simulate[0]" in refused.stderr
