@@ -74,3 +74,8 @@ INTERVIEWER_WPM = 160
 
 def speaking_seconds(text: str, wpm: float = WORDS_PER_MINUTE) -> float:
     return len(text.split()) * 60.0 / wpm
+
+
+def stamped(line: dict, clock) -> dict:
+    """The event with its session time and wall-clock time."""
+    return {**line, "t": round(clock.now(), 2), "at": clock.utc().isoformat(timespec="seconds")}

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mlcoach import __version__, closing, planner
-from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds
+from mlcoach import __version__, closing, coach, planner
+from mlcoach.clock import INTERVIEWER_WPM, THINK_SECONDS, speaking_seconds, stamped
 from mlcoach.errors import BadInput, NotFound
 from mlcoach.interviewers import Context
 from mlcoach.judge import OfflineJudge
@@ -21,6 +21,7 @@ from mlcoach.seams import Clock, Interviewer, Judge
 from mlcoach.sessions import FORMAT, SessionLog, checked, clean_text, ensure_dir, read_events, write_summary
 from mlcoach.state import State, replay
 from mlcoach.summary import Summary, summarize
+from mlcoach.timeline import plan_seconds
 
 FILL_SHARE = 0.6  # while less than this share of a phase's budget is spent, a plan that ran out draws on extras
 
@@ -61,23 +62,12 @@ class Notice:
 Output = PhaseStart | Chunk | Said | Ended | Notice
 
 
-def plan_seconds(persona: Persona, duration_minutes: float) -> dict[str, list[float]]:
-    """phase -> [minimum, budget] seconds: each phase's minute range scaled so the budgets sum to the duration."""
-    mids = {p.id: sum(p.minutes) / 2 for p in persona.phases}
-    scale = duration_minutes * 60.0 / sum(mids.values())
-    return {p.id: [round(p.minutes[0] * scale, 1), round(mids[p.id] * scale, 1)] for p in persona.phases}
-
-
-def _stamped(line: dict, clock: Clock) -> dict:
-    """The event with its session time and wall-clock time."""
-    return {**line, "t": round(clock.now(), 2), "at": clock.utc().isoformat(timespec="seconds")}
-
-
 class Session:
     def __init__(self, persona: Persona, clock: Clock, log: SessionLog, interviewer: Interviewer, summary_path: Path,
                  judge: Judge | None = None) -> None:
         self.persona = persona
         self.judge: Judge = judge or OfflineJudge()
+        self.coaching = False  # coach mode: a note was shown and the next question waits (go_on, retry)
         self.clock = clock
         self.log = log
         self.interviewer = interviewer
@@ -91,7 +81,7 @@ class Session:
     def create(cls, persona: Persona, *, candidate: str, sessions_dir: Path, clock: Clock, interviewer: Interviewer,
                scenario: str | None = None, seed: int | None = None, duration: float = 45,
                persona_ref: str = "", level: str = "", mode: str = "live", judge: Judge | None = None,
-               focus: tuple[str, ...] = ()) -> Session:
+               focus: tuple[str, ...] = (), coach: bool = False) -> Session:
         if scenario:
             persona.scenario(scenario)  # validates the id
         seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
@@ -110,7 +100,9 @@ class Session:
             meta["level"] = level
         if focus:
             meta["focus"] = list(focus)
-        meta = _stamped(meta, clock)
+        if coach:
+            meta["coach"] = True
+        meta = stamped(meta, clock)
         log, meta = SessionLog.create_new(sessions_dir, lambda sid: {"type": "meta", "session_id": sid, **meta},
                                           clock.utc())
         session = cls(persona, clock, log, interviewer, sessions_dir / f"{meta['session_id']}.toml", judge)
@@ -133,8 +125,7 @@ class Session:
                                f"mlcoach review {loaded.records[0].session_id}")
             state = replay(loaded.records, persona)
             if problem := state.unknown_phase():  # hand-edited: going on from there is not possible
-                raise BadInput(f"{path}: {problem} is not in persona {persona.id}; the session cannot be resumed "
-                               f"(see it with: mlcoach review {state.meta.session_id})")
+                raise BadInput(f"{path}: {problem} is not in persona {persona.id}: not resumable (review it)")
         except BaseException:
             log.close()
             raise
@@ -205,7 +196,16 @@ class Session:
             self.note("answers_cut", f"the interview ends after {MAX_ANSWERS:,} answers or {MAX_SESSION_WORDS:,} "
                                      "words; later ones are kept, not read")
             return self._synced(self.finish("complete", "answer limit reached"))
+        if self.state.meta.coach:  # a note on the answer; the next question waits for go_on() or retry()
+            self.note("coach", text := coach.note(self.state))
+            self.coaching = True
+            return self._synced(iter([Notice(text)]))
         return self._synced(self._respond())
+
+    def go_on(self) -> Iterator[Output]:
+        """Coach mode: the next question, once the candidate has read the note."""
+        self.coaching = False
+        return iter(()) if self.done else self._synced(self._respond())
 
     def _synced(self, outputs: Iterator[Output]) -> Iterator[Output]:
         """The interviewer's events are flushed one by one and made durable once, at the end of the turn."""
@@ -228,6 +228,14 @@ class Session:
         return self._say(Move("nudge", "repeat", q.text, "general", (), "the candidate asked to repeat"),
                          stream=False)
 
+    def retry(self) -> Iterator[Output]:
+        """Coach mode: a second try at the question just answered (the better answer is scored), once."""
+        if self.done or not self.coaching or not coach.can_retry(self.state):
+            return self.go_on()
+        self.coaching = False
+        self.note("retry", f"a second attempt at turn {self.state.last_answer.turn}")
+        return self._say(Move("nudge", "retry", "Take two: " + self.state.last_answer.asked, "general"), stream=False)
+
     def hint(self) -> Iterator[Output]:
         if self.done:
             return iter(())
@@ -239,8 +247,7 @@ class Session:
         self._emit({"type": "note", "note": note, "text": text or note})
 
     def finish(self, status: str = "complete", reason: str = "", quick: bool = False) -> Iterator[Output]:
-        """End now (/end, Ctrl-C, the last phase done). Always leaves a summary on disk. `quick` (after Ctrl-C):
-        the offline judge scores at once, never a model the candidate would wait for."""
+        """End now (/end, Ctrl-C, the last phase done), a summary on disk; `quick` (Ctrl-C): the offline judge."""
         if self.done:
             return iter(())
         self._score(OfflineJudge() if quick and self.judge.name != "offline" else None)
@@ -252,17 +259,14 @@ class Session:
         self.log.close()
 
     def _score(self, judge: Judge | None = None) -> None:
-        """The judge's verdict, as a `score` event. A failing judge never costs the session: it is noted instead;
-        Ctrl-C while a model judges stops waiting for it, and the offline judge scores."""
+        """The judge's verdict as a `score` event; a failing (or Ctrl-C'd) model judge: noted, the offline one scores."""
         judge = judge or self.judge
         if judge is not self.judge:
-            self.note("judge_skipped", f"interrupted: the offline judge scored, not {self.judge.name}; "
-                                       "`mlcoach review rescore` runs the model later")
+            self.note("judge_skipped", f"interrupted: the offline judge scored, not {self.judge.name} (rescore later)")
         try:
             verdict = judge.score(self.state)
         except KeyboardInterrupt:
-            self.note("judge_interrupted", f"{judge.name} judge interrupted: the offline judge scored instead; "
-                                           "`mlcoach review rescore` runs it later")
+            self.note("judge_interrupted", f"{judge.name} judge interrupted: the offline judge scored (rescore later)")
             verdict = OfflineJudge().score(self.state)
         except Exception as exc:  # noqa: BLE001 - any judge failure becomes a note; the log must still end cleanly
             self.note("judge_failed", f"{judge.name} judge failed: {type(exc).__name__}")
@@ -428,7 +432,7 @@ class Session:
                        labels, tuple(said), later, focus, stance, background)
 
     def _emit(self, line: dict) -> None:
-        line = _stamped(line, self.clock)
+        line = stamped(line, self.clock)
         self.log.append(line, sync=line["type"] in ("candidate", "end", "meta", "score"))
         self._record(line)
 

@@ -16,6 +16,7 @@ COMMANDS = {
     "/time": "time left in this phase and overall",
     "/pause": "stop the clock until you press Enter",
     "/end": "finish now, with feedback as usual",
+    "/retry": "coach mode: answer the last question again (the better attempt is scored)",
 }
 
 
@@ -65,11 +66,19 @@ def run(session: Session, io, on_started=None) -> Outcome:
                     return Outcome("complete", "ended")
                 continue
             io.show(session.submit(text, input="text"))
+            if session.coaching:
+                _coached(session, io)
         return Outcome(session.state.status, "finished")
     except KeyboardInterrupt:
         if not session.done:
             list(session.finish("incomplete", "interrupted", quick=True))
         return Outcome("incomplete", "interrupted")
+
+
+def _coached(session: Session, io) -> None:
+    """Coach mode: the note is on screen; Enter goes on to the next question, /retry answers this one again."""
+    line = io.line("(Enter: next question · /retry: answer it again) ")
+    io.show(session.retry() if line is not None and line.strip().lower() == "/retry" else session.go_on())
 
 
 def _command(session: Session, io, text: str) -> bool:
@@ -84,6 +93,8 @@ def _command(session: Session, io, text: str) -> bool:
         io.show(session.repeat())
     elif name == "/hint":
         io.show(session.hint())
+    elif name == "/retry":
+        io.info("/retry comes right after a coach's note: mlcoach interview --coach")
     elif name == "/time":
         io.info(toolbar(session)[0])
     elif name == "/pause":

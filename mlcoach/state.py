@@ -10,7 +10,7 @@ from mlcoach import phrases as ph
 from mlcoach.analysis import Analysis, Hit, analyze
 from mlcoach.limits import MAX_ANSWERS, MAX_SESSION_WORDS
 from mlcoach.personas import Persona, Scenario
-from mlcoach.records import CandidateEvent, Event, InterviewerEvent, MetaEvent
+from mlcoach.records import CandidateEvent, Event, InterviewerEvent, MetaEvent, NoteEvent
 from mlcoach.timeline import Timeline
 
 ANSWERED_LATE = ("design", "production", "deep_dive", "closing")  # phases after the scenario was posed
@@ -55,6 +55,9 @@ class State(Timeline):
         self.pointed: set[str] = set()  # what questions covered that the candidate said they had answered already
         self.unread_answers = 0  # answers past MAX_ANSWERS or MAX_SESSION_WORDS
         self.words_read = 0
+        self.retried = 0  # coach mode: the turn of the last answer tried again (/retry)
+        self.retry_kept = ""  # which attempt the score keeps, said in the coach's note
+        self._retrying = False
 
     def apply(self, ev: Event) -> None:
         phase = self.phase
@@ -67,9 +70,17 @@ class State(Timeline):
                 self.deferred.append(self.answers[-1].text.strip())
             if ev.asks and (topic := self.topic_of(ev.move)):
                 self.topics[context(ev.phase or phase)].add(topic)
-        elif isinstance(ev, CandidateEvent) and self.full:
-            self.unread_answers += 1  # kept in the log, not read: a crafted or endless log replays in bounded time
+        elif isinstance(ev, NoteEvent) and ev.note == "retry" and self.answers:
+            self._retrying = True  # the next answer is a second attempt at the same question
         elif isinstance(ev, CandidateEvent):
+            self._candidate(ev, phase, last)
+
+    def _candidate(self, ev: CandidateEvent, phase: str, last) -> None:
+        if self._retrying:
+            self._retry(ev)
+        elif self.full:
+            self.unread_answers += 1  # kept in the log, not read: a crafted or endless log replays in bounded time
+        else:
             # Claims wrong only for the scenario ("accuracy" of a house price) are wrong once it is posed: before,
             # the candidate speaks of their own projects (a Titanic classifier's accuracy is fine).
             posed = self.scenario.id if self.scenario and (ev.phase or phase) in ANSWERED_LATE else ""
@@ -88,6 +99,26 @@ class State(Timeline):
                 old = self.coverage.get(hit.concept)
                 if old is None or (hit.explained and not old.explained):
                     self.coverage[hit.concept] = hit
+
+    def _retry(self, ev: CandidateEvent) -> None:
+        """A second attempt at the last question: the score keeps whichever attempt gives more (strength); both
+        stay in the log. What the second attempt explained counts for what is covered either way."""
+        self._retrying = False
+        first = self.answers[-1]
+        recent = [a.text for a in self.answers[-REPEAT_WINDOW - 1:-1]]
+        analysis = analyze(ev.text, self.persona, recent, first.asked, self.scenario.id if self.scenario else "")
+        self.retried = first.turn
+        self.retry_kept = "The first attempt is kept for the score: the second did not explain more."
+        if strength(analysis) > strength(first.analysis):
+            self.answers[-1] = Answer(first.phase, ev.text, analysis, ev.t, first.question, first.asked, first.turn)
+            self.retry_kept = "The second attempt is kept for the score: it explained more."
+        self.words_read += analysis.words
+        for hit in analysis.hits:
+            old = self.coverage.get(hit.concept)
+            if old is None or (hit.explained and not old.explained):
+                self.coverage[hit.concept] = hit
+        if self.phase in ANSWERED_LATE:
+            self.scenario_explained |= analysis.explained
 
     # ------------------------------------------------------------------ views
 
@@ -148,6 +179,12 @@ class State(Timeline):
     @property
     def last_answer(self) -> Answer | None:
         return self.answers[-1] if self.answers else None
+
+
+def strength(analysis: Analysis) -> tuple[int, int, int]:
+    """How much an answer gives: concepts explained, then concepts named, then words (a retry is kept when more)."""
+    return (sum(1 for h in analysis.hits if h.explained and not h.gap),
+            sum(1 for h in analysis.hits if not h.gap), analysis.words)
 
 
 def replay(events: list[Event], persona: Persona) -> State:

@@ -138,3 +138,10 @@ def fold(events: list[Event]) -> Timeline:
     for ev in events:
         timeline.apply(ev)
     return timeline
+
+
+def plan_seconds(persona, duration_minutes: float) -> dict[str, list[float]]:
+    """phase -> [minimum, budget] seconds: each phase's minute range scaled so the budgets sum to the duration."""
+    mids = {p.id: sum(p.minutes) / 2 for p in persona.phases}
+    scale = duration_minutes * 60.0 / sum(mids.values())
+    return {p.id: [round(p.minutes[0] * scale, 1), round(mids[p.id] * scale, 1)] for p in persona.phases}

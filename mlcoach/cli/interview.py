@@ -64,6 +64,8 @@ def interview(
     pause_seconds: PauseOpt = 2.0,
     push_to_talk: PushOpt = False,
     sessions_dir: SessionsDir = None,
+    coach: Annotated[bool, typer.Option("--coach", help="Practice: after each answer, a short note (what it "
+                                        "covered, the one thing it missed) and /retry to answer again.")] = False,
 ) -> None:
     """Start a mock interview. Type answers; /help lists the commands (/next, /hint, /end, ...).
 
@@ -93,7 +95,7 @@ def interview(
         io.info(note)
     session = Session.create(p, candidate=candidate, sessions_dir=settings.sessions_dir, clock=RealClock(),
                              interviewer=interviewer, scenario=scenario, seed=seed, judge=session_judge,
-                             duration=settings.duration, persona_ref=settings.persona, focus=chosen)
+                             duration=settings.duration, persona_ref=settings.persona, focus=chosen, coach=coach)
     _run(session, io, settings)
 
 

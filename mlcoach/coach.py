@@ -1,0 +1,63 @@
+"""Coach mode (`mlcoach interview --coach`): after each answer, a short note before the next question: what the
+answer covered (quoted, verbatim), the one most useful thing it missed for that question, and `/retry`. Built from
+the same reading as the report, worded as observations about the answer, never about the person. Pure."""
+
+from __future__ import annotations
+
+from mlcoach.state import State
+
+QUOTE_CHARS = 90
+SHOWN = 2  # concepts quoted as covered
+
+
+def verbatim(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The start of the candidate's sentence, cut at a word: always a piece of what they said, word for word."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def can_retry(state: State) -> bool:
+    """One second attempt per answer, at the question just answered."""
+    last = state.last_answer
+    return last is not None and state.retried != last.turn
+
+
+def note(state: State) -> str:
+    """The coach's note on the last answer (empty when there is none)."""
+    answer = state.last_answer
+    if answer is None:
+        return ""
+    persona = state.persona
+    hits = [h for h in answer.analysis.hits if not h.gap and not h.void]
+    explained = [h for h in hits if h.explained]
+    label = persona.concepts
+    parts = [state.retry_kept] if state.retried == answer.turn and state.retry_kept else []
+    if explained:
+        parts.append("Covered: " + "; ".join(f"{label[h.concept].label} (“{verbatim(h.quote)}”)"
+                                              for h in explained[:SHOWN]) + ".")
+    elif hits:
+        parts.append("Named, not explained: " + ", ".join(label[h.concept].label for h in hits[:3]) +
+                     ". Say how it applies here and why.")
+    else:
+        parts.append("The answer did not speak to the question's topic yet.")
+    parts.append(_missed(state, answer.question, {h.concept for h in explained}))
+    return " ".join(p for p in parts if p)
+
+
+def _missed(state: State, move: str, explained: set[str]) -> str:
+    """The one most useful thing the answer left out for this question: the first concept the question asks about
+    that no answer has explained yet, with the persona's hint for it."""
+    persona = state.persona
+    covers = [c for c in state.covers_of(move) if c in persona.concepts]
+    missing = [c for c in covers if c not in explained and c not in state.explained]
+    if not missing:
+        last = state.last_answer
+        if last is not None and explained and not last.analysis.numbers and not last.analysis.experience:
+            return "Missing: a figure or an example from real work would make it concrete."
+        return ""
+    concept = persona.concepts[missing[0]]
+    hint = next((h.text for h in persona.concept_hints if missing[0] in h.concepts), "")
+    return f"Missing: {concept.label}." + (f" {hint}" if hint else "")
