@@ -4,6 +4,8 @@ the same reading as the report, worded as observations about the answer, never a
 
 from __future__ import annotations
 
+import re
+
 from mlcoach.state import State
 
 QUOTE_CHARS = 90
@@ -17,6 +19,12 @@ def verbatim(text: str, limit: int = QUOTE_CHARS) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+def again(asked: str) -> str:
+    """The question for a second try: its last sentence ("Hi Ana! I'm Alex. ... Tell me about ...?" -> the ask)."""
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", asked.strip()) if x]
+    return "Take two: " + (sentences[-1] if sentences else asked)
 
 
 def can_retry(state: State) -> bool:

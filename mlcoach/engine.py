@@ -234,7 +234,7 @@ class Session:
             return self.go_on()
         self.coaching = False
         self.note("retry", f"a second attempt at turn {self.state.last_answer.turn}")
-        return self._say(Move("nudge", "retry", "Take two: " + self.state.last_answer.asked, "general"), stream=False)
+        return self._say(Move("nudge", "retry", coach.again(self.state.last_answer.asked), "general"), stream=False)
 
     def hint(self) -> Iterator[Output]:
         if self.done:
