@@ -38,11 +38,12 @@ def _root(
 
 
 def _register() -> None:
-    from mlcoach.cli import batch, interview, keys, models, personas, review, settings, voice
+    from mlcoach.cli import batch, interview, keys, models, personas, plan, review, settings, voice
 
     interview.register(app)
     batch.register(app)
     review.register(app)
+    plan.register(app)
     app.add_typer(settings.app, name="config")
     app.add_typer(keys.app, name="keys")
     app.add_typer(models.app, name="models")

@@ -234,6 +234,8 @@ def _run(session, io, settings) -> None:
         io.render(report(summary))
         if summary.score:  # the report is long: the verdict again where the eye lands
             io.info(f"Overall {summary.score.overall}/100 · {summary.score.band} ({summary.score.judge} judge)")
+        if first := _next_practice(settings, session.state.meta.candidate):
+            io.info(f"Next to practise (mlcoach plan): {first}")
         io.info(f"Saved: {sessions_dir / (session.id + '.jsonl')} and {session.id}.toml")
         io.info(f"See it again with: {hint(f'review {session.id}', settings)}")
         return
@@ -241,6 +243,21 @@ def _run(session, io, settings) -> None:
     io.info(f"  {hint(f'resume {session.id}', settings)}")
     if outcome.how == "interrupted":
         raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _next_practice(settings, candidate: str) -> str:
+    """The plan's first line, updated with this session ("" when there is no plan for the name)."""
+    from datetime import date
+
+    from mlcoach.cli.plan import current
+
+    if not candidate.strip():
+        return ""
+    try:
+        items, _, _ = current(settings, candidate)
+    except MlcoachError:
+        return ""
+    return items[0].line(date.today()) if items else ""
 
 
 def _warm(persona) -> None:
