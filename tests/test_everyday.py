@@ -234,7 +234,8 @@ def test_the_interviewer_uses_the_first_name_and_the_verdict_ends_the_output(tmp
                               str(tmp_path)], input="I built a spam filter with logistic regression.\n/end\n")
     assert out.exit_code == 0
     assert "Hi Maya!" in out.stdout and "Maya Chen!" not in out.stdout
-    tail = out.stdout.strip().splitlines()[-3:]
-    assert tail[0].startswith("Overall ") and "/100 · " in tail[0] and tail[1].startswith("Saved: ")
+    tail = out.stdout.strip().splitlines()[-4:]
+    assert tail[0].startswith("Overall ") and "/100 · " in tail[0]
+    assert tail[1].startswith("Next to practise (mlcoach plan): ") and tail[2].startswith("Saved: ")
     meta = json.loads(next(tmp_path.glob("*.jsonl")).read_text().splitlines()[0])
     assert meta["candidate"] == "Maya Chen"
