@@ -291,3 +291,24 @@ def test_a_question_to_the_interviewer_mid_interview_is_kept_for_the_end(tmp_pat
     question_before = [e for e in said if e["t"] <= redirect["t"] and e.get("kind") == "question"][-1]
     assert "at the end" in redirect["text"] and "For now: " in redirect["text"]  # then the question, reworded
     assert redirect["move"] == f"redirect:{question_before['move']}"
+
+
+@needs_tmux
+def test_coach_mode_in_a_terminal_note_retry_and_enter(term):
+    t = term("interview", "--name", "Ana", "--coach", "--scenario", "spam")
+    t.wait_for("Hi Ana!")
+    t.wait_for("left · total")
+    t.type("I built a spam filter once.")
+    t.wait_for("(Enter: next question · /retry: answer it again)")
+    t.type("/retry")
+    t.wait_for("Take two: Tell me about your experience")
+    t.type("At a payments company I trained a gradient boosting model on chargebacks; precision at our review "
+           "budget went from 0.61 to 0.78.")
+    screen = t.wait_for("The second attempt is kept for the score")
+    assert "Covered: gradient boosting" in flat(screen)
+    t.keys("Enter")
+    t.wait_for("What was the most challenging ML project")
+    (log,) = _logs(term.sessions)
+    evs = [json.loads(x) for x in log.read_text().splitlines()]
+    assert [e["note"] for e in evs if e["type"] == "note"][:3] == ["coach", "retry", "coach"]
+    assert [e["text"][:14] for e in evs if e["type"] == "candidate"] == ["I built a spam", "At a payments "]
