@@ -70,14 +70,11 @@ def next_answer(queue: list[ScriptAnswer], state) -> ScriptAnswer | None:
 def _simulated_turn(session: Session, profile, candidate, notices: list[str]) -> None:
     """The simulated candidate answers the question just asked; a candidate model that fails ends the interview
     (incomplete, with the reason), as the candidate leaving would."""
-    from mlcoach import simulate
     from mlcoach.llm import LLMError
-    from mlcoach.records import CandidateEvent, InterviewerEvent
+    from mlcoach.records import conversation
 
-    said = [("interviewer" if isinstance(ev, InterviewerEvent) else "candidate", ev.text)
-            for ev in session.records if isinstance(ev, InterviewerEvent | CandidateEvent)]
     try:
-        text = simulate.answer(candidate, profile, said)
+        text = simulation.answer(candidate, profile, conversation(session.records))
     except LLMError as exc:
         notices.append(f"the candidate's model failed: {exc}")
         _drain(session.finish("incomplete", "the simulated candidate's model failed"), notices)

@@ -16,7 +16,7 @@ from mlcoach.judge import OfflineJudge
 from mlcoach.limits import MAX_ANSWERS, MAX_READ_WORDS, MAX_SESSION_WORDS, read_part
 from mlcoach.personas import PHASE_IDS, Persona
 from mlcoach.planner import Move
-from mlcoach.records import CandidateEvent, EndEvent, Event, InterviewerEvent, event
+from mlcoach.records import EndEvent, Event, InterviewerEvent, conversation, event
 from mlcoach.seams import Clock, Interviewer, Judge
 from mlcoach.sessions import FORMAT, SessionLog, checked, clean_text, ensure_dir, read_events, write_summary
 from mlcoach.state import State, replay
@@ -418,8 +418,7 @@ class Session:
 
     def _context(self, move: Move) -> Context:
         state = self.state
-        said = [("interviewer" if isinstance(ev, InterviewerEvent) else "candidate", ev.text)
-                for ev in self._records if isinstance(ev, InterviewerEvent | CandidateEvent)] if self._combines else []
+        said = conversation(self._records) if self._combines else []
         labels = tuple(self.persona.concepts[c].label for c in sorted(state.explained))
         later: tuple[str, ...] = ()
         if self._combines and state.phase and move.kind in ("question", "probe"):

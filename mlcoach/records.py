@@ -397,6 +397,12 @@ class ScoreEvent:
 Event = MetaEvent | PhaseEvent | InterviewerEvent | CandidateEvent | NoteEvent | EndEvent | ScoreEvent
 
 
+def conversation(events: list[Event]) -> list[tuple[str, str]]:
+    """(speaker, text) of every interviewer and candidate line, in order: what a model reads of the session."""
+    return [("interviewer" if isinstance(ev, InterviewerEvent) else "candidate", ev.text)
+            for ev in events if isinstance(ev, InterviewerEvent | CandidateEvent)]
+
+
 def event(d: Mapping) -> Event:
     """The record of one checked log line (see sessions.event_problem)."""
     kind, t, at = d["type"], _num(d.get("t")), _str(d.get("at"))

@@ -83,42 +83,45 @@ class State(Timeline):
         else:
             # Claims wrong only for the scenario ("accuracy" of a house price) are wrong once it is posed: before,
             # the candidate speaks of their own projects (a Titanic classifier's accuracy is fine).
-            posed = self.scenario.id if self.scenario and (ev.phase or phase) in ANSWERED_LATE else ""
-            recent = [a.text for a in self.answers[-REPEAT_WINDOW:]]  # bounded: a long log replays in linear time
-            analysis = analyze(ev.text, self.persona, recent, last.text if last else "", posed)
+            analysis = self._read(ev.text, ev.phase or phase, last.text if last else "", self.answers)
             self.answers.append(Answer(ev.phase or phase, ev.text, analysis, ev.t, last.move if last else "",
                                        last.text if last else "", len(self.answers) + 1))
-            self.words_read += analysis.words
-            if phase in ANSWERED_LATE:
-                self.scenario_explained |= analysis.explained
             self.declined |= {h.concept for h in analysis.hits if h.gap and h.mode != claims.ASKS}
             covers = set(self.covers_of(last.move)) if last is not None else set()
             if covers and covers <= set(self.coverage) and is_pointer(ev.text, analysis.words):
                 self.pointed |= covers  # "I covered that": and an earlier answer did speak to it
-            for hit in analysis.hits:
-                old = self.coverage.get(hit.concept)
-                if old is None or (hit.explained and not old.explained):
-                    self.coverage[hit.concept] = hit
+            self._credit(analysis, phase)
 
     def _retry(self, ev: CandidateEvent) -> None:
         """A second attempt at the last question: the score keeps whichever attempt gives more (strength); both
         stay in the log. What the second attempt explained counts for what is covered either way."""
         self._retrying = False
         first = self.answers[-1]
-        recent = [a.text for a in self.answers[-REPEAT_WINDOW - 1:-1]]
-        analysis = analyze(ev.text, self.persona, recent, first.asked, self.scenario.id if self.scenario else "")
+        analysis = self._read(ev.text, first.phase, first.asked, self.answers[:-1])
         self.retried = first.turn
         self.retry_kept = "The first attempt is kept for the score: the second did not explain more."
         if strength(analysis) > strength(first.analysis):
             self.answers[-1] = Answer(first.phase, ev.text, analysis, ev.t, first.question, first.asked, first.turn)
             self.retry_kept = "The second attempt is kept for the score: it explained more."
+        self._credit(analysis, self.phase)
+
+    def _read(self, text: str, phase: str, asked: str, before: list[Answer]) -> Analysis:
+        """One answer read against the recent ones (a repeat) and the question; claims wrong only for the scenario
+        ("accuracy" of a house price) are wrong once it is posed: before, the candidate speaks of their own
+        projects (a Titanic classifier's accuracy is fine)."""
+        posed = self.scenario.id if self.scenario and phase in ANSWERED_LATE else ""
+        recent = [a.text for a in before[-REPEAT_WINDOW:]]  # bounded: a long log replays in linear time
+        return analyze(text, self.persona, recent, asked, posed)
+
+    def _credit(self, analysis: Analysis, phase: str) -> None:
+        """What an answer explained counts for what is covered (the best hit per concept)."""
         self.words_read += analysis.words
+        if phase in ANSWERED_LATE:
+            self.scenario_explained |= analysis.explained
         for hit in analysis.hits:
             old = self.coverage.get(hit.concept)
             if old is None or (hit.explained and not old.explained):
                 self.coverage[hit.concept] = hit
-        if self.phase in ANSWERED_LATE:
-            self.scenario_explained |= analysis.explained
 
     # ------------------------------------------------------------------ views
 

@@ -55,16 +55,16 @@ def current(settings, candidate: str | None, remember: bool = False):
     rows, _ = history.list_sessions(settings.sessions_dir)
     t = trend.trend(rows, counting)
     items = plan.plan(t, trend.labels(rows))
-    before = _shown(settings)
+    before = _shown()
     key = (counting.candidate or "*").casefold()
     improved = plan.improved(items, before.get(key, {}))
     if remember and items:
         before[key] = {i.criterion: i.latest for i in items}
-        _remember(settings, before)
+        _remember(before)
     return items, t.counting, improved
 
 
-def _shown(settings) -> dict:
+def _shown() -> dict:
     from mlcoach import config
     from mlcoach.limits import json_loads
 
@@ -75,7 +75,7 @@ def _shown(settings) -> dict:
         return {}
 
 
-def _remember(settings, shown: dict) -> None:
+def _remember(shown: dict) -> None:
     import json
 
     from mlcoach import config
