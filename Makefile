@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install interview test bench calibrate blind conduct report lint clean
+.PHONY: install interview test bench calibrate blind conduct report drills lint clean
 
 $(STAMP): pyproject.toml
 	@# tmux drives the end-to-end terminal tests and espeak-ng makes the speech the voice tests transcribe;
@@ -36,6 +36,10 @@ blind: $(STAMP)
 
 conduct: $(STAMP)
 	$(BIN)/python bench/conduct.py tests/candidates tests/blind/dev tests/blind/dev2 tests/blind/holdout
+
+drills: $(STAMP)
+	$(BIN)/python bench/drills.py tests/drills/dev
+	$(BIN)/python bench/drills.py tests/drills/holdout
 
 report: $(STAMP)
 	$(BIN)/python bench/quality.py tests/candidates tests/blind/holdout --totals

@@ -245,9 +245,6 @@ class _Context:
     course: bool = False  # the answer tells of course work or a competition: its accounts are course work too
 
 
-_PRONOUN = re.compile(r"^\W*(it|it's|its|this|that|they|they're|these|those)\b", re.IGNORECASE)
-
-
 def _read_sentences(clean: list[str], body: str, persona: Persona, ctx: _Context):
     """Each sentence read in turn: (hits by concept, the answer's flags, the first sentence that raised each
     marked flag, the first sentence stating each misconception, the number of words in prose sentences)."""
@@ -298,11 +295,15 @@ def _own_note(hit: Hit) -> bool:
 
 def _resolved(sentence: str, named: list, before: list, s: _Sentence, persona: Persona, ctx: _Context) -> list[Hit]:
     """A sentence about "it" that names no concept is about the algorithm just named, or the one asked about:
-    "Why logistic regression?" "It's fast and the weights are easy to inspect." """
-    if named or not s.reasoned or not _PRONOUN.search(sentence):
+    "Why logistic regression?" "It's fast and the weights are easy to inspect."; else about what the sentence
+    before named: "We versioned every snapshot with DVC. It paid off because we could rebuild any training set." """
+    if not s.reasoned or not ph.PRONOUN_START.search(sentence):
         return []
+    plain = not claims.negates(sentence)  # "so we never looked at it": no credit
+    if named:  # "It paid off when a model regressed": the pronoun is still what the sentence before named
+        return [replace(s.template, concept=c.id) for c in before if c not in named][:2] if plain else []
     algorithms = {c.id for c in persona.concepts.values() if c.group == "algorithms"}
-    referents = [c.id for c in before if c.id in algorithms]
+    referents = [c.id for c in before if c.id in algorithms] or ([c.id for c in before][:2] if plain else [])
     if not referents and ctx.asked:
         referents = [cid for cid in persona.finder.present(ctx.asked, prepare(ctx.asked)) if cid in algorithms]
     return [replace(s.template, concept=cid) for cid in referents[:2]]
@@ -327,8 +328,11 @@ def _read_sentence(sentence: str, named: list, persona: Persona, ctx: _Context, 
                    known: frozenset = frozenset(), previous: str = "") -> _Sentence:
     stoks = words(sentence)
     prose = is_prose(sentence, stoks)
-    wrong = persona.misconceptions_in(sentence, ctx.scenario, prepared)
-    if not wrong and previous and _PRONOUN.search(sentence):  # "I'd use accuracy. It's the best metric for spam."
+    scenario = ctx.scenario
+    if scenario and ph.OWN_PAST.search(sentence):
+        scenario = ""  # an account of the candidate's own past work is not about the scenario posed
+    wrong = persona.misconceptions_in(sentence, scenario, prepared)
+    if not wrong and previous and ph.PRONOUN_START.search(sentence):  # "I'd use accuracy. It's the best metric for spam."
         joined = f"{previous.rstrip('.!;: ')}, {sentence}"
         wrong = persona.misconceptions_in(joined, ctx.scenario, prepare(joined))
     if wrong:
@@ -388,7 +392,8 @@ def _clause_of(concept, sentence: str, parts: tuple[claims.Clause, ...]) -> tupl
     """The clause where the concept is said and its polarity there: the most affirmative place it appears. "I
     know people use F1, but we've never computed it": a later clause that says "never ... it" of the candidate's
     own work takes it back."""
-    spots = [(c := claims.clause_at(parts, m.start()), c.polarity_at(m.start()))
+    spots = [(c := claims.clause_at(parts, m.start()),
+              claims.AFFIRMED if claims.negates(m.group()) else c.polarity_at(m.start()))  # "it didn't work"
              for m in concept.patterns.compile().finditer(sentence)]
     if not spots:
         return parts[0], parts[0].polarity

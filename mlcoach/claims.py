@@ -59,7 +59,9 @@ _PSEUDO = re.compile(
     r"(it|that|this)\b|(is|are|was|were|isn't|aren't) not (enough|sufficient)|(isn't|aren't|wasn't) (enough|"
     r"sufficient)|not enough on (its|their) own|(not|no) worse|no less|not (random|randomly)|"
     r"(don't|doesn't|didn't|do not|does not|did not|not|aren't|isn't|weren't) always|"
-    r"who (\w+ )?(don't|doesn't|didn't|never|can't|won't|aren't|weren't|do not|did not))\b|['\"‘“]not[- ]\w+['\"’”]|\bnot[- ](spam|fraud|toxic|relevant|sarcastic|urgent)\b",
+    r"who (\w+ )?(don't|doesn't|didn't|never|can't|won't|aren't|weren't|do not|did not)|"
+    # what a model does, not a claim taken back: "it fits the training data and doesn't generalise"
+    r"(didn't|did not|doesn't|does not|don't|do not|won't|wouldn't) generali[sz]e)\b|['\"‘“]not[- ]\w+['\"’”]|\bnot[- ](spam|fraud|toxic|relevant|sarcastic|urgent)\b",
     _F,
 )
 # A negated bad practice is a practice: "never touch the test set until the end", "we don't ship without a test".
@@ -285,6 +287,11 @@ class Clause:
     def knowing(self) -> bool:
         """ "I know drift is a thing": knowledge claimed, not work done or planned."""
         return bool(_KNOWING.search(self.sentence[self.start:self.end]))
+
+
+def negates(text: str) -> bool:
+    """The text holds a negation ("didn't work"): a concept whose own words say so is not negated by them."""
+    return bool(_NEGATION.search(text))
 
 
 def split_clauses(sentence: str) -> list[tuple[int, int]]:

@@ -44,23 +44,38 @@ def note(state: State) -> str:
     label = persona.concepts
     parts = [state.retry_kept] if state.retried == answer.turn and state.retry_kept else []
     if explained:
-        parts.append("Covered: " + "; ".join(f"{label[h.concept].label} (“{verbatim(h.quote)}”)"
-                                              for h in explained[:SHOWN]) + ".")
+        asked = state.covers_of(answer.question)  # what the question asked about comes first
+        quoted: dict[str, list[str]] = {}  # one quote, the concepts it explained
+        for h in sorted(explained, key=lambda h: h.concept not in asked):
+            quoted.setdefault(verbatim(h.quote), []).append(label[h.concept].label)
+        parts.append("Covered: " + "; ".join(f"{_names(names)} (“{quote}”)"
+                                              for quote, names in list(quoted.items())[:SHOWN]) + ".")
     elif hits:
         parts.append("Named, not explained: " + ", ".join(label[h.concept].label for h in hits[:3]) +
                      ". Say how it applies here and why.")
     else:
         parts.append("The answer did not speak to the question's topic yet.")
-    parts.append(_missed(state, answer.question, {h.concept for h in explained}))
+    wrong = {m.id: m for m in persona.misconceptions}
+    for mid, sentence in answer.analysis.errors[:1]:  # a claim that is wrong is the most useful thing to say
+        if mid in wrong:
+            parts.append(f"Check: “{verbatim(sentence)}”: {wrong[mid].correction}")
+    parts.append(_missed(state, answer.question, {h.concept for h in explained}, bool(hits)))
     return " ".join(p for p in parts if p)
 
 
-def _missed(state: State, move: str, explained: set[str]) -> str:
+def _names(names: list[str]) -> str:
+    """"drift", "drift and monitoring", "drift, monitoring and 2 more"."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return f"{names[0]}, {names[1]} and {len(names) - 2} more"
+
+
+def _missed(state: State, move: str, explained: set[str], spoke: bool = True) -> str:
     """The one most useful thing the answer left out for this question: the first concept the question asks about
-    that no answer has explained yet, with the persona's hint for it."""
+    that no answer has explained yet (that this one did not, when it spoke to none), with the persona's hint."""
     persona = state.persona
     covers = [c for c in state.covers_of(move) if c in persona.concepts]
-    missing = [c for c in covers if c not in explained and c not in state.explained]
+    missing = [c for c in covers if c not in explained and (c not in state.explained or not spoke)]
     if not missing:
         last = state.last_answer
         if last is not None and explained and not last.analysis.numbers and not last.analysis.experience:

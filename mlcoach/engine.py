@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from mlcoach import __version__, closing, coach, planner
@@ -14,6 +14,7 @@ from mlcoach.errors import BadInput, NotFound
 from mlcoach.interviewers import Context
 from mlcoach.judge import OfflineJudge
 from mlcoach.limits import MAX_ANSWERS, MAX_READ_WORDS, MAX_SESSION_WORDS, read_part
+from mlcoach.outputs import Chunk, Ended, Notice, Output, PhaseStart, Said
 from mlcoach.personas import PHASE_IDS, Persona
 from mlcoach.planner import Move
 from mlcoach.records import EndEvent, Event, InterviewerEvent, conversation, event
@@ -26,40 +27,6 @@ from mlcoach.timeline import plan_seconds
 FILL_SHARE = 0.6  # while less than this share of a phase's budget is spent, a plan that ran out draws on extras
 
 
-# ------------------------------------------------------------------ what front ends receive
-@dataclass(frozen=True)
-class PhaseStart:
-    phase: str
-    title: str
-    branch: str = ""
-
-
-@dataclass(frozen=True)
-class Chunk:
-    kind: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Said:
-    kind: str
-    text: str
-    move: str
-
-
-@dataclass(frozen=True)
-class Ended:
-    status: str
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something the candidate should know that is not the interviewer speaking (the model is unreachable...)."""
-
-    text: str
-
-
-Output = PhaseStart | Chunk | Said | Ended | Notice
 
 
 class Session:
@@ -81,7 +48,7 @@ class Session:
     def create(cls, persona: Persona, *, candidate: str, sessions_dir: Path, clock: Clock, interviewer: Interviewer,
                scenario: str | None = None, seed: int | None = None, duration: float = 45,
                persona_ref: str = "", level: str = "", mode: str = "live", judge: Judge | None = None,
-               focus: tuple[str, ...] = (), coach: bool = False) -> Session:
+               focus: tuple[str, ...] = (), coach: bool = False, topic: str = "") -> Session:
         if scenario:
             persona.scenario(scenario)  # validates the id
         seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
@@ -102,6 +69,8 @@ class Session:
             meta["focus"] = list(focus)
         if coach:
             meta["coach"] = True
+        if topic:
+            meta["topic"] = topic
         meta = stamped(meta, clock)
         log, meta = SessionLog.create_new(sessions_dir, lambda sid: {"type": "meta", "session_id": sid, **meta},
                                           clock.utc())
@@ -166,6 +135,10 @@ class Session:
 
     def phase_left(self) -> float:
         return self.phase_plan()[1] - self.phase_elapsed()
+
+    def status(self) -> tuple[str, str] | None:
+        """The toolbar's text and level, for a session that words it itself (a drill); None: live.toolbar does."""
+        return None
 
     def total_planned(self) -> float:
         return sum(b for _, b in self.state.meta.plan.values())

@@ -22,9 +22,9 @@ from mlcoach.sessions import FORMAT, atomic_write, checked, find, finite, read_e
 from mlcoach.summary import Summary, summarize
 
 ROW_KEYS = ("session_id", "started", "ended", "candidate", "persona", "scenario", "interviewer", "judge", "mode",
-            "status", "overall", "band", "answers", "duration_seconds")
+            "status", "overall", "band", "answers", "duration_seconds", "topic")
 INDEX = ".index.json"
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3  # 3: rows carry a drill's topic
 
 
 NUMBER_KEYS = ("overall", "answers", "duration_seconds")
@@ -49,6 +49,7 @@ class Row:
     answers: int = 0
     duration_seconds: float = 0.0
     scores: Mapping[str, int] = field(default_factory=dict)  # criterion id -> 0..4
+    topic: str = ""  # a drill's topic ("" for an interview)
 
     @property
     def scored(self) -> bool:

@@ -121,6 +121,49 @@ def judge(state: State) -> Score:
     return replace(assemble(state, "offline", criteria, flags, summary), reading=OFFLINE_READING.format(**MEASURED))
 
 
+DRILL_BAND = "drill"  # a drill's band: its score is out of its own criteria, not a hiring verdict
+PLAN_SHARE = 0.6  # in a drill, a concept explained in a plan or in general earns this share of one from real work
+DRILL_STEPS = (0.3, 0.55, 0.8)  # a drill's share of full credit above the n-th step earns n+2 points (>0: 1)
+
+
+def _drill_credit(a: Analysis, hit: Hit) -> float:
+    """A drill asks about each concept directly, so explaining it is expected: the full credit needs real work or a
+    figure (`specific`); a plan or a textbook reason earns PLAN_SHARE of it."""
+    credit = _hit_credit(a, hit)
+    return credit if not hit.explained or hit.specific else credit * PLAN_SHARE
+
+
+def drill_score(credit: float, concepts: int) -> int:
+    """0-4 from a drill's credit, as a share of one full credit per concept asked about."""
+    if credit <= 0:
+        return 0
+    share = credit / max(1, concepts)
+    return 1 + sum(1 for step in DRILL_STEPS if share >= step)
+
+
+def judge_topic(state: State, concepts: tuple[str, ...], criteria: tuple[str, ...]) -> Score:
+    """A drill's verdict (drill.py): only its criteria, each judged on the drill's concepts of it that its questions
+    asked about or its answers spoke to (and the criterion's own signals): 4 takes every one explained from real
+    work or with a figure. No red flags: a drill asks about one topic, so what it leaves out is no fault.
+    Misconceptions still cost points and cap the criterion they are about."""
+    persona = state.persona
+    answers = judged_answers(state)
+    asked = {cid for a in answers for cid in state.covers_of(a.question)}
+    spoken = {h.concept for a in answers for h in a.analysis.hits}
+    out = []
+    for c in persona.criteria:
+        if c.id not in criteria:
+            continue
+        mine = tuple(x for x in c.concepts if x in concepts) or c.concepts
+        n = len([x for x in mine if x in asked | spoken]) or len(mine)
+        judged = _criterion(replace(c, concepts=mine), answers, persona, set(mine), set(ANSWERED_PHASES),
+                            _drill_credit, lambda credit, n=n: drill_score(credit, n))
+        out.append(replace(judged, judged=True))
+    summary = _summary(answers, out, (), persona, [p.id for p in persona.phases])
+    return replace(assemble(state, "offline", tuple(out), (), summary), band=DRILL_BAND,
+                   reading=OFFLINE_READING.format(**MEASURED))
+
+
 def assemble(state: State, name: str, criteria: tuple[CriterionScore, ...], flags, summary: str) -> Score:
     """A verdict from criteria and flags, whoever judged them: the overall always comes from FORMULA here."""
     persona = state.persona
@@ -200,14 +243,14 @@ def _relevant_concepts(state: State) -> set[str]:
 
 
 def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: set[str],
-               reached: set[str]) -> CriterionScore:
+               reached: set[str], credit_of=None, score_of=score_for) -> CriterionScore:
     best: dict[str, tuple[float, Evidence]] = {}
     reasoned: set[str] = set()  # concepts explained somewhere (not only named, however often)
     for a in answers:
         for hit in a.analysis.hits:
             if hit.concept not in c.concepts:
                 continue
-            credit = _hit_credit(a.analysis, hit)
+            credit = (credit_of or _hit_credit)(a.analysis, hit)
             if hit.explained and credit > 0:
                 reasoned.add(hit.concept)
             if credit > best.get(hit.concept, (0.0, None))[0]:
@@ -224,7 +267,7 @@ def _criterion(c: Criterion, answers: list[Answer], persona: Persona, relevant: 
     explained = {cid for cid, (x, _) in best.items() if x >= HIT_CREDIT["explained"]}
     missing = tuple(cid for cid in c.concepts if cid not in explained and cid in persona.concepts and cid in relevant
                     and persona.concepts[cid].group != "algorithms")  # not naming every algorithm is no gap
-    score = score_for(credit)
+    score = score_of(credit)
     if not reasoned and not signals:
         score = min(score, NAMED_ONLY_CAP)  # concepts only named, however many, are not a strong criterion
     if _only_says_not(c, answers):

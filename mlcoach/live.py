@@ -10,13 +10,13 @@ from mlcoach.transcript import clock as mmss
 
 COMMANDS = {
     "/help": "list these commands",
-    "/next": "move on to the next phase",
+    "/next": "move on to the next phase (in a drill: skip this question)",
     "/repeat": "repeat the last question",
     "/hint": "a nudge in the interviewer's style (counted in the log)",
     "/time": "time left in this phase and overall",
     "/pause": "stop the clock until you press Enter",
     "/end": "finish now, with feedback as usual",
-    "/retry": "coach mode: answer the last question again (the better attempt is scored)",
+    "/retry": "coach mode and drills: answer the last question again (the better attempt is scored)",
 }
 
 
@@ -32,6 +32,8 @@ class Outcome:
 
 def toolbar(session: Session) -> tuple[str, str]:
     """The toolbar's text and its level: ok, soon (the phase is nearly over) or over."""
+    if (own := session.status()) is not None:
+        return own
     if not session.state.phase:
         return "", "ok"
     title = session.persona.phase(session.state.phase).title

@@ -19,13 +19,17 @@ REASON = re.compile(
     r"the reason|trade-?offs?|otherwise|instead of|rather than|to avoid|to prevent|to reduce|to catch|to make sure|"
     r"to ensure|helps?|lets? (us|me|you)|which lets|allows?|leads? to|led to|caused?|resulted in|results in|"
     r"only (if|when|with|once)|not just|unless|so (we|i|it|the|that|they)|since|as a result|"
-    r"depends on|as long as|unless|whereas|but|however|although|worth it|cheaper|faster|slower|simpler|"
+    r"depends on|based on|as long as|unless|whereas|but|however|although|worth it|cheaper|faster|slower|simpler|"
     r"more robust|interpretable|explainable|transparent|cheap|fast|calibrated|easy to \w+|hard(er)? to \w+|"
     r"(?<!not sure )(?<!as )(?<!saying )(?<!says )(?<!know )(?<!check )(?<!tell )(?<!see )(?<!ask )(?<!wonder )if|when (the|it|we|you|there|\w+ (drops?|falls?|rises?|goes|gets|exceeds?)))\b",
     re.IGNORECASE | re.ASCII,
 )
+# "we tracked ROC-AUC", "I built ...": the candidate's own past work, whatever the scenario posed.
+OWN_PAST = re.compile(r"\b(i|we)( \w+)? (\w{3,}ed|built|ran|saw|had|did|made|took|got|found|led|wrote|spent|went|"
+                      r"caught|broke|kept|set up|shipped|chose|picked)\b", re.IGNORECASE)
+PRONOUN_START = re.compile(r"^\W*(it|it's|its|this|that|they|they're|these|those)\b", re.IGNORECASE)
 NUMBER = re.compile(
-    r"\d|\b(percent|half|double[ds]?|doubling|tripled|twice|ten|twenty|thirty|fifty|hundred|thousand|million|"
+    r"(?<![a-z])\d|\b(percent|half|double[ds]?|doubling|tripled|twice|ten|twenty|thirty|fifty|hundred|thousand|million|"
     r"billion|dozens?)\b",
     re.IGNORECASE | re.ASCII,
 )
@@ -76,7 +80,7 @@ IMPERATIVE = re.compile(
 )
 # Reasons that explain nothing: "because it's state of the art", "it just learns it by itself".
 VACUOUS = re.compile(
-    r"\b(state[- ]of[- ]the[- ]art|sota|most powerful|everyone (uses|knows|does)|what everyone|just learns|"
+    r"\b(state[- ]of[- ]the[- ]art|sota|most powerful|everyone (uses|knows|does)|what everyone|just learns(?! to )|"
     r"learns? (it|that|them|everything|the \w+)( \w+)? (by itself|on its own)|by itself|on its own|"
     r"figures? (it|that|everything|them) out|will figure|out of the box|(is|are) (really|very|so) good at|"
     r"(isn't|is not|aren't) really a (thing|problem|concern|issue)|(it'll|it will|should) be (fine|ok|okay|"

@@ -1,5 +1,6 @@
 """A practice plan from a candidate's history (`mlcoach plan`): the rubric criteria to work on next, each with its
-scores so far, when it was last practised, when it is due again and the command that practises it. Spaced: a
+scores so far (interviews and drills), when it was last practised, when it is due again and the command that
+practises it (a drill while it is weak, an interview focused on it after). Spaced: a
 criterion that scored well comes back later, one still weak comes back sooner. Pure: a trend in, items out."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Item:
     last: str  # the date it was last judged (YYYY-MM-DD)
     due: str  # when to practise it again
     command: str
+    evidence: str = ""  # what the latest session that judged it said (a quote, or what was missing)
 
     @property
     def latest(self) -> int:
@@ -33,11 +35,22 @@ class Item:
 
     def to_dict(self) -> dict:
         return {"criterion": self.criterion, "label": self.label, "scores": list(self.scores), "last": self.last,
-                "due": self.due, "command": self.command}
+                "due": self.due, "command": self.command, "evidence": self.evidence}
 
 
-def plan(t: Trend, labels: dict[str, str]) -> list[Item]:
-    """Every judged criterion, the most due first; among those due on the same day, the weakest first."""
+DRILL_BELOW = 3  # a criterion scoring below this is practised with a drill (when one practises it), else in context
+
+
+def command(cid: str, latest: int, drills: dict[str, str]) -> str:
+    """A weak criterion gets a short drill on it; a fair one, an interview that asks about it first."""
+    if latest < DRILL_BELOW and cid in drills:
+        return f"mlcoach drill {drills[cid]}"
+    return f"mlcoach interview --focus {cid}"
+
+
+def plan(t: Trend, labels: dict[str, str], drills: dict[str, str] | None = None) -> list[Item]:
+    """Every judged criterion, the most due first; among those due on the same day, the weakest first. `drills`:
+    criterion id -> the drill topic that practises it."""
     items = []
     for cid, values in t.criteria.items():
         judged = [(d, v) for d, v in zip(t.dates, values, strict=True) if v is not None]
@@ -49,7 +62,7 @@ def plan(t: Trend, labels: dict[str, str]) -> list[Item]:
         except ValueError:  # a hand-edited date: practise it now
             due = date.min
         items.append(Item(cid, labels.get(cid, cid), tuple(v for _, v in judged[-RECENT:]), last,
-                          due.isoformat(), f"mlcoach interview --focus {cid}"))
+                          due.isoformat(), command(cid, latest, drills or {})))
     return sorted(items, key=lambda i: (i.due, sum(i.scores) / len(i.scores), i.criterion))
 
 

@@ -325,6 +325,7 @@ class MetaEvent:
     t: float = 0.0
     at: str = ""
     coach: bool = False  # coach mode: a note after each answer, /retry
+    topic: str = ""  # a drill's topic (mode "drill"; drill.py)
 
 
 @dataclass(frozen=True)
@@ -414,7 +415,8 @@ def event(d: Mapping) -> Event:
             _str(d.get("interviewer"), "scripted"), _str(d.get("interviewer_name")), _str(d.get("judge"), "offline"),
             _int(d.get("seed")), _num(d.get("duration_minutes")),
             {str(p): (float(_num(v[0])), float(_num(v[1]))) for p, v in plan.items()}, _str(d.get("mode"), "live"),
-            _str(d.get("level")), _strs(d.get("focus")), t, at, d.get("coach") is True)
+            _str(d.get("level")), _strs(d.get("focus")), t, at, d.get("coach") is True,
+            _str(d.get("topic")))
     if kind == "phase":
         return PhaseEvent(_str(d.get("phase")), _str(d.get("title")) or _str(d.get("phase")), _str(d.get("branch")),
                           t, at)

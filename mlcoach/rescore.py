@@ -21,6 +21,10 @@ def rescore(path: Path, judge: Judge) -> tuple[int | None, int, list[str], str]:
     loaded = read_events(path)
     state = replay(loaded.records, personas.load(loaded.records[0].persona_ref or "ml-engineer"))
     previous = state.score.overall if state.score else None
+    if state.meta.topic:  # a drill is judged on its topic, offline, whatever judge rescores the rest
+        from mlcoach import drill
+
+        judge = drill.TopicJudge(drill.resolve(state.meta.topic, state.persona))
     score = replace(judge.score(state), rescored=True, previous_overall=previous)
     notes = judge.drain_notes()
     t = state.t

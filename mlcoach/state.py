@@ -56,6 +56,7 @@ class State(Timeline):
         self.unread_answers = 0  # answers past MAX_ANSWERS or MAX_SESSION_WORDS
         self.words_read = 0
         self.retried = 0  # coach mode: the turn of the last answer tried again (/retry)
+        self.retries = 0  # how many second attempts
         self.retry_kept = ""  # which attempt the score keeps, said in the coach's note
         self._retrying = False
 
@@ -70,6 +71,8 @@ class State(Timeline):
                 self.deferred.append(self.answers[-1].text.strip())
             if ev.asks and (topic := self.topic_of(ev.move)):
                 self.topics[context(ev.phase or phase)].add(topic)
+        elif isinstance(ev, NoteEvent) and ev.note == "scenario":  # a drill frames its next question in a scenario
+            self.scenario = next((s for s in self.persona.scenarios if s.id == ev.text), None)
         elif isinstance(ev, NoteEvent) and ev.note == "retry" and self.answers:
             self._retrying = True  # the next answer is a second attempt at the same question
         elif isinstance(ev, CandidateEvent):
@@ -96,6 +99,7 @@ class State(Timeline):
         """A second attempt at the last question: the score keeps whichever attempt gives more (strength); both
         stay in the log. What the second attempt explained counts for what is covered either way."""
         self._retrying = False
+        self.retries += 1
         first = self.answers[-1]
         analysis = self._read(ev.text, first.phase, first.asked, self.answers[:-1])
         self.retried = first.turn

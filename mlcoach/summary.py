@@ -50,6 +50,7 @@ class Summary:
     notes: int
     phases: tuple[PhaseTime, ...]
     level: str = ""
+    topic: str = ""  # a drill's topic
     delivery: tuple[str, ...] = ()
     usage: UsageTotal | None = None
     score: Score | None = None
@@ -64,6 +65,8 @@ class Summary:
             "seed": self.seed, "questions": self.questions, "answers": self.answers, "hints": self.hints,
             "notes": self.notes,
         }
+        if self.topic:
+            out["topic"] = self.topic
         if self.score:
             out |= {"overall": self.score.overall, "band": self.score.band, "scores": self.score.scores}
         out["phases"] = {p.id: p.to_dict() for p in self.phases}
@@ -94,7 +97,7 @@ def summarize(events: list[Event]) -> Summary:
         mode=meta.mode, started=meta.at, ended=timeline.ended_at, status=timeline.status or "incomplete",
         duration_seconds=round(timeline.t, 1), planned_minutes=meta.duration_minutes, seed=meta.seed,
         questions=timeline.questions, answers=timeline.answer_count, hints=timeline.hints, notes=timeline.notes,
-        phases=tuple(phases.values()), level=meta.level,
+        phases=tuple(phases.values()), level=meta.level, topic=meta.topic,
         delivery=tuple(observations([e for e in events if isinstance(e, CandidateEvent) and e.input == "voice"])),
         usage=usage if usage.calls else None, score=timeline.score,
     )

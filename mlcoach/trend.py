@@ -19,10 +19,11 @@ BLOCKS = "▁▂▃▄▅▆▇█"
 RECENT = 5  # the weakest criteria are judged on this many latest sessions
 EVERYONE = "all"  # --candidate all: every candidate's sessions
 LIVE = "live"
+DRILL = "drill"  # a drill's mode (drilling.py): counted apart from interviews, and by the practice plan
 # Why a session was not counted, in the order asked: a session with no score or no answers never counts.
-UNSCORED, OTHER, BATCH, INCOMPLETE = "unscored", "other_candidates", "batch", "incomplete"
+UNSCORED, OTHER, DRILLS, BATCH, INCOMPLETE = "unscored", "other_candidates", "drills", "batch", "incomplete"
 WIDEN = {OTHER: "--candidate all", BATCH: "--include-batch", INCOMPLETE: "--include-incomplete"}
-SAID = {UNSCORED: "without a score or answers", OTHER: "of other candidates", BATCH: "batch",
+SAID = {UNSCORED: "without a score or answers", OTHER: "of other candidates", DRILLS: "drills", BATCH: "batch",
         INCOMPLETE: "incomplete"}
 
 
@@ -40,6 +41,7 @@ class Counting:
     batch: bool = False  # also sessions not run live (`mlcoach batch`)
     incomplete: bool = False  # also sessions that did not end (interrupted, input ended)
     unnamed: bool = False  # every candidate only because no name is configured (said so in the view)
+    drills: bool = False  # also drills (the practice plan counts them; a trend shows them apart)
 
     def why_not(self, row: Row) -> str:
         """"" when the session counts, else the reason it does not (one of UNSCORED, OTHER, BATCH, INCOMPLETE)."""
@@ -47,7 +49,10 @@ class Counting:
             return UNSCORED
         if self.candidate is not None and not same_name(row.candidate, self.candidate):
             return OTHER
-        if not self.batch and row.mode not in (LIVE, ""):  # "": an older session, live by default
+        if row.mode == DRILL:
+            if not self.drills:
+                return DRILLS
+        elif not self.batch and row.mode not in (LIVE, ""):  # "": an older session, live by default
             return BATCH
         if not self.incomplete and row.status != "complete":
             return INCOMPLETE
@@ -55,7 +60,7 @@ class Counting:
 
     @property
     def modes(self) -> tuple[str, ...]:
-        return (LIVE, "batch") if self.batch else (LIVE,)
+        return (LIVE,) + (("batch",) if self.batch else ()) + ((DRILL,) if self.drills else ())
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -146,6 +151,12 @@ def trend(rows: list[Row], counting: Counting | None = None) -> Trend:
     means = {c: t.mean(c, RECENT) for c in ids}
     weakest = tuple(sorted((c for c in ids if means[c] is not None), key=lambda c: (means[c], ids.index(c))))
     return Trend(t.sessions, t.dates, t.overall, criteria, weakest, counting, left_out)
+
+
+def drill_rows(rows: list[Row], counting: Counting) -> list[Row]:
+    """The drills a trend shows apart from the interviews: the same candidate and statuses, oldest first."""
+    kept, _ = counted(rows, replace(counting, drills=True))
+    return sorted((r for r in kept if r.mode == DRILL), key=lambda r: (r.started, r.session_id))
 
 
 def labels(rows: list[Row]) -> dict[str, str]:

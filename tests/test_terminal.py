@@ -312,3 +312,34 @@ def test_coach_mode_in_a_terminal_note_retry_and_enter(term):
     evs = [json.loads(x) for x in log.read_text().splitlines()]
     assert [e["note"] for e in evs if e["type"] == "note"][:3] == ["coach", "retry", "coach"]
     assert [e["text"][:14] for e in evs if e["type"] == "candidate"] == ["I built a spam", "At a payments "]
+
+
+@needs_tmux
+@pytest.mark.parametrize("topic", ["imbalance", "drift", "failures"])
+def test_a_drill_in_a_terminal_toolbar_note_retry_and_report(term, topic):
+    from tests.test_drill import ANSWERS
+
+    strong, _ = ANSWERS[topic]
+    t = term("drill", topic, "--name", "Ana", "--seed", "3")
+    t.wait_for("A short drill on")
+    screen = t.wait_for("question 1 of 5")
+    assert "Drill: " in screen and "left" in screen
+    t.type("I don't know.")
+    t.wait_for("(Enter: next question · /retry: answer it again)")
+    t.type("/retry")
+    t.wait_for("Take two: ")
+    t.type(strong[0])
+    t.wait_for("The second attempt is kept for the score")
+    for n, answer in enumerate(strong[1:], start=2):
+        t.keys("Enter")
+        t.wait_for(f"question {n} of 5")
+        t.type(answer)
+        t.wait_for("(Enter: next question")
+    t.keys("Enter")
+    screen = flat(t.wait_for("EXIT=0"))
+    assert "Drill report: " in screen and "1 tried again" in screen and "Score for " in screen
+    assert "Traceback" not in screen
+    (log,) = _logs(term.sessions)
+    evs = _events(log)
+    assert evs[0]["mode"] == "drill" and evs[-1]["type"] == "end" and evs[-1]["status"] == "complete"
+    assert [e["text"] for e in evs if e["type"] == "candidate"][:2] == ["I don't know.", strong[0]]

@@ -93,7 +93,7 @@ def test_trend_counts_only_the_configured_candidates_complete_live_sessions(sess
     assert data["candidate"].casefold() == "priya"  # "Priya" and "priya" are one candidate
     assert sorted(data["sessions"]) == sorted(ids["priya"])  # not Jonas's, the batch run, the empty or incomplete one
     assert data["counted"] == {"modes": ["live"], "statuses": ["complete"]}
-    assert data["not_counted"] == {"unscored": 1, "other_candidates": 2, "batch": 1, "incomplete": 1}
+    assert data["not_counted"] == {"unscored": 1, "other_candidates": 2, "drills": 0, "batch": 1, "incomplete": 1}
     assert len(data["overall"]) == 3 and all(len(v) == 3 for v in data["criteria"].values())
     shown = _cli(d, "review", "trend")
     flat = " ".join(shown.stdout.split())
@@ -123,7 +123,7 @@ def test_candidate_all_and_the_widening_flags(sessions):
     assert set(_trend(d, "--candidate", "PRIYA")["sessions"]) == priya
     every = _trend(d, "--candidate", "all")
     assert every["candidate"] is None and set(every["sessions"]) == priya | set(ids["jonas"])
-    assert every["not_counted"] == {"unscored": 1, "other_candidates": 0, "batch": 1, "incomplete": 1}
+    assert every["not_counted"] == {"unscored": 1, "other_candidates": 0, "drills": 0, "batch": 1, "incomplete": 1}
     batch = _trend(d, "--candidate", "Priya", "--include-batch")
     assert set(batch["sessions"]) == priya | {ids["batch"]}
     assert batch["counted"] == {"modes": ["live", "batch"], "statuses": ["complete"]}

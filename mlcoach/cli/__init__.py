@@ -38,9 +38,10 @@ def _root(
 
 
 def _register() -> None:
-    from mlcoach.cli import batch, interview, keys, models, personas, plan, review, settings, voice
+    from mlcoach.cli import batch, drill, interview, keys, models, personas, plan, review, settings, voice
 
     interview.register(app)
+    drill.register(app)
     batch.register(app)
     review.register(app)
     plan.register(app)

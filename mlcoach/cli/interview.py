@@ -172,6 +172,12 @@ def resume(
             raise NotFound(f"{settings.sessions_dir}: no incomplete session to resume")
     meta = sessions.read_events(path).records[0]
     p = personas.load(meta.persona_ref or "ml-engineer")
+    if meta.mode == "drill":  # drills are offline: the persona's questions, the drill's judge
+        from mlcoach.drilling import DrillSession
+
+        drilling = DrillSession.reopen(p, path, clock_factory=lambda t: RealClock(offset=t))
+        _run(drilling, _io(p.name), settings)
+        return
     offline = _checked(settings, offline)
     team = wiring.build(settings, offline)
     interviewer, session_judge = team.interviewer, team.judge
@@ -231,8 +237,11 @@ def _run(session, io, settings) -> None:
     if outcome.status == "complete":
         io.info("")
         summary = session.summary()
-        io.render(report(summary))
-        if summary.score:  # the report is long: the verdict again where the eye lands
+        if session.state.meta.mode == "drill":
+            io.info("\n".join(one_line(line) for line in session.report().lines()))
+        else:
+            io.render(report(summary))
+        if summary.score and session.state.meta.mode != "drill":  # the verdict again where the eye lands
             io.info(f"Overall {summary.score.overall}/100 · {summary.score.band} ({summary.score.judge} judge)")
         if first := _next_practice(settings, session.state.meta.candidate):
             io.info(f"Next to practise (mlcoach plan): {first}")

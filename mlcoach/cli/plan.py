@@ -42,19 +42,25 @@ def plan_command(
     print(one_line(f"Practice plan from {counting.describe()}:"))
     for n, item in enumerate(items, 1):
         print(one_line(f"{n}. {item.line(date.today())}"))
+        if item.evidence:
+            print("   " + one_line(item.evidence))
     if improved:
         print(one_line("Improved since the plan was last shown: " + "; ".join(improved) + "."))
 
 
 def current(settings, candidate: str | None, remember: bool = False):
     """(the plan's items, which sessions it counts, what improved since it was last shown)."""
+    from dataclasses import replace
+
     from mlcoach import history, plan, trend
 
     who = settings.name if candidate is None else (None if candidate.strip().lower() == "all" else candidate)
-    counting = trend.Counting((who or "").strip() or None)
+    counting = trend.Counting((who or "").strip() or None, drills=True)
     rows, _ = history.list_sessions(settings.sessions_dir)
     t = trend.trend(rows, counting)
-    items = plan.plan(t, trend.labels(rows))
+    items = plan.plan(t, trend.labels(rows), _drills(settings))
+    by_id = {r.session_id: r for r in rows}
+    items = [replace(i, evidence=_evidence(settings.sessions_dir, t, i.criterion, by_id)) for i in items]
     before = _shown()
     key = (counting.candidate or "*").casefold()
     improved = plan.improved(items, before.get(key, {}))
@@ -87,3 +93,44 @@ def _remember(shown: dict) -> None:
         atomic_write(config.home() / "plan-shown.json", json.dumps(shown).encode("utf-8"))
     except (OSError, MlcoachError):
         pass  # a read-only home: the plan is shown, what improved is just not tracked
+
+
+def _drills(settings) -> dict[str, str]:
+    """Criterion id -> the drill topic that practises it, in the configured persona (none if it does not load)."""
+    from mlcoach import drill, personas
+    from mlcoach.errors import MlcoachError
+
+    try:
+        persona = personas.load(settings.persona)
+        return {c.id: drill.for_criterion(c.id, persona).id for c in persona.criteria}
+    except MlcoachError:
+        return {}
+
+
+def _evidence(directory, t, cid: str, rows: dict) -> str:
+    """What the latest session that judged the criterion said of it: its best quote, else what it missed."""
+    from mlcoach import history, sessions
+    from mlcoach.coach import verbatim
+    from mlcoach.errors import MlcoachError
+    from mlcoach.records import Score
+
+    latest = next((sid for sid, v in zip(reversed(t.sessions), reversed(t.criteria[cid]), strict=True)
+                   if v is not None), None)
+    if latest is None or latest not in rows:
+        return ""
+    row = rows[latest]
+    kind = f"drill {row.topic}" if row.topic else "interview"
+    try:
+        data = sessions.read_summary(history.log_path(directory, row).with_suffix(".toml"))
+        score = Score.from_dict(data.get("score") or {})
+    except (MlcoachError, AttributeError):
+        return ""
+    result = next((c for c in score.criteria if c.id == cid), None)
+    if result is None:
+        return ""
+    where = f"Latest ({kind} {row.started[:10]}):"
+    if result.evidence:
+        best = result.evidence[0]
+        return f"{where} turn {best.turn}: “{verbatim(best.quote, 120)}”"
+    missing = [score.concept_labels.get(m, m.replace("_", " ")) for m in result.missing[:3]]
+    return f"{where} nothing said of it was explained" + (f"; missing: {', '.join(missing)}" if missing else "")

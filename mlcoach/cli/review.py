@@ -336,6 +336,11 @@ def _show(path: Path, replay: bool, speed: float, as_json: bool) -> None:
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     else:
         out.print(transcript(events, name))
+    if summary.topic:  # a drill: its report on the topic, not an interview's feedback
+        from mlcoach.drilling import report_of
+
+        print("\n".join(one_line(line) for line in report_of(events).lines()))
+        return
     out.print(report(summary))
 
 
@@ -363,20 +368,28 @@ def _trend(directory: Path, filters, counting, plot: Path | None, as_json: bool,
     listing = history.search(directory, filters)
     _warn(listing.warnings)
     t = trends.trend(listing.rows, counting)
-    if not t.sessions:
+    drills = trends.drill_rows(listing.rows, counting)
+    if not t.sessions and not drills:
         if not any(n for reason, n in t.left_out.items() if reason != trends.UNSCORED):
             raise NotFound(f"{command}: no scored sessions yet")
         raise NotFound(one_line(f"{command}: no scored sessions among {counting.describe()}; not counted: "
                                 f"{trends.left_out_text(t.left_out)}"))
-    labels = trends.labels(trends.counted(listing.rows, counting)[0])
+    labels = trends.labels(trends.counted(listing.rows, counting)[0] + drills)
     if as_json:
-        _json(t.as_dict(), ensure_ascii=True)
+        _json(t.as_dict() | {"drills": [{"session_id": r.session_id, "date": r.started[:10], "topic": r.topic,
+                                         "answers": r.answers, "scores": dict(r.scores)} for r in drills]},
+              ensure_ascii=True)
     else:
         from mlcoach.ui import render
-        from mlcoach.ui.review import trend_view
+        from mlcoach.ui.review import drills_view, trend_view
 
-        render.console().print(trend_view(t, labels))
-    if plot:
+        if t.sessions:
+            render.console().print(trend_view(t, labels))
+        else:
+            print(one_line(f"No scored interviews among {counting.describe()} yet; drills below."))
+        if drills:
+            render.console().print(drills_view(drills, labels))
+    if plot and t.sessions:
         _plot(t, labels, plot, sys.stderr if as_json else sys.stdout)
 
 

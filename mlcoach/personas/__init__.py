@@ -14,6 +14,7 @@ from mlcoach.personas.model import (
     RED_FLAGS,
     Concept,
     Criterion,
+    Drill,
     Forbidden,
     Hint,
     Line,
@@ -28,6 +29,6 @@ from mlcoach.personas.parse import parse
 
 __all__ = [
     "CRITERIA", "FORMAT", "GUIDE_TOPICS", "PHASE_IDS", "PLACEHOLDERS", "RED_FLAGS",
-    "Concept", "Criterion", "Forbidden", "Hint", "Line", "Misconception", "Persona", "Phase", "Question", "RedFlag",
-    "Scenario", "available", "builtin_dir", "load", "load_path", "parse", "search_dirs",
+    "Concept", "Criterion", "Drill", "Forbidden", "Hint", "Line", "Misconception", "Persona", "Phase", "Question",
+    "RedFlag", "Scenario", "available", "builtin_dir", "load", "load_path", "parse", "search_dirs",
 ]

@@ -89,6 +89,17 @@ class Hint:
 
 
 @dataclass(frozen=True)
+class Drill:
+    """A topic for `mlcoach drill`: the concepts its questions are about and the criteria its answers score."""
+
+    id: str
+    label: str
+    concepts: tuple[str, ...]
+    criteria: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Criterion:
     id: str
     label: str
@@ -167,6 +178,7 @@ class Persona:
     pushback: tuple[Line, ...] = ()  # questions back when the candidate waves a concept away or rushes past it
     deeper: tuple[Line, ...] = ()  # follow-ups on a concept the candidate raised themselves ({concept})
     concept_hints: tuple[Hint, ...] = ()
+    drills: tuple[Drill, ...] = ()
 
     def phase(self, phase_id: str) -> Phase:
         return next(p for p in self.phases if p.id == phase_id)

@@ -19,6 +19,7 @@ from mlcoach.personas.model import (
     RED_FLAGS,
     Concept,
     Criterion,
+    Drill,
     Forbidden,
     Hint,
     Line,
@@ -163,6 +164,7 @@ def parse(data: dict, path: Path) -> Persona:
         domain_words=r.regexes(r.get(data, "analysis", dict, "", default={}), "domain_words", "analysis"),
         outlines=outlines,
         misconceptions=misconceptions,
+        drills=_drills(r, data),
     )
     _check_references(persona, r)
     return persona
@@ -284,6 +286,18 @@ def _criteria(r: _Reader, rubric: dict) -> tuple[Criterion, ...]:
     return tuple(criteria)
 
 
+def _drills(r: _Reader, data: dict) -> tuple[Drill, ...]:
+    """[drills.<id>]: the topics of `mlcoach drill` (optional; a criterion or concept id is a topic anyway)."""
+    out = []
+    for did, t in r.get(data, "drills", dict, "", default={}).items():
+        kp = f"drills.{did}"
+        if not isinstance(t, dict):
+            raise r.fail(kp, "expected a table")
+        out.append(Drill(did, r.get(t, "label", str, kp), r.strings(t, "concepts", kp), r.strings(t, "criteria", kp),
+                         r.strings(t, "aliases", kp, default=())))
+    return tuple(out)
+
+
 def _red_flags(r: _Reader, rubric: dict) -> tuple[RedFlag, ...]:
     raw = r.get(rubric, "red_flags", dict, "rubric")
     flags = []
@@ -363,7 +377,18 @@ def _check_references(p: Persona, r: _Reader) -> None:
         for cid in ids:
             if cid not in p.concepts:
                 raise r.fail(where, f"unknown concept id {cid!r}")
+    _check_drills(p, r)
     _check_wording(p, r)
+
+
+def _check_drills(p: Persona, r: _Reader) -> None:
+    criteria = {c.id for c in p.criteria}
+    for d in p.drills:
+        for i, cid in enumerate(d.criteria):
+            if cid not in criteria:
+                raise r.fail(f"drills.{d.id}.criteria[{i}]", f"unknown criterion id {cid!r}")
+        if not d.concepts or not d.criteria:
+            raise r.fail(f"drills.{d.id}", "needs at least one concept and one criterion")
 
 
 def _concept_references(p: Persona) -> list[tuple[tuple[str, ...], str]]:
@@ -379,6 +404,7 @@ def _concept_references(p: Persona) -> list[tuple[tuple[str, ...], str]]:
     out += [(f.concepts, f"rubric.red_flags.{f.id}.concepts") for f in p.red_flags]
     out += [(s.metrics, f"scenarios.{s.id}.metrics") for s in p.scenarios]
     out += [(s.baselines, f"scenarios.{s.id}.baselines") for s in p.scenarios]
+    out += [(d.concepts, f"drills.{d.id}.concepts") for d in p.drills]
     return out
 
 

@@ -42,7 +42,7 @@ def sessions_table(rows: list[Row], total: int, width: int = 100, plain: bool = 
     if plain:
         headers = ["date", "candidate", "persona", "scenario", "interviewer", "status", "overall", "band", "session"]
         return render.plain_table(headers, [[r.started[:16].replace("T", " "), r.candidate or "-", r.persona,
-                                             r.scenario, r.interviewer or "scripted", r.status,
+                                             _what(r), r.interviewer or "scripted", r.status,
                                              "-" if r.overall is None else str(r.overall), r.band or "-",
                                              r.session_id] for r in rows])
     if width < 66:
@@ -50,6 +50,11 @@ def sessions_table(rows: list[Row], total: int, width: int = 100, plain: bool = 
     layouts = [_table(rows, total, width, hidden) for hidden in DROPPED]
     return render.fit(lambda level: layouts[level] if level < len(layouts) else _one_per_line(rows, width),
                       len(layouts) + 1, width, [r.session_id for r in rows])
+
+
+def _what(r: Row) -> str:
+    """A session's scenario, or a drill's topic ("drill: drift")."""
+    return f"drill: {r.topic}" if r.topic else r.scenario
 
 
 # Columns a narrow terminal drops, in this order, before a session id would be cut.
@@ -60,7 +65,7 @@ def _one_per_line(rows: list[Row], width: int) -> Text:
     lines = []
     for r in rows:
         overall = "-" if r.overall is None else str(r.overall)
-        line = Text(one_line(f"{r.session_id}  {overall:>3}  {r.status}  {r.candidate or '-'}  {r.scenario}"))
+        line = Text(one_line(f"{r.session_id}  {overall:>3}  {r.status}  {r.candidate or '-'}  {_what(r)}"))
         line.truncate(max(width, len(r.session_id)), overflow="ellipsis")
         lines.append(line)
     return Text("\n").join(lines)
@@ -94,7 +99,7 @@ def _table(rows: list[Row], total: int, width: int, hidden: tuple[str, ...]) -> 
     for r in rows:
         band = r.band or "-"
         cells = {"date": r.started[cut:16].replace("T", " "), "candidate": r.candidate or "-", "persona": r.persona,
-                 "scenario": r.scenario, "interviewer": r.interviewer or "scripted",
+                 "scenario": _what(r), "interviewer": r.interviewer or "scripted",
                  "status": Text(r.status, style="yellow" if r.status == "incomplete" else ""),
                  "score": "-" if r.overall is None else str(r.overall),
                  "band": Text(band, style=BAND_STYLE.get(band, "")), "session": r.session_id}
@@ -170,3 +175,13 @@ def trend_view(t: Trend, labels: dict[str, str]) -> Group:
     return Group(table, counted_line(t),
                  Text("Weakest lately (last sessions' mean): " + weakest if weakest else ""),
                  Text("Practise them with: mlcoach interview --focus weakest", style="dim"))
+
+
+def drills_view(rows, labels: dict[str, str]) -> Table:
+    """Drills, apart from the interviews: each with its topic and the scores of the criteria it practised."""
+    table = Table("date", "drill", "answers", "scores", box=box.SIMPLE_HEAD, title_justify="left",
+                  title=Text(one_line(f"Drills ({len(rows)}), apart from the interviews")))
+    for r in rows:
+        scores = ", ".join(f"{labels.get(c, c)} {v}/4" for c, v in r.scores.items())
+        table.add_row(r.started[:10], Text(one_line(r.topic or "?")), str(r.answers), Text(one_line(scores)))
+    return table

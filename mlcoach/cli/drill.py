@@ -1,0 +1,103 @@
+"""`mlcoach drill`: a short run of questions on one topic, coach mode on, ending in a report on that topic
+(drill.py, drilling.py). Offline always: the persona's own questions, the offline reading and judge."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mlcoach.cli.options import JsonOpt, PersonaOpt, SeedOpt, SessionsDir, load_persona
+from mlcoach.visible import one_line
+
+
+def register(app: typer.Typer) -> None:
+    app.command("drill")(drill_command)
+
+
+def drill_command(
+    topic: Annotated[str | None, typer.Argument(help="A topic (mlcoach drill --list: imbalance, evaluation, "
+                                                "deployment, drift, failures, ...), a rubric criterion id or a concept "
+                                                "id \\[default: the first criterion of your practice plan].",
+                                                show_default=False)] = None,
+    minutes: Annotated[int, typer.Option("--minutes", min=2, max=60, help="How long: about one question per two "
+                                         "minutes.")] = 10,
+    list_topics: Annotated[bool, typer.Option("--list", help="List the topics and what each scores.")] = False,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Your name \\[default: the config's name].",
+                                             show_default=False)] = None,
+    persona: PersonaOpt = None,
+    seed: SeedOpt = None,
+    as_json: JsonOpt = False,
+    sessions_dir: SessionsDir = None,
+) -> None:
+    """A short drill on one topic: questions on it from every phase and scenario, a coach's note after each answer
+    (Enter: next question, /retry: answer it again), and a report on the topic at the end. Logged like an interview
+    (mlcoach review; resume it with mlcoach resume); the practice plan counts it.
+
+    Example: mlcoach drill drift --minutes 10
+    """
+    from mlcoach import config, drill
+    from mlcoach.clock import RealClock
+    from mlcoach.drilling import DrillSession
+
+    settings = config.resolve(name=name, persona=persona,
+                              sessions_dir=str(sessions_dir) if sessions_dir else None)
+    p = load_persona(settings.persona, config.origin(settings, "persona"))
+    if list_topics:
+        _list(p, as_json)
+        return
+    if as_json:
+        from mlcoach.errors import BadInput
+
+        raise BadInput("drill: --json goes with --list")
+    from mlcoach.cli.interview import _candidate, _io, _run
+
+    io = _io(p.name)
+    candidate = _candidate(name, settings, io)
+    if topic is not None:
+        chosen = drill.resolve(topic, p)
+    else:
+        chosen, why = _from_plan(settings, p, candidate)
+        io.info(why)
+    session = DrillSession.begin(p, chosen, candidate=candidate, sessions_dir=settings.sessions_dir,
+                                 clock=RealClock(), minutes=minutes, seed=seed, persona_ref=settings.persona)
+    _run(session, io, settings)
+
+
+def _from_plan(settings, persona, candidate: str):
+    """(the topic, what to tell the candidate): the drill for the first criterion of their plan."""
+    from mlcoach import drill
+    from mlcoach.cli.plan import current
+    from mlcoach.errors import BadInput, MlcoachError
+
+    try:
+        items, _, _ = current(settings, candidate or None)
+    except MlcoachError:
+        items = []
+    topics = drill.topics(persona)
+    if not items:
+        if not topics:
+            raise BadInput(f"drill: persona {persona.id} has no [drills]: give a criterion or concept id as TOPIC")
+        return topics[0], (f"No practice plan yet (no scored sessions), so: {topics[0].label}. Choose another with "
+                           "mlcoach drill TOPIC (mlcoach drill --list).")
+    first = items[0]
+    chosen = drill.for_criterion(first.criterion, persona)
+    return chosen, one_line(f"From your practice plan: {first.label} (scores {' '.join(map(str, first.scores))}) "
+                            f"-> a drill on {chosen.label.lower()}.")
+
+
+def _list(persona, as_json: bool) -> None:
+    from mlcoach import drill
+    from mlcoach.cli.options import print_json
+
+    labels = {c.id: c.label for c in persona.criteria}
+    topics = drill.topics(persona)
+    if as_json:
+        print_json([{"topic": t.id, "label": t.label, "concepts": list(t.concepts), "criteria": list(t.criteria)}
+                    for t in topics])
+        return
+    width = max((len(t.id) for t in topics), default=0)
+    for t in topics:
+        print(one_line(f"{t.id:<{width}}  {t.label} (scores: {'; '.join(labels.get(c, c) for c in t.criteria)})"))
+    print("A rubric criterion id or a concept id is a topic too (mlcoach personas show "
+          f"{one_line(persona.id)}).")
