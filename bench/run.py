@@ -311,6 +311,46 @@ def bench_first_question() -> None:
          "litellm loads in the background")
 
 
+def bench_practice() -> None:
+    """A drill's first question on screen (offline, through a pipe), and `mlcoach plan` over 300 sessions."""
+    times = []
+    with tempfile.TemporaryDirectory() as d:
+        for _ in range(5):
+            t0 = time.perf_counter()
+            proc = subprocess.Popen([*MLCOACH, "drill", "drift", "--name", "Bench", "--sessions-dir", d],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            while "You've built a model" not in (proc.stdout.readline() or "You've built a model"):
+                pass
+            times.append(time.perf_counter() - t0)
+            proc.communicate("")
+    line("drill: first question on screen, median", f"{statistics.median(times) * 1000:.0f} ms", "target < 500 ms")
+    from mlcoach import drill, personas
+    from mlcoach.clock import SimClock
+    from mlcoach.drilling import DrillSession
+
+    persona = personas.load("ml-engineer")
+    with tempfile.TemporaryDirectory() as d:
+        t0 = time.perf_counter()
+        for i in range(300):
+            s = DrillSession.begin(persona, drill.topics(persona)[i % 9], candidate="Bench", sessions_dir=Path(d),
+                                   clock=SimClock(), seed=i)
+            list(s.start())
+            list(s.submit("We retrained monthly because the data drifted, and recall fell from 0.8 to 0.6."))
+            list(s.finish("complete"))
+            s.close()
+        made = time.perf_counter() - t0
+        env = {**os.environ, "MLCOACH_HOME": d}
+        plan_times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            subprocess.run([*MLCOACH, "plan", "--candidate", "Bench", "--sessions-dir", d], env=env,
+                           capture_output=True, check=True)
+            plan_times.append(time.perf_counter() - t0)
+    line("drill: 300 one-answer drills run and scored in process", f"{made / 300 * 1000:.1f} ms each", "")
+    line("plan over 300 drills (index warm), median", f"{statistics.median(plan_times[1:]) * 1000:.0f} ms",
+         "target < 1 s")
+
+
 def _prose(words: int) -> str:
     """`words` words of real candidates' answers (the labelled scripts), repeated as needed."""
     import tomllib
@@ -363,6 +403,7 @@ def main() -> None:
     print(f"mlcoach bench on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     bench_help()
     bench_first_question()
+    bench_practice()
     bench_turns(disk=True)
     real_fsync = os.fsync
     os.fsync = lambda fd: None  # the engine's own cost, without the disk's

@@ -21,10 +21,18 @@ def verbatim(text: str, limit: int = QUOTE_CHARS) -> str:
     return cut + "…"
 
 
-def again(asked: str) -> str:
-    """The question for a second try: its last sentence ("Hi Ana! I'm Alex. ... Tell me about ...?" -> the ask)."""
-    sentences = [x for x in re.split(r"(?<=[.!?])\s+", asked.strip()) if x]
-    return "Take two: " + (sentences[-1] if sentences else asked)
+def again(asked: str, question: str = "") -> str:
+    """The question for a second try: the questions the persona's question ends with (`question`, when the move is
+    one of its questions: "How would you prevent overfitting? And how would you spot it?" stays whole, a drill's
+    scenario frame goes), else those of what was said ("Hi Ana! I'm Alex. ... Tell me about ...?" -> the ask)."""
+    text = question if question and question in asked else asked
+    sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x]
+    asks = []
+    for s in reversed(sentences):  # the questions it ends with, all of them
+        if not s.endswith("?"):
+            break
+        asks.insert(0, s)
+    return "Take two: " + (" ".join(asks) if asks else sentences[-1] if sentences else asked)
 
 
 def can_retry(state: State) -> bool:
@@ -53,13 +61,14 @@ def note(state: State) -> str:
     elif hits:
         parts.append("Named, not explained: " + ", ".join(label[h.concept].label for h in hits[:3]) +
                      ". Say how it applies here and why.")
-    else:
+    elif not answer.analysis.errors:  # a wrong claim is said below, with its correction
         parts.append("The answer did not speak to the question's topic yet.")
     wrong = {m.id: m for m in persona.misconceptions}
     for mid, sentence in answer.analysis.errors[:1]:  # a claim that is wrong is the most useful thing to say
         if mid in wrong:
             parts.append(f"Check: “{verbatim(sentence)}”: {wrong[mid].correction}")
-    parts.append(_missed(state, answer.question, {h.concept for h in explained}, bool(hits)))
+    named = {h.concept for h in hits} - {h.concept for h in explained}
+    parts.append(_missed(state, answer.question, {h.concept for h in explained}, bool(hits), named))
     return " ".join(p for p in parts if p)
 
 
@@ -70,7 +79,8 @@ def _names(names: list[str]) -> str:
     return f"{names[0]}, {names[1]} and {len(names) - 2} more"
 
 
-def _missed(state: State, move: str, explained: set[str], spoke: bool = True) -> str:
+def _missed(state: State, move: str, explained: set[str], spoke: bool = True, named: frozenset | set = frozenset()) \
+        -> str:
     """The one most useful thing the answer left out for this question: the first concept the question asks about
     that no answer has explained yet (that this one did not, when it spoke to none), with the persona's hint."""
     persona = state.persona
@@ -83,4 +93,6 @@ def _missed(state: State, move: str, explained: set[str], spoke: bool = True) ->
         return ""
     concept = persona.concepts[missing[0]]
     hint = next((h.text for h in persona.concept_hints if missing[0] in h.concepts), "")
+    if missing[0] in named:  # said "Named, not explained" above: the hint is what is left to say
+        return hint
     return f"Missing: {concept.label}." + (f" {hint}" if hint else "")

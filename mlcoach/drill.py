@@ -75,14 +75,30 @@ def resolve(spec: str, persona: Persona) -> Topic:
                    "or a concept id; see mlcoach drill --list)")
 
 
+def drill_for(cid: str, persona: Persona) -> Topic | None:
+    """The persona's drill that practises a criterion: of those that score it, the one that asks about most of its
+    concepts (the first of equals); None when no drill scores it."""
+    criterion = next((c for c in persona.criteria if c.id == cid), None)
+    scoring = [d for d in persona.drills if cid in d.criteria]
+    if criterion is None or not scoring:
+        return None
+    best = max(scoring, key=lambda d: (len(set(d.concepts) & set(criterion.concepts)), -scoring.index(d)))
+    return Topic(best.id, best.label, best.concepts, best.criteria)
+
+
+def of_log(meta, persona: Persona, path) -> Topic:
+    """A drill log's topic (its meta line's `topic`); BadInput naming the file and the key when the persona has no
+    such topic (a hand-edited log, or a persona changed since)."""
+    try:
+        return resolve(meta.topic, persona)
+    except BadInput:
+        raise BadInput(f"{path}: meta.topic: {meta.topic!r} is no drill topic of persona {persona.id} (topics: "
+                       f"{names(persona)})") from None
+
+
 def for_criterion(cid: str, persona: Persona) -> Topic:
-    """The drill that practises a criterion: the first whose criteria list it first, then any that lists it, else
-    the criterion itself."""
-    for first in (True, False):
-        for d in persona.drills:
-            if (d.criteria[:1] == (cid,)) if first else (cid in d.criteria):
-                return Topic(d.id, d.label, d.concepts, d.criteria)
-    return resolve(cid, persona)
+    """The drill for a criterion (drill_for), else the criterion itself as the topic."""
+    return drill_for(cid, persona) or resolve(cid, persona)
 
 
 def count(minutes: float, available: int) -> int:
@@ -130,6 +146,13 @@ def questions(persona: Persona, topic: Topic, seed: int) -> list[Ask]:
     return out
 
 
+def planned(persona: Persona, topic: Topic, seed: int, minutes: float) -> frozenset[str]:
+    """The topic's concepts the drill's planned questions ask about: what its score is out of (a drill ended early
+    is not scored on the one question it got to)."""
+    asks = questions(persona, topic, seed)
+    return frozenset(c for a in asks[:count(minutes, len(asks))] for c in a.covers if c in topic.concepts)
+
+
 def _rank(c, new_concepts: set[str], order: dict[str, int], recent: list[str], tie: dict[str, float]) -> tuple:
     """The next question: one that reaches a concept not asked about yet, from a phase or scenario other than the
     last ones; the topic's first concepts before its later ones; whose main concept is the topic's; then the most
@@ -163,7 +186,9 @@ class TopicJudge:
         self.topic = topic
 
     def score(self, state: State) -> Score:
-        return judge_topic(state, self.topic.concepts, self.topic.criteria)
+        meta = state.meta
+        asked = planned(state.persona, self.topic, meta.seed, meta.duration_minutes)
+        return judge_topic(state, self.topic.concepts, self.topic.criteria, asked)
 
     def drain_notes(self) -> list[dict]:
         return []

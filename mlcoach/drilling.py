@@ -43,7 +43,7 @@ class DrillSession(Session):
         """Resume a drill from its log (the questions come again from its topic and seed)."""
         from mlcoach.sessions import read_events
 
-        topic = drill.resolve(read_events(path).records[0].topic, persona)
+        topic = drill.of_log(read_events(path).records[0], persona, path)
         session = cls.resume(persona, path, clock_factory=clock_factory, interviewer=ScriptedInterviewer(),
                              judge=TopicJudge(topic))
         return session._drilling(topic)
@@ -81,16 +81,20 @@ class DrillSession(Session):
     def _opening(self) -> Iterator[Output]:
         yield PhaseStart(MODE, f"Drill: {self.topic.label}")
         name = planner.spoken_name(self.state.meta.candidate)
-        yield from self._say(Move("transition", "drill.start", f"Hi {name}. A short drill on "
-                                  f"{self.topic.label.lower()}: {self.limit} questions from different situations. "
-                                  "After each answer you'll get a note, and you can try it again.", "general"),
-                             stream=False)
+        yield from self._say(Move("transition", "drill.start", f"Hi {name}. A short drill: {self.topic.label}, "
+                                  f"{self.limit} questions from different situations. After each answer you'll get "
+                                  "a note, and you can try it again.", "general"), stream=False)
         yield from self._ask(self.asks[0])
+
+    def _welcome_back(self) -> Iterator[Output]:
+        for out in super()._welcome_back():
+            yield PhaseStart(MODE, f"Drill: {self.topic.label}") if isinstance(out, PhaseStart) else out
 
     def next_phase(self) -> Iterator[Output]:
         """/next in a drill: skip this question."""
         if self.done:
             return iter(())
+        self.coaching = False
         self.note("skipped", "candidate skipped a drill question")
         return self._synced(self._respond())
 
@@ -113,13 +117,13 @@ class DrillSession(Session):
                              stream=False)
 
 
-def report_of(events: list) -> drill.Report:
+def report_of(events: list, path: Path) -> drill.Report:
     """A finished drill's report, from its log (`mlcoach review` of a drill)."""
     from mlcoach import personas
     from mlcoach.state import replay
 
     persona = personas.load(events[0].persona_ref or events[0].persona)
-    topic = drill.resolve(events[0].topic, persona)
+    topic = drill.of_log(events[0], persona, path)
     asked = tuple(e.move for e in events if isinstance(e, InterviewerEvent) and e.kind == "question"
                   and e.move in persona.questions_by_id)
     return drill.report(replay(events, persona), topic, asked)

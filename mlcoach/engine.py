@@ -191,15 +191,17 @@ class Session:
         """The candidate asked to move on (/next)."""
         if self.done:
             return iter(())
+        self.coaching = False
         self._emit({"type": "note", "note": "next", "text": f"candidate moved on from {self.state.phase}"})
         return self._synced(self._advance())
 
-    def repeat(self) -> Iterator[Output]:
+    def repeat(self, why: str = "the candidate asked to repeat") -> Iterator[Output]:
         q = self.state.last_question
         if not q or self.done:
             return iter(())
-        return self._say(Move("nudge", "repeat", q.text, "general", (), "the candidate asked to repeat"),
-                         stream=False)
+        if self.state.retrying:  # a second try was asked for: that is the question waiting
+            return self._say(self._retry_move(), stream=False)
+        return self._say(Move("nudge", "repeat", q.text, "general", (), why), stream=False)
 
     def retry(self) -> Iterator[Output]:
         """Coach mode: a second try at the question just answered (the better answer is scored), once."""
@@ -207,7 +209,13 @@ class Session:
             return self.go_on()
         self.coaching = False
         self.note("retry", f"a second attempt at turn {self.state.last_answer.turn}")
-        return self._say(Move("nudge", "retry", coach.again(self.state.last_answer.asked), "general"), stream=False)
+        return self._say(self._retry_move(), stream=False)
+
+    def _retry_move(self) -> Move:
+        last = self.state.last_answer
+        q = self.persona.questions_by_id.get(last.question)
+        asked = planner.fill(q.text, self.state) if q else ""
+        return Move("nudge", "retry", coach.again(last.asked, asked), "general", (), "a second try")
 
     def hint(self) -> Iterator[Output]:
         if self.done:
@@ -384,7 +392,7 @@ class Session:
         if self.state.awaiting and self.state.last_question:
             yield from self._say(Move("transition", "welcome_back",
                                       f"Welcome back, {name}. Let's pick up where we left off.", "general"))
-            yield from self.repeat()
+            yield from self.repeat("resumed: the question waiting")
         else:
             yield from self._say(Move("transition", "welcome_back", f"Welcome back, {name}.", "general"))
             yield from self._respond()

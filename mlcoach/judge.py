@@ -141,14 +141,15 @@ def drill_score(credit: float, concepts: int) -> int:
     return 1 + sum(1 for step in DRILL_STEPS if share >= step)
 
 
-def judge_topic(state: State, concepts: tuple[str, ...], criteria: tuple[str, ...]) -> Score:
-    """A drill's verdict (drill.py): only its criteria, each judged on the drill's concepts of it that its questions
-    asked about or its answers spoke to (and the criterion's own signals): 4 takes every one explained from real
-    work or with a figure. No red flags: a drill asks about one topic, so what it leaves out is no fault.
+def judge_topic(state: State, concepts: tuple[str, ...], criteria: tuple[str, ...],
+                planned: frozenset[str] = frozenset()) -> Score:
+    """A drill's verdict (drill.py): only its criteria, each judged on the drill's concepts of it that its planned
+    questions ask about or its answers spoke to (and the criterion's own signals): 4 takes every one explained from
+    real work or with a figure. No red flags: a drill asks about one topic, so what it leaves out is no fault.
     Misconceptions still cost points and cap the criterion they are about."""
     persona = state.persona
     answers = judged_answers(state)
-    asked = {cid for a in answers for cid in state.covers_of(a.question)}
+    asked = planned | {cid for a in answers for cid in state.covers_of(a.question)}
     spoken = {h.concept for a in answers for h in a.analysis.hits}
     out = []
     for c in persona.criteria:

@@ -68,8 +68,8 @@ def run(session: Session, io, on_started=None) -> Outcome:
                     return Outcome("complete", "ended")
                 continue
             io.show(session.submit(text, input="text"))
-            if session.coaching:
-                _coached(session, io)
+            if session.coaching and _coached(session, io):
+                return Outcome("complete", "ended")
         return Outcome(session.state.status, "finished")
     except KeyboardInterrupt:
         if not session.done:
@@ -77,10 +77,37 @@ def run(session: Session, io, on_started=None) -> Outcome:
         return Outcome("incomplete", "interrupted")
 
 
-def _coached(session: Session, io) -> None:
-    """Coach mode: the note is on screen; Enter goes on to the next question, /retry answers this one again."""
-    line = io.line("(Enter: next question · /retry: answer it again) ")
-    io.show(session.retry() if line is not None and line.strip().lower() == "/retry" else session.go_on())
+NOTE_PROMPT = "(Enter: next question · /retry: answer it again) "
+
+
+def _coached(session: Session, io) -> bool:
+    """Coach mode: the note is on screen. Enter goes on to the next question and /retry asks this one again; the
+    other commands work as usual; words typed here are never dropped: a second try at this question when one is
+    left, else kept in the log unscored. True when the session ended here."""
+    from mlcoach import coach
+
+    while session.coaching and not session.done:
+        line = io.line(NOTE_PROMPT)
+        if line is None:  # the input ended: the answer loop finishes the session
+            return False
+        text = line.strip()
+        if not text:
+            io.show(session.go_on())
+        elif text.lower() == "/retry" and coach.can_retry(session.state):
+            io.show(session.retry())
+        elif text.lower() == "/retry":
+            io.info("One second try per question. Enter goes on.")
+        elif text.startswith("/"):
+            if _command(session, io, text):
+                return True
+        elif coach.can_retry(session.state):  # typed before the next question: a second try at this one
+            io.info("(Taken as a second try at this question; Enter alone goes on.)")
+            io.show(session.retry())
+            io.show(session.submit(text, input="text"))
+        else:
+            session.note("aside", text)
+            io.info("Kept in the log, not scored: one second try per question. Enter goes on.")
+    return session.done
 
 
 def _command(session: Session, io, text: str) -> bool:
@@ -96,7 +123,8 @@ def _command(session: Session, io, text: str) -> bool:
     elif name == "/hint":
         io.show(session.hint())
     elif name == "/retry":
-        io.info("/retry comes right after a coach's note: mlcoach interview --coach")
+        io.info("/retry comes right after a coach's note (mlcoach interview --coach, and every drill)."
+                if not session.state.meta.coach else "/retry comes right after the note on your answer.")
     elif name == "/time":
         io.info(toolbar(session)[0])
     elif name == "/pause":

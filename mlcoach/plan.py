@@ -26,10 +26,12 @@ class Item:
 
     @property
     def latest(self) -> int:
-        return self.scores[-1]
+        return self.scores[-1] if self.scores else -1
 
     def line(self, today: date) -> str:
         when = "now" if date.fromisoformat(self.due) <= today else f"from {self.due}"
+        if not self.scores:
+            return f"{self.label}: not judged yet; practise {when}: {self.command}"
         trail = " ".join(str(s) for s in self.scores)
         return f"{self.label}: scores {trail} (of 4); practise {when}: {self.command}"
 
@@ -48,9 +50,11 @@ def command(cid: str, latest: int, drills: dict[str, str]) -> str:
     return f"mlcoach interview --focus {cid}"
 
 
-def plan(t: Trend, labels: dict[str, str], drills: dict[str, str] | None = None) -> list[Item]:
+def plan(t: Trend, labels: dict[str, str], drills: dict[str, str] | None = None,
+         every: tuple[str, ...] = ()) -> list[Item]:
     """Every judged criterion, the most due first; among those due on the same day, the weakest first. `drills`:
-    criterion id -> the drill topic that practises it."""
+    criterion id -> the drill topic that practises it. `every`: the rubric's criteria; those never judged yet come
+    due with the latest session, after the judged ones due that day."""
     items = []
     for cid, values in t.criteria.items():
         judged = [(d, v) for d, v in zip(t.dates, values, strict=True) if v is not None]
@@ -63,7 +67,12 @@ def plan(t: Trend, labels: dict[str, str], drills: dict[str, str] | None = None)
             due = date.min
         items.append(Item(cid, labels.get(cid, cid), tuple(v for _, v in judged[-RECENT:]), last,
                           due.isoformat(), command(cid, latest, drills or {})))
-    return sorted(items, key=lambda i: (i.due, sum(i.scores) / len(i.scores), i.criterion))
+    judged = {i.criterion for i in items}
+    if t.dates:
+        items += [Item(cid, labels.get(cid, cid), (), "", t.dates[-1], command(cid, 0, drills or {}))
+                  for cid in every if cid not in judged]
+    unjudged = 5.0  # after every judged mean (0-4) due the same day
+    return sorted(items, key=lambda i: (i.due, sum(i.scores) / len(i.scores) if i.scores else unjudged, i.criterion))
 
 
 def improved(items: list[Item], before: dict[str, int]) -> list[str]:

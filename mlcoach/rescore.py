@@ -24,7 +24,7 @@ def rescore(path: Path, judge: Judge) -> tuple[int | None, int, list[str], str]:
     if state.meta.topic:  # a drill is judged on its topic, offline, whatever judge rescores the rest
         from mlcoach import drill
 
-        judge = drill.TopicJudge(drill.resolve(state.meta.topic, state.persona))
+        judge = drill.TopicJudge(drill.of_log(state.meta, state.persona, path))
     score = replace(judge.score(state), rescored=True, previous_overall=previous)
     notes = judge.drain_notes()
     t = state.t

@@ -3,7 +3,7 @@ exactly; `replay` is the one way a log becomes a state (resume, rescore, the jud
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mlcoach import claims
 from mlcoach import phrases as ph
@@ -86,7 +86,8 @@ class State(Timeline):
         else:
             # Claims wrong only for the scenario ("accuracy" of a house price) are wrong once it is posed: before,
             # the candidate speaks of their own projects (a Titanic classifier's accuracy is fine).
-            analysis = self._read(ev.text, ev.phase or phase, last.text if last else "", self.answers)
+            analysis = self._read(ev.text, ev.phase or phase, last.text if last else "", self.answers,
+                                  last.move if last else "")
             self.answers.append(Answer(ev.phase or phase, ev.text, analysis, ev.t, last.move if last else "",
                                        last.text if last else "", len(self.answers) + 1))
             self.declined |= {h.concept for h in analysis.hits if h.gap and h.mode != claims.ASKS}
@@ -101,21 +102,37 @@ class State(Timeline):
         self._retrying = False
         self.retries += 1
         first = self.answers[-1]
-        analysis = self._read(ev.text, first.phase, first.asked, self.answers[:-1])
+        analysis = self._read(ev.text, first.phase, first.asked, self.answers[:-1], first.question)
         self.retried = first.turn
         self.retry_kept = "The first attempt is kept for the score: the second did not explain more."
-        if strength(analysis) > strength(first.analysis):
+        new, old = strength(analysis), strength(first.analysis)
+        if new > old:
             self.answers[-1] = Answer(first.phase, ev.text, analysis, ev.t, first.question, first.asked, first.turn)
-            self.retry_kept = "The second attempt is kept for the score: it explained more."
+            more = "explained more" if new[0] > old[0] else "named more" if new[1] > old[1] else "said more"
+            self.retry_kept = f"The second attempt is kept for the score: it {more}."
         self._credit(analysis, self.phase)
 
-    def _read(self, text: str, phase: str, asked: str, before: list[Answer]) -> Analysis:
+    def _read(self, text: str, phase: str, asked: str, before: list[Answer], move: str = "") -> Analysis:
         """One answer read against the recent ones (a repeat) and the question; claims wrong only for the scenario
         ("accuracy" of a house price) are wrong once it is posed: before, the candidate speaks of their own
         projects (a Titanic classifier's accuracy is fine)."""
         posed = self.scenario.id if self.scenario and phase in ANSWERED_LATE else ""
         recent = [a.text for a in before[-REPEAT_WINDOW:]]  # bounded: a long log replays in linear time
-        return analyze(text, self.persona, recent, asked, posed)
+        return self._accounted(analyze(text, self.persona, recent, asked, posed), move)
+
+    def _accounted(self, analysis: Analysis, move: str) -> Analysis:
+        """"How did you debug it?" answered with what the candidate did, and why, is about debugging whatever its
+        words: the question's `account` concepts (personas/README.md) the answer did not name are credited to its
+        account of work, when it has one and gives a reason or tells of a failure."""
+        if analysis.quality != "ok" or not analysis.experience or analysis.disclaims or not (
+                analysis.reasons or analysis.failure or analysis.numbers):
+            return analysis
+        named = {h.concept for h in analysis.hits}
+        quote = analysis.quote_for("experience")
+        concepts = self.persona.concepts
+        added = tuple(Hit(c, True, quote, reasoned=analysis.reasons, grounded=True, specific=True)
+                      for c in self.covers_of(move) if c in concepts and concepts[c].account and c not in named)
+        return replace(analysis, hits=analysis.hits + added) if added and quote else analysis
 
     def _credit(self, analysis: Analysis, phase: str) -> None:
         """What an answer explained counts for what is covered (the best hit per concept)."""
@@ -182,6 +199,11 @@ class State(Timeline):
             if rec.branch and rec.branch not in self.persona.branches:
                 return f"branch {rec.branch!r}"
         return ""
+
+    @property
+    def retrying(self) -> bool:
+        """A second try was asked for and not answered yet."""
+        return self._retrying
 
     @property
     def last_answer(self) -> Answer | None:

@@ -90,7 +90,7 @@ class Timeline:
                 self.acks_said.append(move.removeprefix("ack:"))
         if ev.kind == "nudge" and ev.move == "hint":
             self.hints += 1
-        rephrased = ev.move.startswith(("rephrase:", "pointer:", "redirect:")) or ev.move == "repeat"  # asked again
+        rephrased = ev.move.startswith(("rephrase:", "pointer:", "redirect:")) or ev.move in ("repeat", "retry")
         if ev.asks or rephrased:
             if ev.asks:
                 self.questions += 1

@@ -159,6 +159,11 @@ def drill_rows(rows: list[Row], counting: Counting) -> list[Row]:
     return sorted((r for r in kept if r.mode == DRILL), key=lambda r: (r.started, r.session_id))
 
 
+def drill_dicts(rows: list[Row]) -> list[dict]:
+    return [{"session_id": r.session_id, "date": r.started[:10], "topic": r.topic, "answers": r.answers,
+             "scores": dict(r.scores)} for r in rows]
+
+
 def labels(rows: list[Row]) -> dict[str, str]:
     """Criterion id -> label, from the personas the sessions used (the newest session's wording first). A persona
     that no longer loads is skipped: the criterion ids will do."""

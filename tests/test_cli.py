@@ -38,6 +38,15 @@ def test_an_offline_batch_never_imports_litellm(tmp_path):
     assert rows[0]["status"] == "complete" and (tmp_path / f"{rows[0]['session_id']}.jsonl").exists()
 
 
+def test_a_drill_never_imports_litellm(tmp_path):
+    code = ("import sys\nfrom mlcoach.cli import main\nsys.argv = ['mlcoach', 'drill', 'drift', '--name', 'Ana', "
+            f"'--sessions-dir', {str(tmp_path)!r}]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('litellm' in sys.modules, file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, input="/end\n")
+    assert proc.stderr.strip().endswith("False")
+    assert "Drill report" in proc.stdout  # the drill really ran
+
+
 def test_batch_json(tmp_path):
     files = [str(CANDIDATES / f"{c}.toml") for c in ("strong-spam", "oneword")]
     result = runner.invoke(app, ["batch", *files, "--offline", "--json", "--sessions-dir", str(tmp_path)])

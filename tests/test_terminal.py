@@ -321,7 +321,7 @@ def test_a_drill_in_a_terminal_toolbar_note_retry_and_report(term, topic):
 
     strong, _ = ANSWERS[topic]
     t = term("drill", topic, "--name", "Ana", "--seed", "3")
-    t.wait_for("A short drill on")
+    t.wait_for("A short drill: ")
     screen = t.wait_for("question 1 of 5")
     assert "Drill: " in screen and "left" in screen
     t.type("I don't know.")

@@ -43,12 +43,14 @@ def drill_command(
     settings = config.resolve(name=name, persona=persona,
                               sessions_dir=str(sessions_dir) if sessions_dir else None)
     p = load_persona(settings.persona, config.origin(settings, "persona"))
+    from mlcoach.errors import BadInput
+
     if list_topics:
+        if topic is not None:
+            raise BadInput(f"drill: --list takes no topic (got {topic!r}); run mlcoach drill {topic} to drill it")
         _list(p, as_json)
         return
     if as_json:
-        from mlcoach.errors import BadInput
-
         raise BadInput("drill: --json goes with --list")
     from mlcoach.cli.interview import _candidate, _io, _run
 
@@ -82,8 +84,9 @@ def _from_plan(settings, persona, candidate: str):
                            "mlcoach drill TOPIC (mlcoach drill --list).")
     first = items[0]
     chosen = drill.for_criterion(first.criterion, persona)
-    return chosen, one_line(f"From your practice plan: {first.label} (scores {' '.join(map(str, first.scores))}) "
-                            f"-> a drill on {chosen.label.lower()}.")
+    scores = f"scores {' '.join(map(str, first.scores))}" if first.scores else "not judged yet"
+    return chosen, one_line(f"From your practice plan: {first.label} ({scores}) -> a drill on "
+                            f"{chosen.label.lower()}.")
 
 
 def _list(persona, as_json: bool) -> None:
@@ -96,8 +99,26 @@ def _list(persona, as_json: bool) -> None:
         print_json([{"topic": t.id, "label": t.label, "concepts": list(t.concepts), "criteria": list(t.criteria)}
                     for t in topics])
         return
+    if not topics:
+        print(one_line(f"Persona {persona.id} has no [drills] topics."))
     width = max((len(t.id) for t in topics), default=0)
     for t in topics:
         print(one_line(f"{t.id:<{width}}  {t.label} (scores: {'; '.join(labels.get(c, c) for c in t.criteria)})"))
     print("A rubric criterion id or a concept id is a topic too (mlcoach personas show "
           f"{one_line(persona.id)}).")
+
+
+def show_report(events: list, path) -> bool:
+    """A finished drill's report under its transcript (`mlcoach review show`); False, with a warning, when its
+    persona or topic is gone (the score as logged is shown instead)."""
+    import sys
+
+    from mlcoach.drilling import report_of
+    from mlcoach.errors import MlcoachError
+
+    try:
+        print("\n".join(one_line(line) for line in report_of(events, path).lines()))
+        return True
+    except MlcoachError as exc:
+        print(f"mlcoach: warning: no drill report: {one_line(str(exc))}", file=sys.stderr)
+        return False

@@ -58,7 +58,8 @@ def current(settings, candidate: str | None, remember: bool = False):
     counting = trend.Counting((who or "").strip() or None, drills=True)
     rows, _ = history.list_sessions(settings.sessions_dir)
     t = trend.trend(rows, counting)
-    items = plan.plan(t, trend.labels(rows), _drills(settings))
+    drills, every = _drills(settings)
+    items = plan.plan(t, trend.labels(rows) | _labels(settings), drills, every)
     by_id = {r.session_id: r for r in rows}
     items = [replace(i, evidence=_evidence(settings.sessions_dir, t, i.criterion, by_id)) for i in items]
     before = _shown()
@@ -95,16 +96,31 @@ def _remember(shown: dict) -> None:
         pass  # a read-only home: the plan is shown, what improved is just not tracked
 
 
-def _drills(settings) -> dict[str, str]:
-    """Criterion id -> the drill topic that practises it, in the configured persona (none if it does not load)."""
-    from mlcoach import drill, personas
+def _persona(settings):
+    from mlcoach import personas
     from mlcoach.errors import MlcoachError
 
     try:
-        persona = personas.load(settings.persona)
-        return {c.id: drill.for_criterion(c.id, persona).id for c in persona.criteria}
+        return personas.load(settings.persona)
     except MlcoachError:
-        return {}
+        return None
+
+
+def _drills(settings) -> tuple[dict[str, str], tuple[str, ...]]:
+    """(criterion id -> the drill topic that practises it, every criterion id) in the configured persona (none if
+    it does not load)."""
+    from mlcoach import drill
+
+    persona = _persona(settings)
+    if persona is None:
+        return {}, ()
+    drills = {c.id: t.id for c in persona.criteria if (t := drill.drill_for(c.id, persona)) is not None}
+    return drills, tuple(c.id for c in persona.criteria)
+
+
+def _labels(settings) -> dict[str, str]:
+    persona = _persona(settings)
+    return {c.id: c.label for c in persona.criteria} if persona is not None else {}
 
 
 def _evidence(directory, t, cid: str, rows: dict) -> str:
@@ -114,6 +130,8 @@ def _evidence(directory, t, cid: str, rows: dict) -> str:
     from mlcoach.errors import MlcoachError
     from mlcoach.records import Score
 
+    if cid not in t.criteria:
+        return ""
     latest = next((sid for sid, v in zip(reversed(t.sessions), reversed(t.criteria[cid]), strict=True)
                    if v is not None), None)
     if latest is None or latest not in rows:

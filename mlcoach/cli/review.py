@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from mlcoach.summary import Summary
 
 JSON_FIELDS = ("session_id", "started", "candidate", "persona", "scenario", "interviewer", "status", "overall",
-               "band")
+               "band", "topic")
 FORMATS = ("md", "html")
 LEGACY = "legacy"
 
@@ -337,10 +337,10 @@ def _show(path: Path, replay: bool, speed: float, as_json: bool) -> None:
     else:
         out.print(transcript(events, name))
     if summary.topic:  # a drill: its report on the topic, not an interview's feedback
-        from mlcoach.drilling import report_of
+        from mlcoach.cli.drill import show_report
 
-        print("\n".join(one_line(line) for line in report_of(events).lines()))
-        return
+        if show_report(events, path):
+            return
     out.print(report(summary))
 
 
@@ -376,9 +376,7 @@ def _trend(directory: Path, filters, counting, plot: Path | None, as_json: bool,
                                 f"{trends.left_out_text(t.left_out)}"))
     labels = trends.labels(trends.counted(listing.rows, counting)[0] + drills)
     if as_json:
-        _json(t.as_dict() | {"drills": [{"session_id": r.session_id, "date": r.started[:10], "topic": r.topic,
-                                         "answers": r.answers, "scores": dict(r.scores)} for r in drills]},
-              ensure_ascii=True)
+        _json(t.as_dict() | {"drills": trends.drill_dicts(drills)}, ensure_ascii=True)
     else:
         from mlcoach.ui import render
         from mlcoach.ui.review import drills_view, trend_view

@@ -63,6 +63,7 @@ class Concept:
     label: str
     group: str
     patterns: Patterns
+    account: bool = False  # an account of the candidate's own work, given to a question about it, is about it
 
     def search(self, text: str) -> bool:
         return self.patterns.search(text)

@@ -271,7 +271,8 @@ def _concepts(r: _Reader, data: dict) -> dict[str, Concept]:
         kp = f"concepts.{cid}"
         if not isinstance(t, dict):
             raise r.fail(kp, "expected a table")
-        concepts[cid] = Concept(cid, r.get(t, "label", str, kp), r.get(t, "group", str, kp), r.regexes(t, "patterns", kp))
+        concepts[cid] = Concept(cid, r.get(t, "label", str, kp), r.get(t, "group", str, kp), r.regexes(t, "patterns", kp),
+                                r.get(t, "account", bool, kp, default=False))
     return concepts
 
 

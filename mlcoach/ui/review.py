@@ -29,7 +29,8 @@ MAX_GAP = 30.0  # seconds: a longer silence (a break, a resume) replays as this 
 
 def header(summary: Summary) -> Text:
     """The line above a session's transcript: its id, then who, what and how it ended, as plain text."""
-    rest = [summary.candidate or "unnamed", summary.scenario, summary.interviewer, summary.status]
+    what = f"drill: {summary.topic}" if summary.topic else summary.scenario
+    rest = [summary.candidate or "unnamed", what, summary.interviewer, summary.status]
     return Text(summary.session_id, style="bold") + Text("".join(f" · {x}" for x in rest if x))
 
 
@@ -179,7 +180,7 @@ def trend_view(t: Trend, labels: dict[str, str]) -> Group:
 
 def drills_view(rows, labels: dict[str, str]) -> Table:
     """Drills, apart from the interviews: each with its topic and the scores of the criteria it practised."""
-    table = Table("date", "drill", "answers", "scores", box=box.SIMPLE_HEAD, title_justify="left",
+    table = Table("date", "drill", "attempts", "scores", box=box.SIMPLE_HEAD, title_justify="left",
                   title=Text(one_line(f"Drills ({len(rows)}), apart from the interviews")))
     for r in rows:
         scores = ", ".join(f"{labels.get(c, c)} {v}/4" for c, v in r.scores.items())
