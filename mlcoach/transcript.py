@@ -14,7 +14,8 @@ from mlcoach.records import (
     PhaseEvent,
 )
 
-SHOWN_NOTES = ("resumed", "next", "paused", "fallback", "llm_unavailable")  # the notes a transcript shows
+SHOWN_NOTES = ("resumed", "next", "paused", "fallback", "llm_unavailable", "coach", "skipped", "aside")
+NOTE_LEADS = {"coach": "coach: ", "aside": "typed at the note, not scored: "}
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def lines(events: list[Event], interviewer_name: str = "Interviewer") -> list[Li
             case CandidateEvent():
                 out.append(Line("candidate", ev.t, ev.text, candidate, "voice" if ev.input == "voice" else ""))
             case NoteEvent() if ev.note in SHOWN_NOTES:
-                out.append(Line("note", ev.t, ev.text, detail=ev.note))
+                out.append(Line("note", ev.t, NOTE_LEADS.get(ev.note, "") + ev.text, detail=ev.note))
             case EndEvent():
                 out.append(Line("end", ev.t, ev.status, detail=ev.reason))
     return out

@@ -267,6 +267,7 @@ def test_review_lists_shows_and_rescores_a_drill_as_a_drill(tmp_path):
     assert "hire" not in listing.stdout  # a drill's score is no hiring verdict
     shown = runner.invoke(app, ["review", "show", "--latest", "--sessions-dir", str(tmp_path)])
     assert shown.exit_code == 0 and "Drill report: Imbalanced classes" in shown.stdout
+    assert "coach: Covered: " in shown.stdout  # the notes are part of what a candidate reviews
     assert "Overall" not in shown.stdout and "Time per phase" not in shown.stdout
     again = runner.invoke(app, ["review", "rescore", "--latest", "--offline", "--sessions-dir", str(tmp_path)])
     assert again.exit_code == 0, again.output
