@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from mlcoach import claims
 from mlcoach import phrases as ph
+from mlcoach.answer_quality import quality as quality_of
+from mlcoach.answer_quality import stopword_ratio
 from mlcoach.limits import read_part, squeeze
 from mlcoach.matching import prepare
 from mlcoach.personas import Persona
@@ -94,11 +95,6 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in ph.SENTENCE.split(text) if s and s.strip()]
 
 
-@lru_cache(maxsize=4096)
-def normalize(text: str) -> str:
-    return " ".join(w.lower() for w in words(text))
-
-
 MIN_OWN_WORDS = 2
 PASSIVE_WORDS = 6  # content words a passive account needs to count as the candidate's own ("it was trained" does not)
 PLAN_WORDS = 4  # own words a planned step needs to count as explained ("I'd check the data" does not)
@@ -173,27 +169,6 @@ def is_prose(sentence: str, tokens: Sequence[str]) -> bool:
 _NOTE = re.compile(r"(?<![A-Za-z])\d|^\W*[A-Za-z][\w /&+-]{1,30}:\s+\S+\s+\S+|->|→|=>", re.ASCII)
 
 
-def stopword_ratio(tokens: Sequence[str]) -> float:
-    if not tokens:
-        return 0.0
-    return sum(1 for t in tokens if t.lower() in ph.STOPWORDS) / len(tokens)
-
-
-def _is_repeat(text: str, previous: Sequence[str]) -> bool:
-    norm = normalize(text)
-    if len(norm.split()) < 3:
-        return False
-    mine = set(norm.split())
-    for prev in previous:
-        other = normalize(prev)
-        if other == norm:
-            return True
-        theirs = set(other.split())
-        if theirs and len(mine & theirs) / len(mine | theirs) >= 0.9:
-            return True
-    return False
-
-
 def analyze(text: str, persona: Persona, previous: Sequence[str] = (), asked: str = "",
             scenario: str = "") -> Analysis:
     """Read one answer. `previous` are the candidate's earlier answers (to spot repeated text), `asked` the
@@ -221,7 +196,7 @@ def analyze(text: str, persona: Persona, previous: Sequence[str] = (), asked: st
     if salad:
         hits = {k: Hit(h.concept, False, h.quote, void=h.void) for k, h in hits.items()}
         flags = {k: False for k in flags}
-    quality = _quality(body, tokens, previous, persona, bool(hits), injected, salad)
+    quality = quality_of(body, tokens, previous, persona, bool(hits), injected, salad)
     if unread and (not read or not hits and quality in ("empty", "one_word", "gibberish", "off_topic")):
         quality = "unread"  # (nearly) all of it in another language: not read, so neither credited nor faulted
     if quality in ("empty", "one_word", "repeated", "gibberish", "injection"):
@@ -258,13 +233,17 @@ def _read_sentences(clean: list[str], body: str, persona: Persona, ctx: _Context
     present = [c for c in persona.concepts.values() if c.id in found]
     before: list = []  # the concepts the previous sentence named: what "it" refers to next
     previous = ""  # the previous sentence: what "it" refers to in a wrong claim
+    previous_named: list = []  # the concepts it named
     for sentence in clean:
         prepared = prepare(sentence)
         in_sentence = finder.present(sentence, prepared, among=found) if found else set()
         named = [c for c in present if c.id in in_sentence]
         known = frozenset(f for f in _ONCE if flags[f])  # raised by an earlier sentence: no need to look again
         s = _read_sentence(sentence, named, persona, ctx, prepared, known, previous)
-        previous = sentence
+        # "I watch the gap between training and validation; on one model it was 15 points, so I ...": one thought
+        linked = previous.rstrip().endswith((";", ":")) and previous_named
+        affirmed = [c for c, h in zip(named, s.hits, strict=True) if not h.gap and not h.void]  # what "it" can be
+        previous, previous_named = sentence, affirmed
         for mid in s.wrong:
             errors.setdefault(mid, sentence)
         prose_tokens += s.prose_tokens
@@ -273,11 +252,11 @@ def _read_sentences(clean: list[str], body: str, persona: Persona, ctx: _Context
         for flag in _MARKED:
             if flags[flag] and flag not in marks:
                 marks[flag] = sentence
-        for new in (*s.hits, *_resolved(sentence, named, before, s, persona, ctx)):
+        for new in (*s.hits, *_resolved(sentence, named, linked or before, s, persona, ctx, bool(linked))):
             old = hits.get(new.concept)
             if old is None or _strength(new) > _strength(old):
                 hits[new.concept] = new
-        before = named or before
+        before = affirmed if named else before
     notes = sum(1 for sentence in clean if ph.ACCOUNT_NOTE.search(sentence))
     if notes >= 2 or notes and flags["numbers"]:
         flags["experience"] = not flags["course"]
@@ -293,11 +272,13 @@ def _own_note(hit: Hit) -> bool:
         hit.clause.mode in (claims.DID, claims.WOULD) and hit.clause.note
 
 
-def _resolved(sentence: str, named: list, before: list, s: _Sentence, persona: Persona, ctx: _Context) -> list[Hit]:
+def _resolved(sentence: str, named: list, before: list, s: _Sentence, persona: Persona, ctx: _Context,
+              linked: bool = False) -> list[Hit]:
     """A sentence about "it" that names no concept is about the algorithm just named, or the one asked about:
     "Why logistic regression?" "It's fast and the weights are easy to inspect."; else about what the sentence
-    before named: "We versioned every snapshot with DVC. It paid off because we could rebuild any training set." """
-    if not s.reasoned or not ph.PRONOUN_START.search(sentence):
+    before named: "We versioned every snapshot with DVC. It paid off because we could rebuild any training set."
+    `linked`: the sentence goes on from one that ended in a semicolon or a colon, so it is about what that named."""
+    if not s.reasoned or not (linked or ph.PRONOUN_START.search(sentence)):
         return []
     plain = not claims.negates(sentence)  # "so we never looked at it": no credit
     if named:  # "It paid off when a model regressed": the pronoun is still what the sentence before named
@@ -415,36 +396,3 @@ def _hit(concept: str, sentence: str, where: tuple[claims.Clause, str], explaine
     grounded = grounded and prose and not course and not clause.knowing and not gap
     return Hit(concept, explained and not gap, sentence, reasoned and not gap, grounded, void=void or gap,
                specific=specific and not gap, polarity=polarity, course=course, clause=clause)
-
-
-def _quality(body: str, tokens: list[str], previous: Sequence[str], persona: Persona, hits: bool,
-             injected: bool, salad: bool) -> str:
-    """ok | empty | one_word | gibberish | off_topic | repeated | injection | salad."""
-    domain = persona.domain_words.search(body)
-    n = len(tokens)
-    if n == 0:
-        quality = "injection" if injected else "empty"
-    elif n <= 2:
-        quality = "one_word"
-    elif _is_repeat(body, previous):
-        quality = "repeated"
-    elif not hits and (stopword_ratio(tokens) < 0.1 or _looks_random(tokens)):
-        quality = "gibberish"
-    elif not hits and not domain:
-        quality = "off_topic"
-    elif salad:
-        quality = "salad"
-    else:
-        quality = "ok"
-    if injected and quality not in ("ok", "salad"):
-        quality = "injection"  # nothing of substance besides the instruction
-    return quality
-
-
-_VOWELS = re.compile(r"[aeiouy]", re.IGNORECASE)
-
-
-def _looks_random(tokens: Sequence[str]) -> bool:
-    """Keyboard mash: many tokens without vowels or with long consonant runs."""
-    odd = sum(1 for t in tokens if not _VOWELS.search(t) or re.search(r"[^aeiouy\W\d]{5,}", t, re.IGNORECASE))
-    return odd / len(tokens) > 0.4

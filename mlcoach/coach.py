@@ -93,6 +93,8 @@ def _missed(state: State, move: str, explained: set[str], spoke: bool = True, na
         return ""
     concept = persona.concepts[missing[0]]
     hint = next((h.text for h in persona.concept_hints if missing[0] in h.concepts), "")
+    if hint and any(hint in said for said in state.coached):  # given once already: the name is enough
+        hint = ""
     if missing[0] in named:  # said "Named, not explained" above: the hint is what is left to say
         return hint
     return f"Missing: {concept.label}." + (f" {hint}" if hint else "")

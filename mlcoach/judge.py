@@ -156,9 +156,12 @@ def judge_topic(state: State, concepts: tuple[str, ...], criteria: tuple[str, ..
         if c.id not in criteria:
             continue
         mine = tuple(x for x in c.concepts if x in concepts) or c.concepts
-        n = len([x for x in mine if x in asked | spoken]) or len(mine)
-        judged = _criterion(replace(c, concepts=mine), answers, persona, set(mine), set(ANSWERED_PHASES),
+        counted = {x for x in mine if x in asked | spoken} or set(mine)
+        n = len(counted)
+        judged = _criterion(replace(c, concepts=mine), answers, persona, counted, set(ANSWERED_PHASES),
                             _drill_credit, lambda credit, n=n: drill_score(credit, n))
+        if judged.missing:  # a 4 takes every concept asked about explained: a story does not stand in for one
+            judged = replace(judged, score=min(judged.score, 3))
         out.append(replace(judged, judged=True))
     summary = _summary(answers, out, (), persona, [p.id for p in persona.phases])
     return replace(assemble(state, "offline", tuple(out), (), summary), band=DRILL_BAND,

@@ -57,6 +57,7 @@ class State(Timeline):
         self.words_read = 0
         self.retried = 0  # coach mode: the turn of the last answer tried again (/retry)
         self.retries = 0  # how many second attempts
+        self.coached: list[str] = []  # the coach's notes so far (a hint is not given twice)
         self.retry_kept = ""  # which attempt the score keeps, said in the coach's note
         self._retrying = False
 
@@ -71,6 +72,8 @@ class State(Timeline):
                 self.deferred.append(self.answers[-1].text.strip())
             if ev.asks and (topic := self.topic_of(ev.move)):
                 self.topics[context(ev.phase or phase)].add(topic)
+        elif isinstance(ev, NoteEvent) and ev.note == "coach":
+            self.coached.append(ev.text)
         elif isinstance(ev, NoteEvent) and ev.note == "scenario":  # a drill frames its next question in a scenario
             self.scenario = next((s for s in self.persona.scenarios if s.id == ev.text), None)
         elif isinstance(ev, NoteEvent) and ev.note == "retry" and self.answers:

@@ -385,3 +385,28 @@ def test_a_drill_ended_after_one_strong_answer_is_not_a_four(tmp_path):
     evs = [json.loads(x) for x in next(tmp_path.glob("*.jsonl")).read_text().splitlines()]
     score = next(e for e in evs if e["type"] == "score")
     assert score["criteria"]["production"]["score"] <= 2  # out of what the drill planned to ask, not of one answer
+
+
+def test_a_four_takes_every_concept_asked_about_explained(tmp_path):
+    """A strong debugging story, and nothing on what was learned: the failure story does not stand in for the
+    lessons the drill asked about."""
+    from mlcoach.clock import SimClock
+    from mlcoach.drilling import DrillSession
+
+    session = DrillSession.begin(PERSONA, drill.resolve("failures", PERSONA), candidate="Ana", sessions_dir=tmp_path,
+                                 clock=SimClock(), seed=11)
+    list(session.start())
+    story = ("Our churn model hit 0.99 AUC offline but 0.70 live. I compared feature values between training and "
+             "serving and found a leak from a future timestamp column, so I removed it because it isn't available "
+             "at prediction time.")
+    for answer in [story, "I watch the gap between training and validation loss; on a credit model it was 15 "
+                          "points, so I added L2 regularization and early stopping, which closed it to 3.",
+                   "I don't know, my projects usually went fine.", "I don't know.", "I don't know."]:
+        if session.done:
+            break
+        list(session.submit(answer))
+        list(session.go_on())
+    session.close()
+    score = session.state.score
+    failures = next(c for c in score.criteria if c.id == "failures_learnings")
+    assert failures.score == 3 and "failure_learning" in failures.missing
