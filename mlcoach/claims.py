@@ -33,7 +33,9 @@ _BOUNDARY = re.compile(
     r"\s+and\s+(?=(the|it|they|our|this|that|he|she)\s+\w+(\s+\w+)?\s+(didn't|doesn't|don't|wasn't|weren't|"
     r"isn't|aren't|was|were|is|are|did|does|had|has)\b)|"
     r",\s+(?=(we|i|they|it|the team|our team|my team)('\w+)?\s)|"
-    r"(,|\s[-—]+)\s+(?=(not|rather than|instead of)\s)",
+    r"(,|\s[-—]+)\s+(?=(not|rather than|instead of)\s)|"
+    # "sliced by region so luxury homes don't hide the starter homes": the purpose is a clause of its own
+    r"\s+so\s+(?=(\w+\s+){1,3}(don't|doesn't|won't|can't|isn't|aren't|didn't|never)\b)",
     _F,
 )
 _NEGATION = re.compile(

@@ -159,8 +159,10 @@ def core_moves(state: State) -> list[Move]:
         moves = []
         if f"scenario:{s.id}" not in state.asked:
             moves.append(Move("question", f"scenario:{s.id}", fill(s.prompt, state), "design", (), "pose the scenario"))
+        # a broad guide question ("What features would you consider?") is answered once the candidate's own plan
+        # spoke to its main concept; the judge still wants the reasons, and the probes still dig
         moves += [_from_question(q, state, "question", f"guide question ({q.topic}) not yet answered")
-                  for q in s.guide if _open(q, state)]
+                  for q in s.guide if _open(q, state) and not (q.covers and q.covers[0] in state.scenario_spoken)]
         probes = chained([_from_question(q, state, "probe", f"left out: {', '.join(q.covers) or q.id}")
                           for q in s.probes if _open(q, state)], state)
         moves += focused(probes, state)
@@ -356,8 +358,11 @@ def _not_covered(state: State) -> Move | None:
     if question is None or not question.covers or set(question.covers) <= set(state.coverage) or \
             f"pointer:{q.move}" in state.asked:
         return None
+    last = state.last_answer
+    if last is not None and any(not h.gap for h in last.analysis.hits):  # "As I said, sale records and listings"
+        return None  # it says it again: an answer, not a claim to contradict
     ask = fill(question.rephrase or question.text, state)
-    return Move("nudge", f"pointer:{q.move}", f"I don't think we got to that part yet. {ask}", question.topic,
+    return Move("nudge", f"pointer:{q.move}", f"I may have missed it, so let me ask it another way. {ask}", question.topic,
                 (), "the candidate said they had covered what no answer spoke to")
 
 

@@ -49,6 +49,7 @@ class State(Timeline):
         self.answers: list[Answer] = []
         self.coverage: dict[str, Hit] = {}  # best hit per concept across the session
         self.scenario_explained: set[str] = set()  # explained since the scenario was posed
+        self.scenario_spoken: set[str] = set()  # named in the candidate's own plan or work since then
         self.declined: set[str] = set()  # concepts the candidate said they have not worked on or waved away
         self.topics: dict[str, set[str]] = {"past": set(), "scenario": set()}  # the topic of each question asked
         self.deferred: list[str] = []  # the candidate's questions to the interviewer, kept for the closing
@@ -142,6 +143,9 @@ class State(Timeline):
         self.words_read += analysis.words
         if phase in ANSWERED_LATE:
             self.scenario_explained |= analysis.explained
+            if analysis.quality == "ok":
+                self.scenario_spoken |= {h.concept for h in analysis.hits if not h.gap and not h.void
+                                         and h.mode in (claims.WOULD, claims.DID)}
         for hit in analysis.hits:
             old = self.coverage.get(hit.concept)
             if old is None or (hit.explained and not old.explained):

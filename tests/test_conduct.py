@@ -135,7 +135,7 @@ def test_a_pointer_to_nothing_said_gets_the_question_again_kindly(tmp_path, pers
     asked = session.state.last_question
     said = _said(session.submit("I think I covered that already."))
     assert said[-1].move == f"pointer:{asked.move}"
-    assert said[-1].text.startswith("I don't think we got to that part yet.")
+    assert said[-1].text.startswith("I may have missed it, so let me ask it another way.")
     assert not session.state.pointed
 
 

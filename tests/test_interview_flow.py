@@ -217,3 +217,27 @@ def test_the_builtin_persona_is_found_without_a_source_checkout(tmp_path, monkey
     owner = sys.modules[personas.builtin_dir.__module__]  # the module that finds them, mlcoach/personas/load.py
     monkeypatch.setattr(owner, "__file__", str(tmp_path / "mlcoach" / "personas" / "load.py"))
     assert personas.builtin_dir() == packaged.resolve()
+
+
+def test_a_dense_first_design_answer_is_not_asked_back_piece_by_piece(sessions_dir, persona):
+    """A first design answer that lays out the data, the features, a baseline and the evaluation: the interviewer
+    goes on to what it left out, not "What kind of data would you need?" or "What features would you consider?"."""
+    from mlcoach.clock import SimClock
+    from mlcoach.engine import Said, Session
+    from mlcoach.interviewers import ScriptedInterviewer
+
+    s = Session.create(persona, candidate="Ana", sessions_dir=sessions_dir, clock=SimClock(),
+                       interviewer=ScriptedInterviewer(), scenario="house-prices", seed=3)
+    list(s.start())
+    list(s.next_phase())
+    list(s.next_phase())
+    dense = ("First I'd pin down the goal: the site wants estimates within 10 percent so sellers trust them. I'd use "
+             "past sales with the listing details, location and date, and the sale price as the label. Features "
+             "would be size, rooms, age, location via zip-level median prices, and the market trend. I'd start with "
+             "a median-price-per-zip baseline, then gradient boosting, because it handles mixed features well with "
+             "little tuning. I'd evaluate with MAE on a time-based holdout, because prices drift.")
+    asked = [o.move for o in s.submit(dense) if isinstance(o, Said)]
+    asked += [o.move for o in s.submit("I'd also check for duplicate listings before training.") if isinstance(o, Said)]
+    s.close()
+    guide = {"house-prices.data", "house-prices.features", "house-prices.algorithm", "house-prices.evaluation"}
+    assert not guide & set(asked), asked
