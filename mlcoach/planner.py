@@ -209,9 +209,20 @@ def deeper(state: State) -> Move | None:
     if found is None:
         return None
     hit, line, move_id = found
-    label = state.persona.concepts[hit.concept].label
-    return Move("probe", move_id, fill(line.text, state, concept=label), "general", (hit.concept,),
+    return Move("probe", move_id, fill(line.text, state, concept=said_as(state, hit)), "general", (hit.concept,),
                 f"digs into what the candidate raised ({hit.concept})")
+
+
+def said_as(state: State, hit) -> str:
+    """The concept as the candidate named it when that is a name ("MAPE", "ROC-AUC", "LightGBM"); else its label.
+    "You mentioned RMSE and MAE" to someone who said MAPE is not listening; a phrase's fragment ("shared feature")
+    would read worse than the label."""
+    concept = state.persona.concepts[hit.concept]
+    m = concept.patterns.compile().search(hit.quote)
+    name = m.group().strip() if m else ""
+    if 2 <= len(name) <= 20 and len(name.split()) <= 2 and sum(c.isupper() for c in name) >= 2:
+        return name
+    return concept.label
 
 
 FOLLOWUPS = 3  # follow-ups on the candidate's own words per session, in model mode
@@ -228,7 +239,7 @@ def followup(state: State) -> Move | None:
     if found is None:
         return None
     hit, line, move_id = found
-    label = state.persona.concepts[hit.concept].label
+    label = said_as(state, hit)
     quote = hit.quote if len(hit.quote) <= 200 else hit.quote[:197] + "..."
     return Move("probe", move_id, fill(line.text, state, concept=label), "general", (hit.concept,),
                 f"follow up on the candidate's own words about {label}: \"{quote}\" (ask about their specifics, "
@@ -374,6 +385,9 @@ def reply(state: State) -> tuple[Move | None, Move | None]:
         return None, None
     baselines = state.scenario.baselines if state.scenario else ()
     s = replies.stance(last, state.persona, baselines)
+    covers = set(state.covers_of(last.question))
+    if s.kind == replies.SOUND and covers and not covers & {h.concept for h in last.analysis.hits}:
+        s = replies.Stance(replies.PLAIN)  # sound, but about something else: nothing to approve as an answer here
     back = None
     if s.kind in replies.PUSHED and (found := replies.pushback_line(s, state.persona)) is not None:
         move_id, text = found

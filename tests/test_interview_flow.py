@@ -241,3 +241,43 @@ def test_a_dense_first_design_answer_is_not_asked_back_piece_by_piece(sessions_d
     s.close()
     guide = {"house-prices.data", "house-prices.features", "house-prices.algorithm", "house-prices.evaluation"}
     assert not guide & set(asked), asked
+
+
+def test_a_follow_up_says_the_concept_in_the_candidates_own_words(persona):
+    from mlcoach.analysis import analyze
+    from mlcoach.planner import said_as
+    from mlcoach.state import State
+
+    state = State(persona)
+    said = {}
+    for text in ("We tracked MAPE on every release because finance planned stock with it.",
+                 "We served it from a shared feature store so training and serving matched."):
+        for hit in analyze(text, persona).hits:
+            said[hit.concept] = said_as(state, hit)
+    assert said["regression_metrics"] == "MAPE"  # not "RMSE and MAE", the label
+    assert said["feature_store"] == persona.concepts["feature_store"].label  # a phrase's fragment is not said back
+
+
+def test_a_sound_answer_to_another_question_is_not_approved(sessions_dir, persona):
+    """"What is the difference between supervised and unsupervised learning?" answered with a sound point about
+    retraining: no approval ("Drift catches everyone eventually.") as if it answered the question."""
+    from mlcoach import planner
+    from mlcoach.clock import SimClock
+    from mlcoach.engine import Session
+    from mlcoach.interviewers import ScriptedInterviewer
+
+    s = Session.create(persona, candidate="Ana", sessions_dir=sessions_dir, clock=SimClock(),
+                       interviewer=ScriptedInterviewer(), scenario="spam", seed=3)
+    list(s.start())
+    for _ in range(4):  # to the deep dive
+        list(s.next_phase())
+    assert s.state.phase == "deep_dive"
+    q = persona.questions_by_id["fund.supervised"]
+    s._record({"type": "interviewer", "phase": s.state.phase, "kind": "question", "move": q.id, "text": q.text,
+               "t": 1.0})
+    s._record({"type": "candidate", "phase": s.state.phase, "text": "I'd retrain when the metrics drop, because "
+               "the data drifts and a stale model loses money.", "t": 2.0})
+    ack, _ = planner.reply(s.state)
+    s.close()
+    approving = {ln.id for ln in persona.rapport if ln.approves}
+    assert ack is not None and ack.id.removeprefix("ack:") not in approving, ack
