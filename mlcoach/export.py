@@ -30,7 +30,8 @@ def _m1(text) -> str:
     return html.escape(one_line(text), quote=False)
 
 
-def markdown(events: list[Event], summary: Summary) -> str:
+def markdown(events: list[Event], summary: Summary, drill: list[str] | None = None) -> str:
+    """The session as Markdown; `drill`: a drill's report lines, shown instead of an interview's feedback."""
     out = [f"# {_m1(_title(summary))}", ""]
     out += [f"- Session: `{_m1(summary.session_id)}`", f"- Started: {_m1(summary.started)}",
             f"- Persona: {_m1(summary.persona)}; interviewer: {_m1(summary.interviewer)}; judge: {_m1(summary.judge)}",
@@ -44,7 +45,7 @@ def markdown(events: list[Event], summary: Summary) -> str:
             out += [f"**{_m1(line.who)}** ({clock(line.t)}): {text}", ""]
         elif line.kind == "note":
             out += [f"*{_m1(line.text)}*", ""]
-    out += _md_feedback(summary)
+    out += ["## Drill report", ""] + [f"- {_m1(x.strip())}" for x in drill] if drill else _md_feedback(summary)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -136,7 +137,8 @@ def _e(text) -> str:
     return html.escape(visible(text), quote=True)
 
 
-def html_page(events: list[Event], summary: Summary) -> str:
+def html_page(events: list[Event], summary: Summary, drill: list[str] | None = None) -> str:
+    """The session as one HTML page; `drill` as for `markdown`."""
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{_e(_title(summary))}</title><style>{CSS}</style></head><body>",
@@ -155,7 +157,10 @@ def html_page(events: list[Event], summary: Summary) -> str:
                          f'<span class="t">{clock(line.t)}</span><br>{text}</div>')
         elif line.kind == "note":
             parts.append(f'<p class="note">{_e(line.text)}</p>')
-    parts += _html_feedback(summary)
+    if drill:
+        parts += ["<h2>Drill report</h2>", "<ul>"] + [f"<li>{_e(x.strip())}</li>" for x in drill] + ["</ul>"]
+    else:
+        parts += _html_feedback(summary)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

@@ -410,3 +410,13 @@ def test_a_four_takes_every_concept_asked_about_explained(tmp_path):
     score = session.state.score
     failures = next(c for c in score.criteria if c.id == "failures_learnings")
     assert failures.score == 3 and "failure_learning" in failures.missing
+
+
+def test_a_drill_exports_with_its_report(tmp_path):
+    strong, _ = ANSWERS["drift"]
+    _drill(tmp_path, "drift", strong)
+    md = runner.invoke(app, ["review", "export", "--latest", "--format", "md", "--sessions-dir", str(tmp_path)])
+    assert md.exit_code == 0 and "## Drill report" in md.stdout and "Score for Thinks about production" in md.stdout
+    assert "*coach: Covered: " in md.stdout
+    page = runner.invoke(app, ["review", "export", "--latest", "--format", "html", "--sessions-dir", str(tmp_path)])
+    assert page.exit_code == 0 and "<h2>Drill report</h2>" in page.stdout and "strong hire" not in page.stdout

@@ -111,14 +111,22 @@ def _list(persona, as_json: bool) -> None:
 def show_report(events: list, path) -> bool:
     """A finished drill's report under its transcript (`mlcoach review show`); False, with a warning, when its
     persona or topic is gone (the score as logged is shown instead)."""
+    found = report_lines(events, path)
+    if found is None:
+        return False
+    print("\n".join(one_line(line) for line in found))
+    return True
+
+
+def report_lines(events: list, path) -> list[str] | None:
+    """A drill's report lines; None, with a warning on stderr, when its persona or topic is gone."""
     import sys
 
     from mlcoach.drilling import report_of
     from mlcoach.errors import MlcoachError
 
     try:
-        print("\n".join(one_line(line) for line in report_of(events, path).lines()))
-        return True
+        return report_of(events, path).lines()
     except MlcoachError as exc:
         print(f"mlcoach: warning: no drill report: {one_line(str(exc))}", file=sys.stderr)
-        return False
+        return None

@@ -346,9 +346,11 @@ def _show(path: Path, replay: bool, speed: float, as_json: bool) -> None:
 
 def _export(path: Path, fmt: str, output: Path | None) -> None:
     from mlcoach import export as exporter
+    from mlcoach.cli.drill import report_lines
 
     events, summary = _open(path)
-    text = exporter.markdown(events, summary) if fmt == "md" else exporter.html_page(events, summary)
+    drill = report_lines(events, path) if summary.topic else None  # a drill: its report, not interview feedback
+    text = exporter.markdown(events, summary, drill) if fmt == "md" else exporter.html_page(events, summary, drill)
     if output is None:
         sys.stdout.write(text)
         return
