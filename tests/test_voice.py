@@ -409,3 +409,30 @@ def test_a_failing_microphone_mid_session_falls_back_to_typing(tmp_path, persona
     assert "voice input failed (device unavailable); type your answer instead" in out.getvalue()
     assert [e["input"] for e in session.events if e["type"] == "candidate"] == ["text"]
     assert any(e.get("note") == "voice_failed" for e in session.events)
+
+
+@needs_espeak
+def test_a_spoken_drill_end_to_end(transcriber, audio, tmp_path, persona):
+    """A drill by voice: the question spoken, the answer transcribed and read, the coach's note, /end; the report."""
+    from mlcoach import drill
+    from mlcoach.clock import SimClock
+    from mlcoach.drilling import DrillSession
+    from mlcoach.live import run
+    from mlcoach.ui.terminal import PlainIO
+    from mlcoach.ui.voice import VoiceIO
+    from mlcoach.voice.tts import Speaker
+
+    spoken = []
+    speaker = Speaker("offline", play=lambda p: spoken.append(p) or True)
+    out = io.StringIO()
+    front = VoiceIO(PlainIO("Alex", stdin=io.StringIO("\n\n\n/end\n"), stdout=out), speaker,
+                    FakeListener(audio[0]), transcriber)
+    session = DrillSession.begin(persona, drill.resolve("failures", persona), candidate="Ana",
+                                 sessions_dir=tmp_path, clock=SimClock(), seed=3)
+    front.on_note = session.note
+    outcome = run(session, front)
+    assert outcome.status == "complete"
+    answers = [e for e in session.events if e["type"] == "candidate"]
+    assert answers and answers[0]["input"] == "voice" and "telecom" in answers[0]["text"]
+    assert any(e["type"] == "note" and e["note"] == "coach" for e in session.events)
+    assert len(spoken) == len([e for e in session.events if e["type"] == "interviewer"])

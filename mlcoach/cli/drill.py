@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from mlcoach.cli.options import JsonOpt, PersonaOpt, SeedOpt, SessionsDir, load_persona
+from mlcoach.cli.options import (
+    JsonOpt,
+    PauseOpt,
+    PersonaOpt,
+    PushOpt,
+    SeedOpt,
+    SessionsDir,
+    SttModelOpt,
+    SttOpt,
+    TtsOpt,
+    VoiceOpt,
+    load_persona,
+)
 from mlcoach.visible import one_line
 
 
@@ -28,11 +40,18 @@ def drill_command(
     persona: PersonaOpt = None,
     seed: SeedOpt = None,
     as_json: JsonOpt = False,
+    voice: VoiceOpt = False,
+    stt: SttOpt = "whisper-local",
+    stt_model: SttModelOpt = None,
+    tts: TtsOpt = None,
+    pause_seconds: PauseOpt = 2.0,
+    push_to_talk: PushOpt = False,
     sessions_dir: SessionsDir = None,
 ) -> None:
     """A short drill on one topic: questions on it from every phase and scenario, a coach's note after each answer
     (Enter: next question, /retry: answer it again), and a report on the topic at the end. Logged like an interview
-    (mlcoach review; resume it with mlcoach resume); the practice plan counts it.
+    (mlcoach review; resume it with mlcoach resume); the practice plan counts it. --voice and --tts work as in an
+    interview (offline engines).
 
     Example: mlcoach drill drift --minutes 10
     """
@@ -52,9 +71,11 @@ def drill_command(
         return
     if as_json:
         raise BadInput("drill: --json goes with --list")
-    from mlcoach.cli.interview import _candidate, _io, _run
+    if voice and stt == "openai":
+        raise BadInput("drill: --stt openai needs a model and drills are offline: use --stt whisper-local or sphinx")
+    from mlcoach.cli.interview import _candidate, _io, _run, _voice
 
-    io = _io(p.name)
+    io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, None)
     candidate = _candidate(name, settings, io)
     if topic is not None:
         chosen = drill.resolve(topic, p)

@@ -175,8 +175,8 @@ def resume(
     if meta.mode == "drill":  # drills are offline: the persona's questions, the drill's judge
         from mlcoach.drilling import DrillSession
 
-        drilling = DrillSession.reopen(p, path, clock_factory=lambda t: RealClock(offset=t))
-        _run(drilling, _io(p.name), settings)
+        io = _voice(_io(p.name), voice, stt, stt_model, tts, pause_seconds, push_to_talk, None)
+        _run(DrillSession.reopen(p, path, clock_factory=lambda t: RealClock(offset=t)), io, settings)
         return
     offline = _checked(settings, offline)
     team = wiring.build(settings, offline)
