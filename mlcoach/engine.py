@@ -17,7 +17,7 @@ from mlcoach.limits import MAX_ANSWERS, MAX_READ_WORDS, MAX_SESSION_WORDS, read_
 from mlcoach.outputs import Chunk, Ended, Notice, Output, PhaseStart, Said
 from mlcoach.personas import PHASE_IDS, Persona
 from mlcoach.planner import Move
-from mlcoach.records import EndEvent, Event, InterviewerEvent, conversation, event
+from mlcoach.records import CandidateEvent, EndEvent, Event, InterviewerEvent, NoteEvent, conversation, event
 from mlcoach.seams import Clock, Interviewer, Judge
 from mlcoach.sessions import FORMAT, SessionLog, checked, clean_text, ensure_dir, read_events, write_summary
 from mlcoach.state import State, replay
@@ -394,8 +394,23 @@ class Session:
                                       f"Welcome back, {name}. Let's pick up where we left off.", "general"))
             yield from self.repeat("resumed: the question waiting")
         else:
+            noted = self._note_waiting()
             yield from self._say(Move("transition", "welcome_back", f"Welcome back, {name}.", "general"))
+            if noted:  # stopped at a coach's note: the note again, and Enter or /retry
+                self.coaching = True
+                yield Notice(self.state.coached[-1])
+                return
             yield from self._respond()
+
+    def _note_waiting(self) -> bool:
+        """The last thing said was a coach's note on an answer, and no question came after it (the end and score of
+        the interruption, and other notes, aside)."""
+        for ev in reversed(self._records):
+            if isinstance(ev, NoteEvent) and ev.note == "coach":
+                return True
+            if isinstance(ev, InterviewerEvent | CandidateEvent):
+                return False
+        return False
 
     def _context(self, move: Move) -> Context:
         state = self.state

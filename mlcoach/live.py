@@ -55,6 +55,8 @@ def run(session: Session, io, on_started=None) -> Outcome:
         io.show(session.start())
         if on_started is not None:
             on_started()
+        if session.coaching and _coached(session, io):  # resumed at a coach's note
+            return Outcome("complete", "ended")
         while not session.done:
             text = io.read()
             if text is None:

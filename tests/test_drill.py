@@ -420,3 +420,16 @@ def test_a_drill_exports_with_its_report(tmp_path):
     assert "*coach: Covered: " in md.stdout
     page = runner.invoke(app, ["review", "export", "--latest", "--format", "html", "--sessions-dir", str(tmp_path)])
     assert page.exit_code == 0 and "<h2>Drill report</h2>" in page.stdout and "strong hire" not in page.stdout
+
+
+def test_a_drill_stopped_at_the_note_resumes_at_the_note_and_retry_still_works(tmp_path):
+    out = runner.invoke(app, ["drill", "drift", "--name", "Ana", "--seed", "3", "--sessions-dir", str(tmp_path)],
+                        input="I'd monitor it.\n")  # the input ends at the note's prompt
+    assert out.exit_code == 0
+    sid = json.loads(next(tmp_path.glob("*.jsonl")).read_text().splitlines()[0])["session_id"]
+    strong, _ = ANSWERS["drift"]
+    resumed = runner.invoke(app, ["resume", sid, "--sessions-dir", str(tmp_path)],
+                            input=f"/retry\n{strong[0]}\n\n/end\n")
+    assert resumed.exit_code == 0, resumed.output
+    assert "Welcome back, Ana." in resumed.stdout and "(Enter: next question" in resumed.stdout
+    assert "Take two: " in resumed.stdout and "The second attempt is kept for the score" in resumed.stdout
