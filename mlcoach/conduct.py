@@ -45,12 +45,11 @@ def _after(events: list[Event]) -> list[tuple[CandidateEvent | None, list[Interv
 
 def check(events: list[Event], persona: Persona) -> Conduct:
     state: State = replay(events, persona)
-    baselines = state.scenario.baselines if state.scenario else ()
     out = Conduct(answers=len(state.answers))
     seen = _Seen(frozenset(ln.id for ln in persona.rapport if ln.approves))
     for i, (answer_ev, said) in enumerate(_after(events)):
         answer = state.answers[i - 1] if answer_ev is not None and i - 1 < len(state.answers) else None
-        s = replies.stance(answer, persona, baselines) if answer is not None else None
+        s = replies.stance_in(state, answer) if answer is not None else None
         turn = answer.turn if answer is not None else 0
         for ev in said:
             _acks(ev, s, turn, persona, seen, out)

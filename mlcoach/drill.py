@@ -201,6 +201,7 @@ class TopicJudge:
 class Seen:
     """A concept of the topic as the drill's answers left it."""
 
+    concept: str
     label: str
     status: str  # explained, named, missed
     quote: str = ""
@@ -232,13 +233,6 @@ class Report:
             out.append(f"Next: {self.next}")
         return out
 
-    def to_dict(self) -> dict:
-        return {"topic": self.topic.id, "label": self.topic.label, "asked": self.asked, "answered": self.answered,
-                "retried": self.retried,
-                "concepts": [{"label": s.label, "status": s.status, "quote": s.quote, "turn": s.turn}
-                             for s in self.concepts],
-                "scores": dict(self.scores), "corrections": list(self.corrections), "next": self.next}
-
 
 def report(state: State, topic: Topic, asked: tuple[str, ...]) -> Report:
     """What the drill's answers covered of the topic, quoted; what they missed; the scores; the one next step."""
@@ -258,19 +252,18 @@ def report(state: State, topic: Topic, asked: tuple[str, ...]) -> Report:
         if cid not in persona.concepts or (cid not in best and cid not in asked_about):
             continue
         rank, quote, turn = best.get(cid, (0, "", 0))
-        seen.append(Seen(persona.concepts[cid].label, ("missed", "named", "explained")[rank], quote, turn))
+        seen.append(Seen(cid, persona.concepts[cid].label, ("missed", "named", "explained")[rank], quote, turn))
     score = state.score
     labels = {c.id: c.label for c in persona.criteria}
     scores = tuple((labels.get(c.id, c.id), c.score) for c in score.criteria) if score else ()
     corrections = tuple(f"“{verbatim(c.quote)}”: {c.correction}" for c in score.corrections) if score else ()
     return Report(topic, len(asked), len(state.answers), state.retries, tuple(seen),
-                  scores, corrections, _next(state, topic, seen, asked_about))
+                  scores, corrections, _next(state, seen, asked_about))
 
 
-def _next(state: State, topic: Topic, seen: list[Seen], asked_about: set[str]) -> str:
+def _next(state: State, seen: list[Seen], asked_about: set[str]) -> str:
     persona = state.persona
-    missed = [cid for cid in topic.concepts if cid in asked_about and cid in persona.concepts and
-              persona.concepts[cid].label in {s.label for s in seen if s.status != "explained"}]
+    missed = [s.concept for s in seen if s.status != "explained" and s.concept in asked_about]
     if missed:
         cid = missed[0]
         hint = next((h.text for h in persona.concept_hints if cid in h.concepts), "")

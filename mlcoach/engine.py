@@ -27,8 +27,6 @@ from mlcoach.timeline import plan_seconds
 FILL_SHARE = 0.6  # while less than this share of a phase's budget is spent, a plan that ran out draws on extras
 
 
-
-
 class Session:
     def __init__(self, persona: Persona, clock: Clock, log: SessionLog, interviewer: Interviewer, summary_path: Path,
                  judge: Judge | None = None) -> None:

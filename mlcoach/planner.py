@@ -359,7 +359,7 @@ def stance(state: State) -> str:
     last = state.last_answer
     if last is None:
         return ""
-    return replies.stance(last, state.persona, state.scenario.baselines if state.scenario else ()).kind
+    return replies.stance_in(state, last).kind
 
 
 def _not_covered(state: State) -> Move | None:
@@ -383,11 +383,7 @@ def reply(state: State) -> tuple[Move | None, Move | None]:
     last = state.last_answer
     if last is None or state.phase in ("", "closing"):
         return None, None
-    baselines = state.scenario.baselines if state.scenario else ()
-    s = replies.stance(last, state.persona, baselines)
-    covers = set(state.covers_of(last.question))
-    if s.kind == replies.SOUND and covers and not covers & {h.concept for h in last.analysis.hits}:
-        s = replies.Stance(replies.PLAIN)  # sound, but about something else: nothing to approve as an answer here
+    s = replies.stance_in(state, last)
     back = None
     if s.kind in replies.PUSHED and (found := replies.pushback_line(s, state.persona)) is not None:
         move_id, text = found

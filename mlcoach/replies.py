@@ -30,9 +30,17 @@ class Stance:
     quote: str = ""
 
 
-def stance(answer: Answer, persona: Persona, scenario_baselines: tuple[str, ...] = ()) -> Stance:
+def stance_in(state: State, answer: Answer) -> Stance:
+    """An answer's stance in its session: the scenario's fair first models, and what the question it answered
+    asked about."""
+    return stance(answer, state.persona, state.scenario.baselines if state.scenario else (),
+                  state.covers_of(answer.question))
+
+
+def stance(answer: Answer, persona: Persona, scenario_baselines: tuple[str, ...] = (),
+           covers: tuple[str, ...] = ()) -> Stance:
     """What the answer does, for the reply: the first that holds of wrong, rushed, waved, not done, unsure,
-    sound, plain."""
+    sound, plain. Sound, but about none of what the question asked (`covers`), is plain: nothing to approve."""
     an = answer.analysis
     if is_pointer(answer.text, an.words):
         return Stance(POINTER)
@@ -57,7 +65,8 @@ def stance(answer: Answer, persona: Persona, scenario_baselines: tuple[str, ...]
         return Stance(NOT_DONE)
     if ph.UNSURE.search(answer.text):  # "I think it was overfitting, but I'm not totally sure": nothing to approve
         return Stance(UNSURE)
-    return Stance(SOUND) if solid else Stance(PLAIN)
+    on_topic = not covers or bool(set(covers) & {h.concept for h in an.hits})
+    return Stance(SOUND) if solid and on_topic else Stance(PLAIN)
 
 
 _SAID_NOT = re.compile(r"\b(i|we|i've|we've|i'm|we're)\s+(\w+\s+)?(never|not|\w+n't)\b|\bnever\b", re.IGNORECASE)
