@@ -196,7 +196,8 @@ def _own_work(state: State, kind: str, specific: bool = False):
         move_id = f"{kind}:{hit.concept}"
         if hit.explained and hit.grounded and not hit.gap and hit.mode == claims.DID and (hit.specific or not specific) \
                 and hit.concept in concepts and concepts[hit.concept].group not in SHALLOW_GROUPS \
-                and move_id not in state.asked and not state.asked_topic(move_id):
+                and move_id not in state.asked and not state.asked_topic(move_id) \
+                and (kind != "deeper" or named_by_them(state, hit)):
             return hit, lines[used % len(lines)], move_id
     return None
 
@@ -223,6 +224,18 @@ def said_as(state: State, hit) -> str:
     if 2 <= len(name) <= 20 and len(name.split()) <= 2 and sum(c.isupper() for c in name) >= 2:
         return name
     return concept.label
+
+
+def named_by_them(state: State, hit) -> bool:
+    """The candidate's words name the concept ("MAPE", "the drift"), not only evidence it: "I sliced errors by plan
+    type" is evidence of fairness checks, and "You mentioned bias and fairness" would put words in their mouth."""
+    m = state.persona.concepts[hit.concept].patterns.compile().search(hit.quote)
+    if m is None:
+        return False
+    said = set(re.findall(r"[a-z]{3,}", m.group().lower()))
+    label = set(re.findall(r"[a-z]{3,}", state.persona.concepts[hit.concept].label.lower()))
+    return said_as(state, hit) != state.persona.concepts[hit.concept].label or any(
+        w[:5] == x[:5] for w in said for x in label | {hit.concept.split("_")[0]})
 
 
 FOLLOWUPS = 3  # follow-ups on the candidate's own words per session, in model mode

@@ -281,3 +281,18 @@ def test_a_sound_answer_to_another_question_is_not_approved(sessions_dir, person
     s.close()
     approving = {ln.id for ln in persona.rapport if ln.approves}
     assert ack is not None and ack.id.removeprefix("ack:") not in approving, ack
+
+
+def test_a_follow_up_never_says_the_candidate_mentioned_what_they_only_evidenced(persona):
+    """"I sliced errors by plan type" is evidence of checking groups, but the candidate never said "fairness": no
+    "You mentioned bias and fairness." """
+    from mlcoach.analysis import analyze
+    from mlcoach.planner import named_by_them
+    from mlcoach.state import State
+
+    state = State(persona)
+    hits = {h.concept: h for h in analyze(
+        "Our churn model dropped in recall after a pricing change; I sliced errors by plan type and added a "
+        "plan-age feature, which brought recall back from 0.55 to 0.7.", persona).hits}
+    assert not named_by_them(state, hits["fairness_bias"])
+    assert named_by_them(state, hits["precision_recall"])  # "recall" is their word
