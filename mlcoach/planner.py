@@ -197,7 +197,7 @@ def _own_work(state: State, kind: str, specific: bool = False):
         if hit.explained and hit.grounded and not hit.gap and hit.mode == claims.DID and (hit.specific or not specific) \
                 and hit.concept in concepts and concepts[hit.concept].group not in SHALLOW_GROUPS \
                 and move_id not in state.asked and not state.asked_topic(move_id) \
-                and (kind != "deeper" or named_by_them(state, hit)):
+                and (kind != "deeper" or replies.named_by_them(state, hit)):
             return hit, lines[used % len(lines)], move_id
     return None
 
@@ -210,32 +210,8 @@ def deeper(state: State) -> Move | None:
     if found is None:
         return None
     hit, line, move_id = found
-    return Move("probe", move_id, fill(line.text, state, concept=said_as(state, hit)), "general", (hit.concept,),
+    return Move("probe", move_id, fill(line.text, state, concept=replies.said_as(state, hit)), "general", (hit.concept,),
                 f"digs into what the candidate raised ({hit.concept})")
-
-
-def said_as(state: State, hit) -> str:
-    """The concept as the candidate named it when that is a name ("MAPE", "ROC-AUC", "LightGBM"); else its label.
-    "You mentioned RMSE and MAE" to someone who said MAPE is not listening; a phrase's fragment ("shared feature")
-    would read worse than the label."""
-    concept = state.persona.concepts[hit.concept]
-    m = concept.patterns.compile().search(hit.quote)
-    name = m.group().strip() if m else ""
-    if 2 <= len(name) <= 20 and len(name.split()) <= 2 and sum(c.isupper() for c in name) >= 2:
-        return name
-    return concept.label
-
-
-def named_by_them(state: State, hit) -> bool:
-    """The candidate's words name the concept ("MAPE", "the drift"), not only evidence it: "I sliced errors by plan
-    type" is evidence of fairness checks, and "You mentioned bias and fairness" would put words in their mouth."""
-    m = state.persona.concepts[hit.concept].patterns.compile().search(hit.quote)
-    if m is None:
-        return False
-    said = set(re.findall(r"[a-z]{3,}", m.group().lower()))
-    label = set(re.findall(r"[a-z]{3,}", state.persona.concepts[hit.concept].label.lower()))
-    return said_as(state, hit) != state.persona.concepts[hit.concept].label or any(
-        w[:5] == x[:5] for w in said for x in label | {hit.concept.split("_")[0]})
 
 
 FOLLOWUPS = 3  # follow-ups on the candidate's own words per session, in model mode
@@ -252,7 +228,7 @@ def followup(state: State) -> Move | None:
     if found is None:
         return None
     hit, line, move_id = found
-    label = said_as(state, hit)
+    label = replies.said_as(state, hit)
     quote = hit.quote if len(hit.quote) <= 200 else hit.quote[:197] + "..."
     return Move("probe", move_id, fill(line.text, state, concept=label), "general", (hit.concept,),
                 f"follow up on the candidate's own words about {label}: \"{quote}\" (ask about their specifics, "

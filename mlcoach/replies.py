@@ -122,3 +122,27 @@ def ack_line(state: State, s: Stance, r) -> Line | None:
     general = [ln for ln in state.persona.rapport if ln.approves and not ln.when and ln.id not in said]
     pool = fitting or general or neutral
     return r.choice(pool) if pool else None
+
+
+def said_as(state: State, hit) -> str:
+    """The concept as the candidate named it when that is a name ("MAPE", "ROC-AUC", "LightGBM"); else its label.
+    "You mentioned RMSE and MAE" to someone who said MAPE is not listening; a phrase's fragment ("shared feature")
+    would read worse than the label."""
+    concept = state.persona.concepts[hit.concept]
+    m = concept.patterns.compile().search(hit.quote)
+    name = m.group().strip() if m else ""
+    if 2 <= len(name) <= 20 and len(name.split()) <= 2 and sum(c.isupper() for c in name) >= 2:
+        return name
+    return concept.label
+
+
+def named_by_them(state: State, hit) -> bool:
+    """The candidate's words name the concept ("MAPE", "the drift"), not only evidence it: "I sliced errors by plan
+    type" is evidence of fairness checks, and "You mentioned bias and fairness" would put words in their mouth."""
+    m = state.persona.concepts[hit.concept].patterns.compile().search(hit.quote)
+    if m is None:
+        return False
+    said = set(re.findall(r"[a-z]{3,}", m.group().lower()))
+    label = set(re.findall(r"[a-z]{3,}", state.persona.concepts[hit.concept].label.lower()))
+    return said_as(state, hit) != state.persona.concepts[hit.concept].label or any(
+        w[:5] == x[:5] for w in said for x in label | {hit.concept.split("_")[0]})

@@ -245,7 +245,7 @@ def test_a_dense_first_design_answer_is_not_asked_back_piece_by_piece(sessions_d
 
 def test_a_follow_up_says_the_concept_in_the_candidates_own_words(persona):
     from mlcoach.analysis import analyze
-    from mlcoach.planner import said_as
+    from mlcoach.replies import said_as
     from mlcoach.state import State
 
     state = State(persona)
@@ -287,7 +287,7 @@ def test_a_follow_up_never_says_the_candidate_mentioned_what_they_only_evidenced
     """"I sliced errors by plan type" is evidence of checking groups, but the candidate never said "fairness": no
     "You mentioned bias and fairness." """
     from mlcoach.analysis import analyze
-    from mlcoach.planner import named_by_them
+    from mlcoach.replies import named_by_them
     from mlcoach.state import State
 
     state = State(persona)
